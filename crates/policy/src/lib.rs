@@ -1,0 +1,12 @@
+//! Vigie's policy: what is blocked on this computer, and why.
+//!
+//! This crate is pure: no sockets, no async runtime, no global state. It turns text (what a
+//! parent pastes, list files, imported third-party lists, `settings.toml`) into a validated
+//! [`Policy`]: one immutable [`Matcher`] and one [`Settings`]. The service builds a new policy
+//! whenever a file changes and swaps it in whole; everything here is testable on a temp dir.
+
+mod domain;
+mod error;
+
+pub use domain::{Domain, MAX_LABEL, MAX_NAME};
+pub use error::Error;
