@@ -48,7 +48,11 @@ impl Domain {
     /// The name as a person reads it: international labels decoded from punycode.
     pub fn to_unicode(&self) -> String {
         let (unicode, result) = idna::domain_to_unicode(&self.0);
-        if result.is_ok() { unicode } else { self.0.to_string() }
+        if result.is_ok() {
+            unicode
+        } else {
+            self.0.to_string()
+        }
     }
 
     /// The registrable part (`omegle.com` for `www.omegle.com`), per the Public Suffix List.
@@ -101,8 +105,13 @@ fn extract_host(input: &str) -> Result<&str, Error> {
     let mut s = input.trim();
     if let Some(pos) = s.find("://") {
         let scheme = &s[..pos];
-        let valid = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        let valid = scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
         if valid {
             s = &s[pos + 3..];
         }
@@ -149,14 +158,21 @@ fn to_ascii(host: &str) -> Result<String, Error> {
         return Err(bad_character(host, bad));
     }
     let needs_idna = !host.is_ascii()
-        || host.split('.').any(|label| label.len() >= 4 && label[..4].eq_ignore_ascii_case("xn--"));
+        || host
+            .split('.')
+            .any(|label| label.len() >= 4 && label[..4].eq_ignore_ascii_case("xn--"));
     if !needs_idna {
         return Ok(host.to_ascii_lowercase());
     }
     // Length and hyphen rules are checked afterwards with our own messages, so ask IDNA for the
     // mapping and the validity of international labels only.
     Uts46::new()
-        .to_ascii(host.as_bytes(), AsciiDenyList::STD3, Hyphens::Allow, DnsLength::Ignore)
+        .to_ascii(
+            host.as_bytes(),
+            AsciiDenyList::STD3,
+            Hyphens::Allow,
+            DnsLength::Ignore,
+        )
         .map(|cow| cow.into_owned())
         .map_err(|_| Error::InvalidIdn(host.to_string()))
 }
@@ -173,10 +189,15 @@ fn bad_character(name: &str, c: char) -> Error {
     let shown = match c {
         ' ' => "a space".to_string(),
         '_' => "an underscore (_)".to_string(),
-        c if c.is_whitespace() || c.is_control() => format!("the invisible character U+{:04X}", c as u32),
+        c if c.is_whitespace() || c.is_control() => {
+            format!("the invisible character U+{:04X}", c as u32)
+        }
         c => format!("'{c}'"),
     };
-    Error::BadCharacter { name: name.to_string(), shown }
+    Error::BadCharacter {
+        name: name.to_string(),
+        shown,
+    }
 }
 
 /// DNS shape rules on the ASCII form: label count, lengths, hyphens, no numeric top label.
@@ -191,11 +212,17 @@ fn check_shape(ascii: &str) -> Result<(), Error> {
         }
         longest = longest.max(label.len());
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(Error::HyphenAtEdge { name: ascii.to_string(), label: label.to_string() });
+            return Err(Error::HyphenAtEdge {
+                name: ascii.to_string(),
+                label: label.to_string(),
+            });
         }
     }
     if longest > MAX_LABEL {
-        return Err(Error::LabelTooLong { name: ascii.to_string(), len: longest });
+        return Err(Error::LabelTooLong {
+            name: ascii.to_string(),
+            len: longest,
+        });
     }
     let top = ascii.rsplit('.').next().unwrap_or(ascii);
     if top.bytes().all(|b| b.is_ascii_digit()) {
@@ -244,7 +271,10 @@ mod tests {
         assert_eq!(ok("*.omegle.com"), "omegle.com");
         assert_eq!(ok("bücher.example"), "xn--bcher-kva.example");
         assert_eq!(ok("BÜCHER.example"), "xn--bcher-kva.example");
-        assert_eq!(ok("http://user:pw@Chat.Example.org:8080/x#y"), "chat.example.org");
+        assert_eq!(
+            ok("http://user:pw@Chat.Example.org:8080/x#y"),
+            "chat.example.org"
+        );
         assert_eq!(ok("omegle.com/"), "omegle.com");
         assert_eq!(ok("omegle.com#top"), "omegle.com");
         assert_eq!(ok("\tbbc.co.uk\n"), "bbc.co.uk");
@@ -288,7 +318,10 @@ mod tests {
         let label = "a".repeat(64);
         assert_eq!(
             err(&format!("{label}.com")),
-            Error::LabelTooLong { name: format!("{label}.com"), len: 64 }
+            Error::LabelTooLong {
+                name: format!("{label}.com"),
+                len: 64
+            }
         );
         assert_eq!(ok(&format!("{}.com", "a".repeat(63))).len(), 67);
         let long = format!("{}.com", ["abcdefghi"; 25].join("."));

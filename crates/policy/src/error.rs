@@ -151,12 +151,19 @@ pub enum Error {
 }
 
 fn join(problems: &[Error]) -> String {
-    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, err: &std::io::Error) -> Self {
-        Error::Io { path: path.into(), reason: err.to_string() }
+        Error::Io {
+            path: path.into(),
+            reason: err.to_string(),
+        }
     }
 }
 

@@ -10,3 +10,10 @@ mod error;
 
 pub use domain::{Domain, MAX_LABEL, MAX_NAME};
 pub use error::Error;
+mod matcher;
+
+pub use matcher::{Action, Decision, ListIdx, ListMeta, Matcher, MatcherBuilder, Reason, SiteIdx};
+mod list;
+
+pub use list::{ListFile, ListInfo, Parsed, Site};
+pub mod import;

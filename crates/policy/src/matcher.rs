@@ -1,0 +1,453 @@
+//! The matcher: "is this name blocked, and why", answered without allocating.
+//!
+//! A listed domain matches itself and every name below it, on label boundaries only
+//! (`notomegle.com` is not under `omegle.com`). An allowed domain wins over any block. The
+//! decision carries its reason: the list, the site, and the listed domain (the rule) that matched.
+//!
+//! Layout, chosen for a million domains in well under the memory of the peers it is measured
+//! against: every listed name is stored once in one string arena; a name is an end offset into it
+//! (its start is the previous end) and a tag (site index, allow bit). An open-addressing table of
+//! `u32` entry indices, at most half full, finds a name by hash. Lookup walks the query name once
+//! from right to left, so the hash of every suffix that starts at a label boundary falls out of a
+//! single pass; each such suffix costs one probe, usually into an empty slot.
+//!
+//! A matcher is built once per policy and never changed: share it read-only across threads (it
+//! is `Send + Sync` with no interior mutability) and build a new one to change anything.
+
+use crate::Domain;
+
+/// What a list's domains do when matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Names under the list's domains are refused.
+    Block,
+    /// Names under the list's domains are answered normally, whatever any block list says.
+    Allow,
+}
+
+/// What the matcher knows of a list, for reasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListMeta {
+    /// Stable id, such as `stranger-chat` or `my-sites`.
+    pub id: String,
+    /// Name a parent reads.
+    pub name: String,
+    /// Block or allow.
+    pub action: Action,
+}
+
+#[derive(Debug, Clone)]
+struct SiteMeta {
+    list: u32,
+    name: Box<str>,
+}
+
+/// Index of a list inside a [`MatcherBuilder`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListIdx(u32);
+
+/// Index of a site inside a [`MatcherBuilder`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiteIdx(u32);
+
+/// Why a name matched: which list, which site, which listed domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reason<'m> {
+    /// The list the rule belongs to.
+    pub list: &'m ListMeta,
+    /// The site the rule belongs to, as parents see it.
+    pub site: &'m str,
+    /// The listed domain that matched: the name itself or one of its parents.
+    pub rule: &'m str,
+}
+
+/// The matcher's answer for one name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision<'m> {
+    /// No list mentions the name.
+    Unlisted,
+    /// An allowlist covers the name; it must not be blocked.
+    Allowed(Reason<'m>),
+    /// A block list covers the name and no allowlist does.
+    Blocked(Reason<'m>),
+}
+
+impl Decision<'_> {
+    /// True when the name must be refused.
+    pub fn is_blocked(&self) -> bool {
+        matches!(self, Decision::Blocked(_))
+    }
+}
+
+const EMPTY: u32 = u32::MAX;
+const ALLOW_BIT: u32 = 1 << 31;
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+#[inline(always)]
+fn step(state: u64, byte: u8) -> u64 {
+    (state ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(FNV_PRIME)
+}
+
+/// Spreads FNV's state over all bits so that masking by the table size keeps its quality.
+#[inline(always)]
+fn finish(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x
+}
+
+/// Hash of a whole name, the same as the one the right-to-left walk finds for that suffix.
+fn hash_name(name: &[u8]) -> u64 {
+    finish(name.iter().rev().fold(FNV_OFFSET, |s, &b| step(s, b)))
+}
+
+/// Collects lists, sites and domains, then builds an immutable [`Matcher`].
+#[derive(Debug, Default)]
+pub struct MatcherBuilder {
+    lists: Vec<ListMeta>,
+    sites: Vec<SiteMeta>,
+    text: String,
+    ends: Vec<u32>,
+    tags: Vec<u32>,
+}
+
+impl MatcherBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserves room for `domains` more domains of about `bytes` bytes in all.
+    pub fn reserve(&mut self, domains: usize, bytes: usize) {
+        self.ends.reserve(domains);
+        self.tags.reserve(domains);
+        self.text.reserve(bytes);
+    }
+
+    /// Adds a list and returns its index.
+    pub fn list(&mut self, meta: ListMeta) -> ListIdx {
+        self.lists.push(meta);
+        ListIdx(self.lists.len() as u32 - 1)
+    }
+
+    /// Adds a site to a list and returns its index.
+    pub fn site(&mut self, list: ListIdx, name: &str) -> SiteIdx {
+        self.sites.push(SiteMeta {
+            list: list.0,
+            name: name.into(),
+        });
+        SiteIdx(self.sites.len() as u32 - 1)
+    }
+
+    /// Adds a domain to a site. A domain added twice keeps its first site, except that an
+    /// allowing entry always replaces a blocking one.
+    pub fn domain(&mut self, site: SiteIdx, domain: &Domain) {
+        let allow = self.lists[self.sites[site.0 as usize].list as usize].action == Action::Allow;
+        self.text.push_str(domain.as_str());
+        self.ends.push(self.text.len() as u32);
+        self.tags.push(site.0 | if allow { ALLOW_BIT } else { 0 });
+    }
+
+    /// Builds the matcher.
+    pub fn build(mut self) -> Matcher {
+        let slots = (self.ends.len() * 2).next_power_of_two().max(16);
+        let mask = slots - 1;
+        let mut table = vec![EMPTY; slots];
+        let mut duplicates = 0;
+        for i in 0..self.ends.len() {
+            let name = entry(&self.text, &self.ends, i).as_bytes();
+            let mut slot = hash_name(name) as usize & mask;
+            loop {
+                let held = table[slot];
+                if held == EMPTY {
+                    table[slot] = i as u32;
+                    break;
+                }
+                if entry(&self.text, &self.ends, held as usize).as_bytes() == name {
+                    duplicates += 1;
+                    let new_allows = self.tags[i] & ALLOW_BIT != 0;
+                    let held_allows = self.tags[held as usize] & ALLOW_BIT != 0;
+                    if new_allows && !held_allows {
+                        table[slot] = i as u32;
+                    }
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        Matcher {
+            lists: self.lists,
+            sites: self.sites,
+            text: self.text,
+            ends: self.ends,
+            tags: self.tags,
+            table,
+            mask,
+            duplicates,
+        }
+    }
+}
+
+fn entry<'t>(text: &'t str, ends: &[u32], i: usize) -> &'t str {
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    &text[start..ends[i] as usize]
+}
+
+/// An immutable, compiled set of block and allow rules.
+#[derive(Debug)]
+pub struct Matcher {
+    lists: Vec<ListMeta>,
+    sites: Vec<SiteMeta>,
+    text: String,
+    ends: Vec<u32>,
+    tags: Vec<u32>,
+    table: Vec<u32>,
+    mask: usize,
+    duplicates: usize,
+}
+
+impl Default for Matcher {
+    fn default() -> Self {
+        MatcherBuilder::new().build()
+    }
+}
+
+impl Matcher {
+    /// Decides a query name. Case does not matter and one trailing dot is ignored; the name is
+    /// expected in ASCII (punycode) form, as it travels in DNS. Never allocates.
+    pub fn decide(&self, name: &str) -> Decision<'_> {
+        let bytes = name.as_bytes();
+        let bytes = bytes.strip_suffix(b".").unwrap_or(bytes);
+        let mut blocked = None;
+        let mut state = FNV_OFFSET;
+        let mut i = bytes.len();
+        while i > 0 {
+            i -= 1;
+            let b = bytes[i];
+            if b == b'.' {
+                match self.probe(&bytes[i + 1..], state) {
+                    Some(e) if self.tags[e] & ALLOW_BIT != 0 => {
+                        return Decision::Allowed(self.reason(e));
+                    }
+                    Some(e) => blocked = Some(e),
+                    None => {}
+                }
+            }
+            state = step(state, b);
+        }
+        match self.probe(bytes, state) {
+            Some(e) if self.tags[e] & ALLOW_BIT != 0 => Decision::Allowed(self.reason(e)),
+            Some(e) => Decision::Blocked(self.reason(e)),
+            None => blocked.map_or(Decision::Unlisted, |e| Decision::Blocked(self.reason(e))),
+        }
+    }
+
+    #[inline]
+    fn probe(&self, suffix: &[u8], state: u64) -> Option<usize> {
+        if suffix.is_empty() {
+            return None;
+        }
+        let mut slot = finish(state) as usize & self.mask;
+        loop {
+            let held = self.table[slot];
+            if held == EMPTY {
+                return None;
+            }
+            if entry(&self.text, &self.ends, held as usize)
+                .as_bytes()
+                .eq_ignore_ascii_case(suffix)
+            {
+                return Some(held as usize);
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+
+    fn reason(&self, e: usize) -> Reason<'_> {
+        let site = &self.sites[(self.tags[e] & !ALLOW_BIT) as usize];
+        Reason {
+            list: &self.lists[site.list as usize],
+            site: &site.name,
+            rule: entry(&self.text, &self.ends, e),
+        }
+    }
+
+    /// Number of distinct domains (block and allow).
+    pub fn len(&self) -> usize {
+        self.ends.len() - self.duplicates
+    }
+
+    /// True when no domain is listed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many domains were added more than once (each extra copy counts once).
+    pub fn duplicates(&self) -> usize {
+        self.duplicates
+    }
+
+    /// The lists the matcher was built from.
+    pub fn lists(&self) -> &[ListMeta] {
+        &self.lists
+    }
+
+    /// Number of sites across all lists.
+    pub fn site_count(&self) -> usize {
+        self.sites.len()
+    }
+
+    /// Heap bytes held by the matcher's own buffers (an estimate that ignores allocator slack;
+    /// the benchmark measures the real figure with a counting allocator).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + 4 * (self.ends.capacity() + self.tags.capacity() + self.table.capacity())
+            + self
+                .sites
+                .iter()
+                .map(|s| s.name.len() + size_of::<SiteMeta>())
+                .sum::<usize>()
+            + self
+                .lists
+                .iter()
+                .map(|l| l.id.len() + l.name.len() + size_of::<ListMeta>())
+                .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Domain {
+        Domain::parse(s).unwrap()
+    }
+
+    fn sample() -> Matcher {
+        let mut b = MatcherBuilder::new();
+        let chat = b.list(ListMeta {
+            id: "stranger-chat".into(),
+            name: "Chat".into(),
+            action: Action::Block,
+        });
+        let omegle = b.site(chat, "Omegle");
+        b.domain(omegle, &d("omegle.com"));
+        b.domain(omegle, &d("omegle.fm"));
+        let ome = b.site(chat, "OmeTV");
+        b.domain(ome, &d("ome.tv"));
+        b.domain(ome, &d("cdn.ome.tv"));
+        let allow = b.list(ListMeta {
+            id: "allowed".into(),
+            name: "Allowed".into(),
+            action: Action::Allow,
+        });
+        let school = b.site(allow, "School project");
+        b.domain(school, &d("help.omegle.com"));
+        b.build()
+    }
+
+    fn blocked_rule(m: &Matcher, name: &str) -> Option<(String, String, String)> {
+        match m.decide(name) {
+            Decision::Blocked(r) => {
+                Some((r.list.id.clone(), r.site.to_string(), r.rule.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_listed_domain_blocks_itself_and_subdomains_with_its_reason() {
+        let m = sample();
+        let want = Some(("stranger-chat".into(), "Omegle".into(), "omegle.com".into()));
+        assert_eq!(blocked_rule(&m, "omegle.com"), want);
+        assert_eq!(blocked_rule(&m, "www.omegle.com"), want);
+        assert_eq!(blocked_rule(&m, "a.b.c.omegle.com"), want);
+        assert_eq!(blocked_rule(&m, "omegle.fm").unwrap().2, "omegle.fm");
+    }
+
+    #[test]
+    fn case_and_trailing_dot_do_not_matter() {
+        let m = sample();
+        assert!(m.decide("WWW.Omegle.COM.").is_blocked());
+        assert!(m.decide("OMEGLE.com").is_blocked());
+        assert_eq!(m.decide("omegle.com.."), Decision::Unlisted);
+    }
+
+    #[test]
+    fn matching_is_on_label_boundaries() {
+        let m = sample();
+        assert_eq!(m.decide("notomegle.com"), Decision::Unlisted);
+        assert_eq!(m.decide("omegle.com.evil.example"), Decision::Unlisted);
+        assert_eq!(m.decide("omegle.co"), Decision::Unlisted);
+        assert_eq!(m.decide("com"), Decision::Unlisted);
+        assert_eq!(m.decide("mome.tv"), Decision::Unlisted);
+        assert_eq!(m.decide(""), Decision::Unlisted);
+        assert_eq!(m.decide("."), Decision::Unlisted);
+    }
+
+    #[test]
+    fn the_most_specific_block_is_the_reason() {
+        let m = sample();
+        assert_eq!(blocked_rule(&m, "x.cdn.ome.tv").unwrap().2, "cdn.ome.tv");
+        assert_eq!(blocked_rule(&m, "www.ome.tv").unwrap().2, "ome.tv");
+    }
+
+    #[test]
+    fn allow_wins_over_block() {
+        let m = sample();
+        match m.decide("help.omegle.com") {
+            Decision::Allowed(r) => {
+                assert_eq!(r.list.id, "allowed");
+                assert_eq!(r.site, "School project");
+                assert_eq!(r.rule, "help.omegle.com");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            m.decide("docs.help.omegle.com"),
+            Decision::Allowed(_)
+        ));
+        assert!(m.decide("chat.omegle.com").is_blocked());
+    }
+
+    #[test]
+    fn duplicates_keep_the_first_site_but_allow_beats_block() {
+        let mut b = MatcherBuilder::new();
+        let l = b.list(ListMeta {
+            id: "a".into(),
+            name: "A".into(),
+            action: Action::Block,
+        });
+        let s1 = b.site(l, "First");
+        let s2 = b.site(l, "Second");
+        b.domain(s1, &d("x.example"));
+        b.domain(s2, &d("x.example"));
+        let a = b.list(ListMeta {
+            id: "ok".into(),
+            name: "OK".into(),
+            action: Action::Allow,
+        });
+        let s3 = b.site(a, "Fine");
+        b.domain(s3, &d("y.example"));
+        let s4 = b.site(l, "Late block");
+        b.domain(s4, &d("y.example"));
+        let m = b.build();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.duplicates(), 2);
+        assert_eq!(blocked_rule(&m, "x.example").unwrap().1, "First");
+        assert!(matches!(m.decide("y.example"), Decision::Allowed(_)));
+    }
+
+    #[test]
+    fn an_empty_matcher_lists_nothing() {
+        let m = Matcher::default();
+        assert!(m.is_empty());
+        assert_eq!(m.decide("omegle.com"), Decision::Unlisted);
+    }
+}
