@@ -17,3 +17,19 @@ mod list;
 
 pub use list::{ListFile, ListInfo, Parsed, Site};
 pub mod import;
+mod settings;
+
+pub use settings::{
+    BlockMode, NULL_V6, Protocol, RawBlocking, RawCache, RawJournal, RawNotices, RawParents,
+    RawSettings, RawUpstream, Settings, Upstream,
+};
+mod policy;
+mod shipped;
+mod special;
+
+pub use policy::{
+    LISTS_DIR, Loaded, Origin, Policy, PolicyList, SETTINGS_FILE, add_list, is_list_file,
+    shipped_lists,
+};
+pub use shipped::SHIPPED;
+pub use special::{Special, SpecialAnswer};

@@ -1,0 +1,606 @@
+//! `settings.toml`: how the service listens, where it forwards, how it blocks and what it keeps.
+//!
+//! Two forms, as in ripgrep's flags: [`RawSettings`] is what the file says (every field optional,
+//! each default documented on the field, unknown fields refused by name), and [`Settings`] is
+//! the validated, typed form the service runs on. [`RawSettings::validate`] reports every
+//! problem it finds, each naming the field and saying what would be right. A missing file means
+//! every default; an empty file is the same.
+//!
+//! ```toml
+//! listen = ["127.0.0.1:53", "[::1]:53"]
+//!
+//! [[upstream]]                     # none: the resolvers this computer used before Vigie
+//! address = "9.9.9.9"
+//! protocol = "tls"                 # udp (with TCP fallback), tcp, tls or https
+//! server-name = "dns.quad9.net"    # required for tls and https
+//!
+//! [blocking]
+//! mode = "blockpage"               # blockpage, null or nxdomain
+//! address = "127.0.0.88"
+//! ttl = 10
+//!
+//! [lists]
+//! stranger-chat = true
+//! dns-bypass = true
+//! ```
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// Settings as written in `settings.toml`. Every field has a default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSettings {
+    /// Addresses the DNS front end listens on, UDP and TCP.
+    /// Default: `["127.0.0.1:53", "[::1]:53"]`.
+    pub listen: Vec<String>,
+    /// Where allowed lookups go. Default: none, meaning the resolvers this computer used before
+    /// Vigie (from `/etc/resolv.conf`, skipping Vigie's own addresses).
+    pub upstream: Vec<RawUpstream>,
+    /// How blocked lookups are answered.
+    pub blocking: RawBlocking,
+    /// The answer cache.
+    pub cache: RawCache,
+    /// The attempt journal.
+    pub journal: RawJournal,
+    /// Shipped or parent lists turned on (`true`) or off (`false`) by id. A list not named here
+    /// follows its own `enabled-by-default`. Default: empty.
+    pub lists: BTreeMap<String, bool>,
+    /// Users treated as parents.
+    pub parents: RawParents,
+    /// Notices shown to the person at the computer.
+    pub notices: RawNotices,
+}
+
+impl Default for RawSettings {
+    fn default() -> Self {
+        RawSettings {
+            listen: vec!["127.0.0.1:53".into(), "[::1]:53".into()],
+            upstream: Vec::new(),
+            blocking: RawBlocking::default(),
+            cache: RawCache::default(),
+            journal: RawJournal::default(),
+            lists: BTreeMap::new(),
+            parents: RawParents::default(),
+            notices: RawNotices::default(),
+        }
+    }
+}
+
+/// One upstream resolver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawUpstream {
+    /// IP address, with an optional port: `9.9.9.9`, `9.9.9.9:853`, `[2620:fe::fe]:853`.
+    /// Required. Default port: 53 for udp and tcp, 853 for tls, 443 for https.
+    pub address: String,
+    /// `udp` (with TCP when an answer is truncated), `tcp`, `tls` or `https`. Default: `udp`.
+    #[serde(default = "udp")]
+    pub protocol: Protocol,
+    /// The name on the server's certificate. Required for `tls` and `https`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_name: Option<String>,
+    /// The query path for `https`. Default: `/dns-query`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+fn udp() -> Protocol {
+    Protocol::Udp
+}
+
+/// Transport to an upstream resolver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Protocol {
+    /// Plain DNS over UDP, retried over TCP when truncated.
+    Udp,
+    /// Plain DNS over TCP.
+    Tcp,
+    /// DNS over TLS (RFC 7858).
+    Tls,
+    /// DNS over HTTPS (RFC 8484).
+    Https,
+}
+
+impl Protocol {
+    fn default_port(self) -> u16 {
+        match self {
+            Protocol::Udp | Protocol::Tcp => 53,
+            Protocol::Tls => 853,
+            Protocol::Https => 443,
+        }
+    }
+}
+
+/// How a blocked lookup is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockMode {
+    /// A → the block address, where the block page explains; AAAA and other types: no data.
+    Blockpage,
+    /// A → 0.0.0.0, AAAA → `::`; other types: no data.
+    Null,
+    /// The name does not exist.
+    Nxdomain,
+}
+
+/// `[blocking]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawBlocking {
+    /// `blockpage`, `null` or `nxdomain`. Default: `blockpage`.
+    pub mode: BlockMode,
+    /// IPv4 address that blocked names point to in `blockpage` mode, where the block page
+    /// listens. Default: `127.0.0.88`.
+    pub address: String,
+    /// Where the block page's HTTP server listens. Default: the block address, port 80.
+    pub page_listen: Option<String>,
+    /// TTL in seconds of blocked answers: short, so an unblock takes effect quickly.
+    /// Default: 10. Range: 0 to 3600.
+    pub ttl: u32,
+}
+
+impl Default for RawBlocking {
+    fn default() -> Self {
+        RawBlocking {
+            mode: BlockMode::Blockpage,
+            address: "127.0.0.88".into(),
+            page_listen: None,
+            ttl: 10,
+        }
+    }
+}
+
+/// `[cache]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawCache {
+    /// Most answers kept. 0 turns the cache off. Default: 10000. Range: 0 to 1000000.
+    pub max_entries: u32,
+    /// Answers are kept at least this many seconds. Default: 0.
+    pub min_ttl: u32,
+    /// Answers are kept at most this many seconds. Default: 86400 (a day).
+    pub max_ttl: u32,
+    /// "No such name" and "no data" answers are kept at most this many seconds. Default: 300.
+    pub max_negative_ttl: u32,
+}
+
+impl Default for RawCache {
+    fn default() -> Self {
+        RawCache {
+            max_entries: 10_000,
+            min_ttl: 0,
+            max_ttl: 86_400,
+            max_negative_ttl: 300,
+        }
+    }
+}
+
+/// `[journal]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawJournal {
+    /// Days of attempts kept. Default: 90. Range: 1 to 3650.
+    pub retention_days: u32,
+    /// Most disk space the journal may use, in MiB; the oldest days go first. Default: 64.
+    /// Range: 1 to 10240.
+    pub max_size_mb: u32,
+    /// Lookups from one device for one site within this many seconds count as one attempt.
+    /// Default: 60. Range: 1 to 3600.
+    pub merge_window_secs: u32,
+}
+
+impl Default for RawJournal {
+    fn default() -> Self {
+        RawJournal {
+            retention_days: 90,
+            max_size_mb: 64,
+            merge_window_secs: 60,
+        }
+    }
+}
+
+/// `[parents]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawParents {
+    /// User ids treated as parents without a password. Default: none. Root (0) is always one.
+    pub uids: Vec<u32>,
+}
+
+/// `[notices]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawNotices {
+    /// Show a notice on the desktop when a site is blocked. Default: true.
+    pub enabled: bool,
+}
+
+impl Default for RawNotices {
+    fn default() -> Self {
+        RawNotices { enabled: true }
+    }
+}
+
+/// A validated upstream resolver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upstream {
+    /// Address and port.
+    pub address: SocketAddr,
+    /// Transport.
+    pub protocol: Protocol,
+    /// Certificate name for `tls` and `https`.
+    pub server_name: Option<String>,
+    /// Query path for `https`.
+    pub path: String,
+}
+
+/// Validated settings. See [`RawSettings`] for what each field means and its default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// DNS listen addresses.
+    pub listen: Vec<SocketAddr>,
+    /// Upstreams; empty means the system's previous resolvers.
+    pub upstreams: Vec<Upstream>,
+    /// Block mode.
+    pub block_mode: BlockMode,
+    /// Address of A answers in `blockpage` mode.
+    pub block_address: Ipv4Addr,
+    /// Where the block page listens.
+    pub block_page: SocketAddr,
+    /// TTL of blocked answers.
+    pub block_ttl: u32,
+    /// Cache bounds.
+    pub cache: RawCache,
+    /// Journal bounds.
+    pub journal: RawJournal,
+    /// Lists turned on or off by id.
+    pub lists: BTreeMap<String, bool>,
+    /// Parent uids (root included).
+    pub parent_uids: Vec<u32>,
+    /// Desktop notices on.
+    pub notices: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        RawSettings::default()
+            .validate(Path::new("settings.toml"))
+            .expect("defaults are valid")
+    }
+}
+
+impl RawSettings {
+    /// Parses `settings.toml` text; `file` labels the errors.
+    pub fn parse(text: &str, file: &Path) -> Result<RawSettings, Error> {
+        toml::from_str(text).map_err(|e| crate::list::syntax(file, text, &e))
+    }
+
+    /// The file's text, for writing back.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("settings always serialize")
+    }
+
+    /// Checks every field; reports all problems at once.
+    pub fn validate(&self, file: &Path) -> Result<Settings, Error> {
+        let mut problems = Vec::new();
+        let mut problem = |field: &str, reason: String| {
+            problems.push(Error::Setting {
+                file: file.into(),
+                field: field.into(),
+                reason,
+            });
+        };
+
+        let mut listen = Vec::new();
+        for text in &self.listen {
+            match text.parse::<SocketAddr>() {
+                Ok(a) => listen.push(a),
+                Err(_) => problem(
+                    "listen",
+                    format!(
+                        "\"{text}\" is not an address with a port, like 127.0.0.1:53 or [::1]:53"
+                    ),
+                ),
+            }
+        }
+        if self.listen.is_empty() {
+            problem(
+                "listen",
+                "at least one address is needed, like 127.0.0.1:53".into(),
+            );
+        }
+
+        let mut upstreams = Vec::new();
+        for (i, raw) in self.upstream.iter().enumerate() {
+            let field = format!("upstream[{i}]");
+            let Some(address) = parse_addr(&raw.address, raw.protocol.default_port()) else {
+                problem(
+                    &format!("{field}.address"),
+                    format!(
+                        "\"{}\" is not an IP address (with an optional port), like 9.9.9.9 or 9.9.9.9:853",
+                        raw.address
+                    ),
+                );
+                continue;
+            };
+            let needs_name = matches!(raw.protocol, Protocol::Tls | Protocol::Https);
+            if needs_name
+                && raw.server_name.as_deref().is_none_or(|n| {
+                    crate::Domain::parse(n).is_err() && n.parse::<IpAddr>().is_err()
+                })
+            {
+                problem(
+                    &format!("{field}.server-name"),
+                    "tls and https need the name on the server's certificate, like dns.quad9.net"
+                        .into(),
+                );
+            }
+            let path = raw.path.clone().unwrap_or_else(|| "/dns-query".into());
+            if !path.starts_with('/') {
+                problem(
+                    &format!("{field}.path"),
+                    format!("\"{path}\" must start with /"),
+                );
+            }
+            upstreams.push(Upstream {
+                address,
+                protocol: raw.protocol,
+                server_name: raw.server_name.clone(),
+                path,
+            });
+        }
+
+        let block_address = match self.blocking.address.parse::<Ipv4Addr>() {
+            Ok(a) => a,
+            Err(_) => {
+                problem(
+                    "blocking.address",
+                    format!(
+                        "\"{}\" is not an IPv4 address, like 127.0.0.88",
+                        self.blocking.address
+                    ),
+                );
+                Ipv4Addr::new(127, 0, 0, 88)
+            }
+        };
+        let block_page = match &self.blocking.page_listen {
+            None => SocketAddr::new(block_address.into(), 80),
+            Some(text) => text.parse().unwrap_or_else(|_| {
+                problem(
+                    "blocking.page-listen",
+                    format!("\"{text}\" is not an address with a port, like 127.0.0.88:80"),
+                );
+                SocketAddr::new(block_address.into(), 80)
+            }),
+        };
+        let mut range = |field: &str, value: u32, lo: u32, hi: u32| {
+            if !(lo..=hi).contains(&value) {
+                problem(field, format!("{value} is out of range: use {lo} to {hi}"));
+            }
+        };
+        range("blocking.ttl", self.blocking.ttl, 0, 3600);
+        range("cache.max-entries", self.cache.max_entries, 0, 1_000_000);
+        range("cache.max-ttl", self.cache.max_ttl, 1, 7 * 86_400);
+        range(
+            "cache.min-ttl",
+            self.cache.min_ttl,
+            0,
+            self.cache.max_ttl.max(1),
+        );
+        range(
+            "cache.max-negative-ttl",
+            self.cache.max_negative_ttl,
+            0,
+            86_400,
+        );
+        range(
+            "journal.retention-days",
+            self.journal.retention_days,
+            1,
+            3650,
+        );
+        range("journal.max-size-mb", self.journal.max_size_mb, 1, 10_240);
+        range(
+            "journal.merge-window-secs",
+            self.journal.merge_window_secs,
+            1,
+            3600,
+        );
+
+        for id in self.lists.keys() {
+            if let Err(reason) = crate::list::check_id(id) {
+                problem("lists", reason);
+            }
+        }
+
+        let mut parent_uids = self.parents.uids.clone();
+        parent_uids.push(0);
+        parent_uids.sort_unstable();
+        parent_uids.dedup();
+
+        if !problems.is_empty() {
+            return Err(if problems.len() == 1 {
+                problems.remove(0)
+            } else {
+                Error::Invalid { problems }
+            });
+        }
+        Ok(Settings {
+            listen,
+            upstreams,
+            block_mode: self.blocking.mode,
+            block_address,
+            block_page,
+            block_ttl: self.blocking.ttl,
+            cache: self.cache.clone(),
+            journal: self.journal.clone(),
+            lists: self.lists.clone(),
+            parent_uids,
+            notices: self.notices.enabled,
+        })
+    }
+}
+
+/// Parses `1.2.3.4`, `1.2.3.4:53`, `::1`, `[::1]:53`.
+fn parse_addr(text: &str, default_port: u16) -> Option<SocketAddr> {
+    let text = text.trim();
+    if let Ok(a) = text.parse::<SocketAddr>() {
+        return Some(a);
+    }
+    let bare = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text);
+    bare.parse::<IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, default_port))
+}
+
+/// The IPv6 answer of `null` mode.
+pub const NULL_V6: Ipv6Addr = Ipv6Addr::UNSPECIFIED;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> &'static Path {
+        Path::new("/etc/vigie/settings.toml")
+    }
+
+    #[test]
+    fn empty_file_means_documented_defaults() {
+        let s = RawSettings::parse("", file())
+            .unwrap()
+            .validate(file())
+            .unwrap();
+        assert_eq!(
+            s.listen,
+            ["127.0.0.1:53".parse().unwrap(), "[::1]:53".parse().unwrap()]
+        );
+        assert!(s.upstreams.is_empty());
+        assert_eq!(s.block_mode, BlockMode::Blockpage);
+        assert_eq!(s.block_address, Ipv4Addr::new(127, 0, 0, 88));
+        assert_eq!(s.block_page, "127.0.0.88:80".parse().unwrap());
+        assert_eq!(s.block_ttl, 10);
+        assert_eq!(s.cache.max_entries, 10_000);
+        assert_eq!(s.journal.retention_days, 90);
+        assert_eq!(s.parent_uids, [0]);
+        assert!(s.notices);
+        assert_eq!(s, Settings::default());
+    }
+
+    #[test]
+    fn a_full_file_validates_into_typed_settings() {
+        let text = r#"
+listen = ["127.0.0.1:5353"]
+[[upstream]]
+address = "9.9.9.9"
+protocol = "tls"
+server-name = "dns.quad9.net"
+[[upstream]]
+address = "[2620:fe::fe]"
+protocol = "https"
+server-name = "dns.quad9.net"
+[[upstream]]
+address = "192.0.2.53:5300"
+[blocking]
+mode = "nxdomain"
+ttl = 30
+[lists]
+dns-bypass = false
+[parents]
+uids = [1000]
+"#;
+        let s = RawSettings::parse(text, file())
+            .unwrap()
+            .validate(file())
+            .unwrap();
+        assert_eq!(s.upstreams[0].address, "9.9.9.9:853".parse().unwrap());
+        assert_eq!(s.upstreams[1].address, "[2620:fe::fe]:443".parse().unwrap());
+        assert_eq!(s.upstreams[1].path, "/dns-query");
+        assert_eq!(s.upstreams[2].protocol, Protocol::Udp);
+        assert_eq!(s.upstreams[2].address.port(), 5300);
+        assert_eq!(s.block_mode, BlockMode::Nxdomain);
+        assert_eq!(s.lists.get("dns-bypass"), Some(&false));
+        assert_eq!(s.parent_uids, [0, 1000]);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_with_their_place() {
+        let e = RawSettings::parse("[blocking]\nmood = \"calm\"\n", file()).unwrap_err();
+        assert!(matches!(e, Error::Syntax { line: 2, .. }), "{e:?}");
+        assert!(e.to_string().contains("mood"), "{e}");
+        let e = RawSettings::parse("[blocking]\nmode = \"loud\"\n", file()).unwrap_err();
+        assert!(
+            e.to_string().contains("loud") || e.to_string().contains("variant"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn every_bad_value_is_reported_at_once() {
+        let text = r#"
+listen = ["localhost:53"]
+[[upstream]]
+address = "dns.quad9.net"
+[[upstream]]
+address = "9.9.9.9"
+protocol = "https"
+[blocking]
+address = "127.0.0.300"
+ttl = 99999
+[journal]
+retention-days = 0
+"#;
+        let e = RawSettings::parse(text, file())
+            .unwrap()
+            .validate(file())
+            .unwrap_err();
+        let Error::Invalid { problems } = &e else {
+            panic!("{e:?}")
+        };
+        let fields: Vec<_> = problems
+            .iter()
+            .map(|p| match p {
+                Error::Setting { field, .. } => field.as_str(),
+                _ => "?",
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "listen",
+                "upstream[0].address",
+                "upstream[1].server-name",
+                "blocking.address",
+                "blocking.ttl",
+                "journal.retention-days"
+            ]
+        );
+        assert!(
+            e.to_string()
+                .contains("99999 is out of range: use 0 to 3600"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn settings_round_trip_through_toml() {
+        let mut raw = RawSettings::default();
+        raw.lists.insert("dns-bypass".into(), false);
+        raw.upstream.push(RawUpstream {
+            address: "1.1.1.1".into(),
+            protocol: Protocol::Https,
+            server_name: Some("cloudflare-dns.com".into()),
+            path: None,
+        });
+        assert_eq!(RawSettings::parse(&raw.to_toml(), file()).unwrap(), raw);
+    }
+}

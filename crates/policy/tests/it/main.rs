@@ -1,0 +1,7 @@
+//! Integration tests of the policy crate, one binary: the shipped lists, loading a config
+//! directory, and properties of normalization and matching.
+
+mod load;
+mod props;
+mod shipped;
+mod util;
