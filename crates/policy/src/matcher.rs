@@ -6,7 +6,9 @@
 //!
 //! Layout, chosen for a million domains in well under the memory of the peers it is measured
 //! against: every listed name is stored once in one string arena; a name is an end offset into it
-//! (its start is the previous end) and a tag (site index, allow bit). An open-addressing table of
+//! (its start is the previous end). Names are added site by site, so the tag of each name (site
+//! index, allow bit) is kept as runs: one `(first entry, tag)` pair per run of names that share a
+//! site, found by binary search on a hit only. An open-addressing table of
 //! `u32` entry indices, at most half full, finds a name by hash. Lookup walks the query name once
 //! from right to left, so the hash of every suffix that starts at a label boundary falls out of a
 //! single pass; each such suffix costs one probe, usually into an empty slot.
@@ -111,7 +113,7 @@ pub struct MatcherBuilder {
     sites: Vec<SiteMeta>,
     text: String,
     ends: Vec<u32>,
-    tags: Vec<u32>,
+    runs: Vec<(u32, u32)>,
 }
 
 impl MatcherBuilder {
@@ -123,7 +125,6 @@ impl MatcherBuilder {
     /// Reserves room for `domains` more domains of about `bytes` bytes in all.
     pub fn reserve(&mut self, domains: usize, bytes: usize) {
         self.ends.reserve(domains);
-        self.tags.reserve(domains);
         self.text.reserve(bytes);
     }
 
@@ -146,9 +147,12 @@ impl MatcherBuilder {
     /// allowing entry always replaces a blocking one.
     pub fn domain(&mut self, site: SiteIdx, domain: &Domain) {
         let allow = self.lists[self.sites[site.0 as usize].list as usize].action == Action::Allow;
+        let tag = site.0 | if allow { ALLOW_BIT } else { 0 };
+        if self.runs.last().is_none_or(|&(_, last)| last != tag) {
+            self.runs.push((self.ends.len() as u32, tag));
+        }
         self.text.push_str(domain.as_str());
         self.ends.push(self.text.len() as u32);
-        self.tags.push(site.0 | if allow { ALLOW_BIT } else { 0 });
     }
 
     /// Builds the matcher.
@@ -168,8 +172,8 @@ impl MatcherBuilder {
                 }
                 if entry(&self.text, &self.ends, held as usize).as_bytes() == name {
                     duplicates += 1;
-                    let new_allows = self.tags[i] & ALLOW_BIT != 0;
-                    let held_allows = self.tags[held as usize] & ALLOW_BIT != 0;
+                    let new_allows = tag_of(&self.runs, i) & ALLOW_BIT != 0;
+                    let held_allows = tag_of(&self.runs, held as usize) & ALLOW_BIT != 0;
                     if new_allows && !held_allows {
                         table[slot] = i as u32;
                     }
@@ -180,18 +184,24 @@ impl MatcherBuilder {
         }
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
-        self.tags.shrink_to_fit();
+        self.runs.shrink_to_fit();
         Matcher {
             lists: self.lists,
             sites: self.sites,
             text: self.text,
             ends: self.ends,
-            tags: self.tags,
+            runs: self.runs,
             table,
             mask,
             duplicates,
         }
     }
+}
+
+/// The tag of entry `i`: the last run that starts at or before it.
+fn tag_of(runs: &[(u32, u32)], i: usize) -> u32 {
+    let after = runs.partition_point(|&(start, _)| start as usize <= i);
+    runs[after - 1].1
 }
 
 fn entry<'t>(text: &'t str, ends: &[u32], i: usize) -> &'t str {
@@ -206,7 +216,7 @@ pub struct Matcher {
     sites: Vec<SiteMeta>,
     text: String,
     ends: Vec<u32>,
-    tags: Vec<u32>,
+    runs: Vec<(u32, u32)>,
     table: Vec<u32>,
     mask: usize,
     duplicates: usize,
@@ -232,7 +242,7 @@ impl Matcher {
             let b = bytes[i];
             if b == b'.' {
                 match self.probe(&bytes[i + 1..], state) {
-                    Some(e) if self.tags[e] & ALLOW_BIT != 0 => {
+                    Some(e) if tag_of(&self.runs, e) & ALLOW_BIT != 0 => {
                         return Decision::Allowed(self.reason(e));
                     }
                     Some(e) => blocked = Some(e),
@@ -242,7 +252,7 @@ impl Matcher {
             state = step(state, b);
         }
         match self.probe(bytes, state) {
-            Some(e) if self.tags[e] & ALLOW_BIT != 0 => Decision::Allowed(self.reason(e)),
+            Some(e) if tag_of(&self.runs, e) & ALLOW_BIT != 0 => Decision::Allowed(self.reason(e)),
             Some(e) => Decision::Blocked(self.reason(e)),
             None => blocked.map_or(Decision::Unlisted, |e| Decision::Blocked(self.reason(e))),
         }
@@ -270,7 +280,7 @@ impl Matcher {
     }
 
     fn reason(&self, e: usize) -> Reason<'_> {
-        let site = &self.sites[(self.tags[e] & !ALLOW_BIT) as usize];
+        let site = &self.sites[(tag_of(&self.runs, e) & !ALLOW_BIT) as usize];
         Reason {
             list: &self.lists[site.list as usize],
             site: &site.name,
@@ -307,7 +317,8 @@ impl Matcher {
     /// the benchmark measures the real figure with a counting allocator).
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity()
-            + 4 * (self.ends.capacity() + self.tags.capacity() + self.table.capacity())
+            + 4 * (self.ends.capacity() + self.table.capacity())
+            + 8 * self.runs.capacity()
             + self
                 .sites
                 .iter()
