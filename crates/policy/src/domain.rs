@@ -122,8 +122,8 @@ fn extract_host(input: &str) -> Result<&str, Error> {
     if let Some(at) = s.rfind('@') {
         s = &s[at + 1..];
     }
-    if s.starts_with('[') {
-        let inner = s[1..].split(']').next().unwrap_or_default();
+    if let Some(bracketed) = s.strip_prefix('[') {
+        let inner = bracketed.split(']').next().unwrap_or_default();
         return Err(Error::IpAddress(inner.to_string()));
     }
     match s.matches(':').count() {

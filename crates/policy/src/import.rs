@@ -127,7 +127,7 @@ impl Import {
     fn skip(&mut self, line: usize, reason: SkipReason, detail: impl FnOnce() -> String) {
         let count = self.skipped.entry(reason).or_default();
         *count += 1;
-        if *count <= DETAILS_PER_REASON as usize {
+        if *count <= DETAILS_PER_REASON {
             self.examples.push(Skipped {
                 line,
                 reason,
