@@ -1,1 +1,79 @@
-fn main() {}
+//! `vigie`: the filtering DNS service and its command line.
+//!
+//! This file only parses the command line, sets up logging and the runtime, and turns a fatal
+//! error into a one-line reason and an exit code that says what failed.
+
+mod answer;
+mod app;
+mod blockpage;
+mod cache;
+mod cli;
+mod front;
+mod journal;
+mod paths;
+mod pipeline;
+mod reload;
+mod state;
+mod upstream;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// A failure that ends the process, with the exit code that names its kind.
+#[derive(Debug)]
+pub(crate) struct Fatal {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl Fatal {
+    /// Folders or configuration unusable (exit 3).
+    pub(crate) fn config(error: anyhow::Error) -> Fatal {
+        Fatal { code: 3, error }
+    }
+    /// A listen address could not be bound (exit 4).
+    pub(crate) fn bind(error: anyhow::Error) -> Fatal {
+        Fatal { code: 4, error }
+    }
+    /// No usable upstream, or a loop (exit 5).
+    pub(crate) fn upstream(error: anyhow::Error) -> Fatal {
+        Fatal { code: 5, error }
+    }
+    /// Anything else at run time (exit 1).
+    pub(crate) fn runtime(error: anyhow::Error) -> Fatal {
+        Fatal { code: 1, error }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("vigie: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = match cli.command {
+        cli::Command::Run(args) => runtime.block_on(app::run(args)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(fatal) => {
+            eprintln!("vigie: {:#}", fatal.error);
+            ExitCode::from(fatal.code)
+        }
+    }
+}

@@ -6,6 +6,9 @@
 //! ```text
 //! CONFIG/settings.toml     optional; missing means every default
 //! CONFIG/lists/*.toml      the parent's own sites and allowlists, in the list file format
+//! CONFIG/lists/*.txt       community lists as found online (hosts file, one domain per line,
+//! CONFIG/lists/*.hosts     or `||domain^` rules), imported as they load: the file name is the
+//!                          list's id, and lines that cannot be taken are warnings
 //! ```
 //!
 //! It reads everything and reports every problem, not only the first: a parent who edited two
@@ -101,6 +104,16 @@ impl Policy {
             Err(e) => problems.push(e),
         }
         for path in list_files(&config_dir.join(LISTS_DIR), &mut problems) {
+            if path.extension().is_none_or(|e| e != "toml") {
+                match import_file(&path) {
+                    Ok((list, warning)) => {
+                        warnings.extend(warning);
+                        lists.push((list, Origin::File(path)));
+                    }
+                    Err(e) => problems.push(e),
+                }
+                continue;
+            }
             match ListFile::load(&path) {
                 Ok(parsed) => {
                     warnings.extend(parsed.warnings);
@@ -223,7 +236,65 @@ pub fn is_list_file(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    !name.starts_with('.') && name.ends_with(".toml") && path.is_file()
+    let known = [".toml", ".txt", ".hosts"]
+        .iter()
+        .any(|ext| name.ends_with(ext));
+    !name.starts_with('.') && known && path.is_file()
+}
+
+/// Imports a community list file; its skipped lines become one warning.
+fn import_file(path: &Path) -> Result<(ListFile, Option<Error>), Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    crate::list::check_id(&stem).map_err(|reason| Error::Setting {
+        file: path.to_path_buf(),
+        field: "file name".into(),
+        reason: format!("the file name is the list's id: {reason}"),
+    })?;
+    let imported = crate::import::import(&text, crate::import::Format::detect(&text));
+    let warning = (imported.skipped_total() > 0).then(|| {
+        let by_reason: Vec<String> = imported
+            .skipped
+            .iter()
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
+        let first = imported.examples.first().map_or(String::new(), |s| {
+            format!("; first at line {}: {}", s.line, s.detail)
+        });
+        Error::Setting {
+            file: path.to_path_buf(),
+            field: "import".into(),
+            reason: format!(
+                "{} names taken, {} skipped ({}){first}",
+                imported.taken(),
+                imported.skipped_total(),
+                by_reason.join(", ")
+            ),
+        }
+    });
+    let list = ListFile {
+        list: crate::ListInfo {
+            id: stem.clone(),
+            name: stem.clone(),
+            description: format!("Imported from {}", path.display()),
+            category: "imported".into(),
+            enabled_by_default: true,
+            action: Action::Block,
+        },
+        // Not sorted or deduplicated here: a million names would pay for it at every load, and
+        // the matcher folds duplicates anyway.
+        sites: vec![crate::Site {
+            name: stem,
+            domains: imported.domains,
+            sources: vec![path.display().to_string()],
+            note: None,
+        }],
+    };
+    Ok((list, warning))
 }
 
 impl Action {

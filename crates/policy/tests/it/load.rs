@@ -139,3 +139,36 @@ fn hidden_files_and_editor_leftovers_are_not_lists() {
     }
     assert!(Policy::load(dir.path()).is_ok());
 }
+
+#[test]
+fn community_lists_in_other_formats_are_imported_with_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "lists/community.hosts",
+        "# a hosts file\n127.0.0.1 localhost\n0.0.0.0 ads.example\n0.0.0.0 bad_name.example\n",
+    );
+    write(dir.path(), "lists/more.txt", "||tracker.example^\n");
+    write(dir.path(), "lists/Bad Name.txt", "x.example\n");
+    let e = Policy::load(dir.path()).unwrap_err();
+    assert!(
+        e.to_string().contains("the file name is the list's id"),
+        "{e}"
+    );
+    std::fs::remove_file(dir.path().join("lists/Bad Name.txt")).unwrap();
+
+    let loaded = Policy::load(dir.path()).unwrap();
+    let p = &loaded.policy;
+    assert!(
+        matches!(p.matcher.decide("www.ads.example"), Decision::Blocked(r) if r.list.id == "community")
+    );
+    assert!(
+        matches!(p.matcher.decide("tracker.example"), Decision::Blocked(r) if r.list.id == "more")
+    );
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    let w = loaded.warnings[0].to_string();
+    assert!(
+        w.contains("1 names taken, 2 skipped") && w.contains("line 2"),
+        "{w}"
+    );
+}

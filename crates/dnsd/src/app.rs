@@ -1,0 +1,234 @@
+//! `vigie run`: puts the service together, starts it, and stops it cleanly.
+//!
+//! Start-up order matters: the policy is loaded before any socket is bound, so the first query
+//! is already filtered; every listener is bound before anything is announced, so a bad address
+//! fails the start with a reason instead of leaving a half-running service. A configuration that
+//! does not load at start is reported, and the service runs with the shipped lists and default
+//! settings rather than not at all: a broken hand edit must never leave a child's computer
+//! unprotected after a reboot.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+use arc_swap::ArcSwap;
+use tokio::sync::watch;
+use vigie_policy::{Origin, Policy, Settings, shipped_lists};
+
+use crate::cache::Cache;
+use crate::cli::RunArgs;
+use crate::journal::Journal;
+use crate::paths::Paths;
+use crate::state::{Generation, Overrides, ReloadState, Shared, Stats};
+use crate::upstream::{self, Upstream};
+use crate::{Fatal, blockpage, front, reload};
+
+/// Dev mode's unprivileged addresses.
+const DEV_LISTEN: &str = "127.0.0.1:5353";
+const DEV_BLOCK_PAGE: &str = "127.0.0.1:8053";
+
+/// Runs until SIGINT or SIGTERM.
+pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
+    let paths = Paths::resolve(&args).map_err(Fatal::config)?;
+    if args.dev {
+        for dir in [&paths.config, &paths.data] {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))
+                .map_err(Fatal::config)?;
+        }
+    }
+
+    let mut overrides = Overrides {
+        listen: args.listen.clone(),
+        upstream: args.upstream.clone(),
+        block_page: args.block_page,
+    };
+    if args.dev {
+        if overrides.listen.is_empty() {
+            overrides.listen = vec![DEV_LISTEN.parse().expect("static address")];
+        }
+        overrides
+            .block_page
+            .get_or_insert(DEV_BLOCK_PAGE.parse().expect("static address"));
+    }
+
+    let (policy, reload_state) = initial_policy(&paths.config);
+    let mut policy = policy;
+    policy.settings = overrides.apply(policy.settings);
+    let settings = policy.settings.clone();
+
+    let upstreams = if settings.upstreams.is_empty() {
+        let found = upstream::system_default(Path::new("/etc/resolv.conf"), &settings.listen)
+            .map_err(Fatal::upstream)?;
+        upstream::plain(&found)
+    } else {
+        settings.upstreams.clone()
+    };
+    upstream::refuse_loops(&upstreams, &settings.listen).map_err(Fatal::upstream)?;
+
+    let mut bound = Vec::new();
+    for addr in &settings.listen {
+        bound.push((*addr, front::bind(*addr).await.map_err(Fatal::bind)?));
+    }
+
+    let journal = Journal::start(reload::journal_config(&paths.journal(), &settings));
+    let upstream = Upstream::new(&upstreams).map_err(Fatal::upstream)?;
+    let shared = Arc::new(Shared {
+        generation: ArcSwap::from_pointee(Generation { number: 1, policy }),
+        cache: Cache::new(&settings.cache),
+        upstream: ArcSwap::from_pointee(upstream),
+        journal,
+        stats: Stats::default(),
+        reload: Mutex::new(reload_state),
+        overrides,
+        started: Instant::now(),
+    });
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    for (_, b) in bound {
+        tokio::spawn(front::serve_udp(shared.clone(), b.udp, stop_rx.clone()));
+        tokio::spawn(front::serve_tcp(shared.clone(), b.tcp, stop_rx.clone()));
+    }
+    let page = blockpage::start(shared.clone(), settings.block_page, stop_rx.clone()).await;
+    if let Err(e) = &page {
+        tracing::warn!("{e:#}; DNS blocking works without it");
+    }
+    let _watcher = match reload::watch(
+        shared.clone(),
+        paths.config.clone(),
+        paths.journal(),
+        stop_rx.clone(),
+    ) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::warn!(
+                "cannot watch {} for changes ({e}); restart Vigie to apply edits",
+                paths.config.display()
+            );
+            None
+        }
+    };
+
+    banner(&shared, &settings, &paths, page.is_ok());
+
+    wait_for_signal().await.map_err(Fatal::runtime)?;
+    tracing::info!("stopping");
+    let _ = stop_tx.send(true);
+    shared.journal.shutdown().await;
+    summary(&shared);
+    println!("Vigie stopped.");
+    Ok(())
+}
+
+/// The policy of the config directory, or the shipped lists with default settings when it does
+/// not load (the error is kept for status).
+fn initial_policy(config: &Path) -> (Policy, ReloadState) {
+    match Policy::load(config) {
+        Ok(loaded) => {
+            let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+            for w in &warnings {
+                tracing::warn!("{w}");
+            }
+            (
+                loaded.policy,
+                ReloadState {
+                    last_error: None,
+                    warnings,
+                },
+            )
+        }
+        Err(e) => {
+            eprintln!(
+                "warning: the configuration in {} did not load: {e}",
+                config.display()
+            );
+            eprintln!(
+                "warning: running with the shipped lists and default settings until it is fixed"
+            );
+            let lists = shipped_lists().expect("the shipped lists are tested to parse");
+            let lists = lists.into_iter().map(|l| (l, Origin::Shipped)).collect();
+            let policy = Policy::compile(Settings::default(), lists);
+            (
+                policy,
+                ReloadState {
+                    last_error: Some(e.to_string()),
+                    warnings: vec![],
+                },
+            )
+        }
+    }
+}
+
+fn banner(shared: &Shared, settings: &Settings, paths: &Paths, page: bool) {
+    let generation = shared.current();
+    let policy = &generation.policy;
+    let listen: Vec<String> = settings.listen.iter().map(SocketAddr::to_string).collect();
+    println!(
+        "Vigie is filtering DNS on {} (UDP and TCP).",
+        listen.join(", ")
+    );
+    for list in &policy.lists {
+        let l = &list.file;
+        let domains: usize = l.sites.iter().map(|s| s.domains.len()).sum();
+        println!(
+            "  list {:<16} {:>4} sites {:>5} domains  {}",
+            l.list.id,
+            l.sites.len(),
+            domains,
+            if list.enabled { "on" } else { "off" }
+        );
+    }
+    println!("  {} domains enforced.", policy.matcher.len());
+    println!(
+        "  upstream: {}",
+        shared.upstream.load().describe().join(", ")
+    );
+    if page {
+        println!("  block page: http://{}/", settings.block_page);
+    }
+    println!("  config: {}", paths.config.display());
+    println!("  journal: {}", paths.journal().display());
+    if let Some(e) = &shared.reload.lock().expect("reload state").last_error {
+        println!("  configuration problem (previous settings kept): {e}");
+    }
+}
+
+/// A last line on what the service did, for the logs.
+fn summary(shared: &Shared) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let s = &shared.stats;
+    let j = shared.journal.stats();
+    tracing::info!(
+        uptime_secs = shared.started.elapsed().as_secs(),
+        queries = s.queries.load(Relaxed),
+        blocked = s.blocked.load(Relaxed),
+        special = s.special.load(Relaxed),
+        cache_hits = s.cache_hits.load(Relaxed),
+        forwarded = s.forwarded.load(Relaxed),
+        servfail = s.servfail.load(Relaxed),
+        malformed = s.malformed.load(Relaxed),
+        cached_answers = shared.cache.len(),
+        attempts_journaled = j.entries_written,
+        journal_write_errors = j.write_errors,
+        journal_dropped = j.dropped,
+        "service totals"
+    );
+    if let Some(e) = j.last_error {
+        tracing::warn!("journal: {e}");
+    }
+}
+
+async fn wait_for_signal() -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term =
+        signal(SignalKind::terminate()).map_err(|e| anyhow!("cannot watch SIGTERM: {e}"))?;
+    let mut int =
+        signal(SignalKind::interrupt()).map_err(|e| anyhow!("cannot watch SIGINT: {e}"))?;
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! The block page: what a child sees when a plain-HTTP visit lands on the block address.
+//!
+//! It answers any host and any path with one calm page that names the site (looked up in the
+//! policy in force from the `Host` header) and says what to do: talk to a parent. It has no
+//! external resources (no fonts, images or scripts to fetch), is never cached (so an unblocked
+//! site loads at once), and nothing listens on port 443 beside it, so HTTPS visits fail at once
+//! instead of hanging.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Result;
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::watch;
+use vigie_policy::{Decision, Domain};
+
+use crate::state::Shared;
+
+/// Starts serving the page on `addr`; returns once it is listening.
+pub(crate) async fn start(
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    mut stop: watch::Receiver<bool>,
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot serve the block page on {addr}: {e}"))?;
+    let app = Router::new().fallback(move |headers: HeaderMap| {
+        let shared = shared.clone();
+        async move { page(&shared, &headers) }
+    });
+    tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stop.changed().await;
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::warn!("the block page stopped: {e}");
+        }
+    });
+    Ok(())
+}
+
+fn page(shared: &Shared, headers: &HeaderMap) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| Domain::parse(h).ok());
+    let generation = shared.current();
+    let found = host
+        .as_ref()
+        .and_then(|d| match generation.policy.matcher.decide(d.as_str()) {
+            Decision::Blocked(r) => {
+                let list = generation
+                    .policy
+                    .list(&r.list.id)
+                    .map(|l| l.file.list.name.clone());
+                Some((
+                    r.site.to_string(),
+                    list.unwrap_or_else(|| r.list.name.clone()),
+                ))
+            }
+            _ => None,
+        });
+    let html = render(
+        found
+            .as_ref()
+            .map(|(site, list)| (site.as_str(), list.as_str())),
+    );
+    let mut response = (StatusCode::FORBIDDEN, html).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// The page, for a known site (`(site, list)`) or for a visit that names none.
+pub(crate) fn render(found: Option<(&str, &str)>) -> String {
+    let (title, lead) = match found {
+        Some((site, list)) => (
+            format!("{} is blocked on this computer", escape(site)),
+            format!(
+                "It is on the list “{}” that a parent chose for this computer.",
+                escape(list)
+            ),
+        ),
+        None => (
+            "This site is blocked on this computer".to_string(),
+            "A parent chose to keep it closed on this computer.".to_string(),
+        ),
+    };
+    format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+  body {{ margin: 0; min-height: 100vh; display: flex; align-items: center; justify-content: center;
+         background: #f3f6f4; color: #1f2d27; font: 18px/1.5 system-ui, sans-serif; }}
+  main {{ max-width: 34rem; margin: 2rem; padding: 2.5rem; background: #fff; border-radius: 1rem;
+          box-shadow: 0 2px 12px rgba(0,0,0,.08); }}
+  h1 {{ font-size: 1.6rem; margin: 0 0 1rem; }}
+  p {{ margin: .6rem 0; }}
+  .next {{ margin-top: 1.4rem; padding: 1rem 1.2rem; background: #e8f1ec; border-radius: .6rem; }}
+</style>
+</head>
+<body>
+<main>
+  <h1>{title}</h1>
+  <p>{lead}</p>
+  <p class="next">If you need this site for something, talk to a parent. They can open it for you.</p>
+</main>
+</body>
+</html>
+"#
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_names_the_site_and_says_what_to_do() {
+        let html = render(Some(("Omegle", "Omegle and clones")));
+        assert!(html.contains("<h1>Omegle is blocked on this computer</h1>"));
+        assert!(html.contains("talk to a parent"));
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no external resources"
+        );
+        let html = render(Some(("<script>x</script>", "l")));
+        assert!(!html.contains("<script>"));
+        assert!(render(None).contains("This site is blocked"));
+    }
+}

@@ -1,0 +1,96 @@
+//! What every part of the running service shares: the policy in force, the cache, the
+//! upstreams, the journal and the counters.
+//!
+//! The policy sits behind an `ArcSwap`: a query loads one `Arc<Generation>` at its start and
+//! decides everything with it, so a reload swaps the whole policy between two queries and no
+//! query is ever answered half by the old policy and half by the new one.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use arc_swap::ArcSwap;
+use vigie_policy::{Policy, Settings};
+
+use crate::cache::Cache;
+use crate::journal::Journal;
+use crate::upstream::Upstream;
+
+/// One loaded policy and its number (the SOA serial of blocked answers).
+#[derive(Debug)]
+pub(crate) struct Generation {
+    pub(crate) number: u32,
+    pub(crate) policy: Policy,
+}
+
+/// Command-line flags that override `settings.toml`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Overrides {
+    pub(crate) listen: Vec<SocketAddr>,
+    pub(crate) upstream: Vec<SocketAddr>,
+    pub(crate) block_page: Option<SocketAddr>,
+}
+
+impl Overrides {
+    /// Settings with the flags applied.
+    pub(crate) fn apply(&self, mut s: Settings) -> Settings {
+        if !self.listen.is_empty() {
+            s.listen = self.listen.clone();
+        }
+        if !self.upstream.is_empty() {
+            s.upstreams = crate::upstream::plain(&self.upstream);
+        }
+        if let Some(page) = self.block_page {
+            s.block_page = page;
+        }
+        s
+    }
+}
+
+/// Counters for status; relaxed atomics, read rarely.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    pub(crate) queries: AtomicU64,
+    pub(crate) blocked: AtomicU64,
+    pub(crate) special: AtomicU64,
+    pub(crate) cache_hits: AtomicU64,
+    pub(crate) forwarded: AtomicU64,
+    pub(crate) servfail: AtomicU64,
+    pub(crate) malformed: AtomicU64,
+}
+
+impl Stats {
+    pub(crate) fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The outcome of the last reload, for status.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ReloadState {
+    /// The problems that kept the last attempted reload from taking effect.
+    pub(crate) last_error: Option<String>,
+    /// Warnings of the policy in force.
+    pub(crate) warnings: Vec<String>,
+}
+
+/// The service's shared state.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) generation: ArcSwap<Generation>,
+    pub(crate) cache: Cache,
+    pub(crate) upstream: ArcSwap<Upstream>,
+    pub(crate) journal: Journal,
+    pub(crate) stats: Stats,
+    pub(crate) reload: Mutex<ReloadState>,
+    pub(crate) overrides: Overrides,
+    pub(crate) started: Instant,
+}
+
+impl Shared {
+    /// The policy in force.
+    pub(crate) fn current(&self) -> Arc<Generation> {
+        self.generation.load_full()
+    }
+}

@@ -1,0 +1,211 @@
+//! Blocked names, special names and CNAME inspection, over UDP and TCP.
+
+use std::net::Ipv4Addr;
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::rdata::A;
+use hickory_proto::rr::{RData, RecordType};
+use vigie_policy::{Domain, shipped_lists};
+
+use crate::upstream::Upstream;
+use crate::util::{Vigie, ede_text, list_toml, query_tcp, query_udp};
+
+const BLOCK_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 88);
+
+fn a_of(m: &hickory_proto::op::Message) -> Vec<Ipv4Addr> {
+    m.answers
+        .iter()
+        .filter_map(|r| match r.data {
+            RData::A(A(ip)) => Some(ip),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_shipped_list_blocks_its_domains_and_their_subdomains() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    for list in shipped_lists().unwrap() {
+        // The first domain of every site, as typed by a browser and in tricky variants.
+        for site in &list.sites {
+            let d = site.domains[0].as_str();
+            for name in [
+                d.to_string(),
+                format!("www.{d}"),
+                format!("A.b.{}.", d.to_uppercase()),
+            ] {
+                if vigie_policy::Special::of(&name).is_some() {
+                    continue; // answered NXDOMAIN before any list; tested below
+                }
+                let m = v.udp(&name, RecordType::A);
+                assert_eq!(
+                    a_of(&m),
+                    [BLOCK_ADDR],
+                    "{name} ({}) should be blocked: {m:?}",
+                    site.name
+                );
+                let text = ede_text(&m).unwrap_or_default();
+                assert!(
+                    text.contains(&site.name),
+                    "{name}: EDE {text:?} should name {}",
+                    site.name
+                );
+            }
+        }
+    }
+    assert_eq!(
+        upstream.queries(),
+        0,
+        "no blocked name may reach the upstream"
+    );
+}
+
+#[test]
+fn blocked_answers_by_type_over_udp_and_tcp() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    for tcp in [false, true] {
+        let ask = |name: &str, t| if tcp { v.tcp(name, t) } else { v.udp(name, t) };
+        let a = ask("www.omegle.com", RecordType::A);
+        assert_eq!(a_of(&a), [BLOCK_ADDR]);
+        assert_eq!(a.answers[0].ttl, 10, "the short block TTL");
+        for t in [
+            RecordType::AAAA,
+            RecordType::HTTPS,
+            RecordType::MX,
+            RecordType::TXT,
+            RecordType::ANY,
+        ] {
+            let m = ask("www.omegle.com", t);
+            assert_eq!(m.metadata.response_code, ResponseCode::NoError, "{t}");
+            assert!(m.answers.is_empty(), "{t} must carry no data: {m:?}");
+            let soa = &m.authorities[0];
+            assert_eq!(
+                soa.record_type(),
+                RecordType::SOA,
+                "{t}: SOA for negative caching"
+            );
+            assert_eq!(soa.name.to_ascii(), "omegle.com.");
+            assert!(ede_text(&m).unwrap().contains("Omegle"));
+        }
+    }
+    assert_eq!(upstream.queries(), 0);
+}
+
+#[test]
+fn null_and_nxdomain_modes() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(
+        upstream.addr(),
+        Some("[blocking]\nmode = \"null\"\nttl = 7\n"),
+        &[],
+    );
+    assert_eq!(
+        a_of(&v.udp("ome.tv", RecordType::A)),
+        [Ipv4Addr::UNSPECIFIED]
+    );
+    let aaaa = v.udp("ome.tv", RecordType::AAAA);
+    assert!(matches!(aaaa.answers[0].data, RData::AAAA(ip) if ip.0.is_unspecified()));
+    assert_eq!(aaaa.answers[0].ttl, 7);
+    drop(v);
+    let v = Vigie::start(
+        upstream.addr(),
+        Some("[blocking]\nmode = \"nxdomain\"\n"),
+        &[],
+    );
+    let m = v.tcp("chatroulette.com", RecordType::A);
+    assert_eq!(m.metadata.response_code, ResponseCode::NXDomain);
+    assert_eq!(m.authorities[0].record_type(), RecordType::SOA);
+}
+
+#[test]
+fn international_names_are_matched_in_punycode() {
+    let upstream = Upstream::start();
+    let list = list_toml("mine", "block", "Bücher chat", &["bücher-chat.test"]);
+    let v = Vigie::start(upstream.addr(), None, &[("lists/mine.toml", &list)]);
+    let puny = Domain::parse("www.BÜCHER-chat.test").unwrap();
+    assert!(puny.as_str().starts_with("www.xn--"));
+    let m = v.udp(puny.as_str(), RecordType::A);
+    assert_eq!(a_of(&m), [BLOCK_ADDR]);
+    assert!(ede_text(&m).unwrap().contains("Bücher chat"));
+}
+
+#[test]
+fn special_names_get_their_fixed_answers() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    for (name, code) in [
+        ("use-application-dns.net", ResponseCode::NXDomain),
+        ("mask.icloud.com", ResponseCode::NXDomain),
+        ("MASK-H2.icloud.com.", ResponseCode::NXDomain),
+        ("_dns.resolver.arpa", ResponseCode::NoError),
+    ] {
+        for m in [
+            query_udp(v.dns, name, RecordType::A, true).unwrap(),
+            query_tcp(v.dns, name, RecordType::A).unwrap(),
+        ] {
+            assert_eq!(m.metadata.response_code, code, "{name}");
+            assert!(m.answers.is_empty(), "{name}");
+        }
+    }
+    assert_eq!(upstream.queries(), 0);
+}
+
+#[test]
+fn a_cname_to_a_blocked_site_is_blocked_and_named() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let m = v.udp("sneaky.example.test", RecordType::A);
+    assert_eq!(a_of(&m), [BLOCK_ADDR], "{m:?}");
+    assert!(ede_text(&m).unwrap().contains("Omegle"));
+    assert_eq!(upstream.queries_for("sneaky.example.test"), 1);
+    // The harmless alias still resolves.
+    let m = v.udp("alias.example.test", RecordType::A);
+    assert!(a_of(&m).contains(&Ipv4Addr::new(192, 0, 2, 10)), "{m:?}");
+}
+
+#[test]
+fn the_allowlist_wins_over_the_shipped_lists() {
+    let upstream = Upstream::start();
+    let allow = list_toml("allowed", "allow", "Homework", &["help.omegle.com"]);
+    let v = Vigie::start(upstream.addr(), None, &[("lists/allowed.toml", &allow)]);
+    assert_eq!(
+        a_of(&v.udp("help.omegle.com", RecordType::A)),
+        [Ipv4Addr::new(192, 0, 2, 99)]
+    );
+    assert_eq!(a_of(&v.udp("www.omegle.com", RecordType::A)), [BLOCK_ADDR]);
+}
+
+#[test]
+fn dig_and_kdig_see_the_block() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    for tool in ["dig", "kdig"] {
+        // kdig sends EDNS, where the Extended DNS Error travels, only when asked.
+        let out = match std::process::Command::new(tool)
+            .args([
+                &format!("@{}", v.dns.ip()),
+                "-p",
+                &v.dns.port().to_string(),
+                "+edns",
+                "www.omegle.com",
+                "A",
+            ])
+            .output()
+        {
+            Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
+            Err(_) => {
+                eprintln!(
+                    "skipped {tool}: not installed (.ci/run installs dnsutils and knot-dnsutils)"
+                );
+                continue;
+            }
+        };
+        assert!(out.contains("127.0.0.88"), "{tool}:\n{out}");
+        assert!(
+            out.contains("Omegle is blocked on this computer"),
+            "{tool} shows the EDE:\n{out}"
+        );
+    }
+}

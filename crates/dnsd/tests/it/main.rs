@@ -1,0 +1,9 @@
+//! Integration tests of the `vigie` service: the real binary on loopback ports, forwarding to a
+//! local upstream server that the tests start themselves. Nothing leaves 127.0.0.1.
+
+mod blocking;
+mod forwarding;
+mod lifecycle;
+mod reload;
+mod upstream;
+mod util;
