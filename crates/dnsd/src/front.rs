@@ -1,7 +1,8 @@
 //! The DNS front ends: UDP and TCP listeners that move bytes between clients and the pipeline.
 //!
-//! UDP: one receive loop per socket; each query runs as its own task, so a slow upstream never
-//! holds up a blocked or cached answer. TCP (RFC 7766): several queries per connection, answered
+//! UDP: one receive loop per socket answers blocked, special and cached queries inline (no task,
+//! no copy of the packet); only a query that goes upstream becomes a task of its own, so a slow
+//! upstream never holds up the others. TCP (RFC 7766): several queries per connection, answered
 //! in order, with an idle timeout and a bound on open connections so that idle or hostile
 //! clients cannot exhaust the service.
 
@@ -14,7 +15,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{Semaphore, watch};
 
-use crate::pipeline::{self, Transport};
+use crate::pipeline::{self, Step, Transport};
 use crate::state::Shared;
 
 /// How long a TCP connection may sit idle between queries.
@@ -71,15 +72,20 @@ pub(crate) async fn serve_udp(
                 }
             },
         };
-        let packet = buf[..len].to_vec();
-        let shared = shared.clone();
-        let socket = socket.clone();
-        tokio::spawn(async move {
-            if let Some(reply) = pipeline::handle(&shared, &packet, peer.ip(), Transport::Udp).await
-            {
+        match pipeline::begin(&shared, &buf[..len], peer.ip(), Transport::Udp) {
+            Step::Drop => {}
+            Step::Reply(reply) => {
                 let _ = socket.send_to(&reply, peer).await;
             }
-        });
+            Step::Forward(pending) => {
+                let shared = shared.clone();
+                let socket = socket.clone();
+                tokio::spawn(async move {
+                    let reply = pipeline::finish(&shared, *pending).await;
+                    let _ = socket.send_to(&reply, peer).await;
+                });
+            }
+        }
     }
 }
 

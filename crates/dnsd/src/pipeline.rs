@@ -5,6 +5,7 @@
 //! bytes, and `answer` only encodes.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::RData;
@@ -22,6 +23,28 @@ pub(crate) enum Transport {
     Tcp,
 }
 
+/// The outcome of the stages that need no network.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// Send nothing.
+    Drop,
+    /// Send these bytes.
+    Reply(Vec<u8>),
+    /// The upstream must be asked: finish with [`finish`].
+    Forward(Box<Pending>),
+}
+
+/// A query waiting for the upstream, with everything decided so far.
+#[derive(Debug)]
+pub(crate) struct Pending {
+    req: Request,
+    generation: Arc<Generation>,
+    client: IpAddr,
+    limit: usize,
+    explicitly_allowed: bool,
+    key: cache::Key,
+}
+
 /// Answers one query packet; `None` means send nothing.
 pub(crate) async fn handle(
     shared: &Shared,
@@ -29,6 +52,17 @@ pub(crate) async fn handle(
     client: IpAddr,
     transport: Transport,
 ) -> Option<Vec<u8>> {
+    match begin(shared, bytes, client, transport) {
+        Step::Drop => None,
+        Step::Reply(bytes) => Some(bytes),
+        Step::Forward(pending) => Some(finish(shared, *pending).await),
+    }
+}
+
+/// Stages 1 to 6 up to the cache, without waiting on anything: blocked, special and cached
+/// answers are complete here, so the front ends answer them inline and only spawn a task for
+/// the queries that go upstream.
+pub(crate) fn begin(shared: &Shared, bytes: &[u8], client: IpAddr, transport: Transport) -> Step {
     Stats::bump(&shared.stats.queries);
 
     // 1. Decode. Garbage must cost little and never panic: an unreadable header or a packet that
@@ -37,11 +71,11 @@ pub(crate) async fn handle(
         Ok(req) => req,
         Err(Reject::Drop) => {
             Stats::bump(&shared.stats.malformed);
-            return None;
+            return Step::Drop;
         }
         Err(Reject::Reply(reply)) => {
             Stats::bump(&shared.stats.malformed);
-            return Some(reply);
+            return Step::Reply(reply);
         }
     };
     let limit = match transport {
@@ -50,16 +84,6 @@ pub(crate) async fn handle(
     };
     // One policy for the whole query, even if a reload lands while it waits on the upstream.
     let generation = shared.current();
-    let message = decide(shared, &generation, &req, client).await;
-    Some(answer::encode(&message, limit))
-}
-
-async fn decide(
-    shared: &Shared,
-    generation: &Generation,
-    req: &Request,
-    client: IpAddr,
-) -> Message {
     let policy = &generation.policy;
     let settings = &policy.settings;
 
@@ -75,13 +99,14 @@ async fn decide(
             SpecialAnswer::NxDomain => ResponseCode::NXDomain,
             SpecialAnswer::NoData => ResponseCode::NoError,
         };
-        return answer::special(
-            req,
+        let m = answer::special(
+            &req,
             code,
             settings.block_ttl,
             generation.number,
             special.describe(),
         );
+        return Step::Reply(answer::encode(&m, limit));
     }
 
     // 4 and 5. Allowlist, then blocklist: the matcher answers both in one walk, and an allowed
@@ -89,16 +114,17 @@ async fn decide(
     //    and the Extended DNS Error.
     let decision = policy.matcher.decide(&req.name);
     if let Decision::Blocked(reason) = decision {
-        return block(
+        let m = block(
             shared,
-            generation,
-            req,
+            &generation,
+            &req,
             client,
             reason.site,
-            reason.list.id.as_str(),
+            &reason.list.id,
             reason.rule,
             None,
         );
+        return Step::Reply(answer::encode(&m, limit));
     }
     let explicitly_allowed = matches!(decision, Decision::Allowed(_));
 
@@ -109,45 +135,72 @@ async fn decide(
         qtype: req.query.query_type(),
         qclass: req.query.query_class(),
     };
-    let upstream_answer = match shared.cache.get(&key) {
-        Some(hit) => {
-            Stats::bump(&shared.stats.cache_hits);
-            hit
+    if let Some(hit) = shared.cache.get(&key) {
+        Stats::bump(&shared.stats.cache_hits);
+        let m = inspect_and_answer(shared, &generation, &req, client, explicitly_allowed, hit);
+        return Step::Reply(answer::encode(&m, limit));
+    }
+    Step::Forward(Box::new(Pending {
+        req,
+        generation,
+        client,
+        limit,
+        explicitly_allowed,
+        key,
+    }))
+}
+
+/// Stage 6's upstream half and stage 7, for a query [`begin`] could not answer.
+pub(crate) async fn finish(shared: &Shared, p: Pending) -> Vec<u8> {
+    Stats::bump(&shared.stats.forwarded);
+    let upstream = shared.upstream.load_full();
+    let dnssec_ok = p
+        .req
+        .message
+        .edns
+        .as_ref()
+        .is_some_and(|e| e.flags().dnssec_ok);
+    let m = match upstream.ask(p.req.query.clone(), dnssec_ok).await {
+        Ok(fresh) => {
+            let records = fresh.answers.len() + fresh.authorities.len() + fresh.additionals.len();
+            shared
+                .cache
+                .put(p.key, clone_answer(&fresh), 96 + 64 * records);
+            inspect_and_answer(
+                shared,
+                &p.generation,
+                &p.req,
+                p.client,
+                p.explicitly_allowed,
+                fresh,
+            )
         }
-        None => {
-            Stats::bump(&shared.stats.forwarded);
-            let upstream = shared.upstream.load_full();
-            let dnssec_ok = req
-                .message
-                .edns
-                .as_ref()
-                .is_some_and(|e| e.flags().dnssec_ok);
-            match upstream.ask(req.query.clone(), dnssec_ok).await {
-                Ok(fresh) => {
-                    let size = 96
-                        + 64 * (fresh.answers.len()
-                            + fresh.authorities.len()
-                            + fresh.additionals.len());
-                    shared.cache.put(key, clone_answer(&fresh), size);
-                    fresh
-                }
-                Err(failure) => {
-                    Stats::bump(&shared.stats.servfail);
-                    tracing::debug!(name = %req.name, "upstream gave no answer: {failure}");
-                    return answer::servfail(req);
-                }
-            }
+        Err(failure) => {
+            Stats::bump(&shared.stats.servfail);
+            tracing::debug!(name = %p.req.name, "upstream gave no answer: {failure}");
+            answer::servfail(&p.req)
         }
     };
+    answer::encode(&m, p.limit)
+}
 
-    // 7. Answer inspection: an allowed name whose CNAME chain reaches a blocked domain is blocked
-    //    too, or any site could be reached through a CNAME under an unlisted name. It runs on
-    //    cached answers as well, so a list change applies to them at once.
+/// 7. Answer inspection: an allowed name whose CNAME chain reaches a blocked domain is blocked
+///    too, or any site could be reached through a CNAME under an unlisted name. It runs on
+///    cached answers as well, so a list change applies to them at once. A name the parent
+///    allowed explicitly is trusted as a whole.
+fn inspect_and_answer(
+    shared: &Shared,
+    generation: &Generation,
+    req: &Request,
+    client: IpAddr,
+    explicitly_allowed: bool,
+    upstream_answer: Answer,
+) -> Message {
     if !explicitly_allowed {
         for record in &upstream_answer.answers {
             if let RData::CNAME(target) = &record.data {
                 let target = answer::normalize(&target.0);
-                if let Decision::Blocked(reason) = policy.matcher.decide(&target) {
+                if let Decision::Blocked(reason) = generation.policy.matcher.decide(&target) {
                     let (site, list, rule) = (reason.site, reason.list.id.as_str(), reason.rule);
                     return block(
                         shared,
@@ -163,7 +216,6 @@ async fn decide(
             }
         }
     }
-
     let mut m = answer::response(req, upstream_answer.code);
     m.answers = upstream_answer.answers;
     m.authorities = upstream_answer.authorities;
