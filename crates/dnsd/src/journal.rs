@@ -39,8 +39,10 @@ use tokio::time::Instant;
 const QUEUE_CAPACITY: usize = 4096;
 /// Notices are for a live pop-up; a listener that falls this far behind has lost interest.
 const NOTICE_CAPACITY: usize = 256;
-/// Housekeeping cadence: day change and the hourly retention pass are checked this often.
-const TICK: Duration = Duration::from_secs(1);
+/// Housekeeping cadence: day change and the hourly retention pass are checked this often. Groups
+/// close on their own wake-up, so this only needs to be frequent enough for the day change; an
+/// idle service then wakes once a minute.
+const TICK: Duration = Duration::from_secs(60);
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(3600);
 /// Shown to parents as is, so plain words rather than an error chain.
 const SIZE_LIMIT_MESSAGE: &str = "journal size limit reached";
