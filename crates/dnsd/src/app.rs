@@ -23,7 +23,7 @@ use crate::journal::Journal;
 use crate::paths::Paths;
 use crate::state::{Generation, Overrides, ReloadState, Shared, Stats};
 use crate::upstream::{self, Upstream};
-use crate::{Fatal, blockpage, front, reload};
+use crate::{Fatal, api, blockpage, front, reload};
 
 /// Dev mode's unprivileged addresses.
 const DEV_LISTEN: &str = "127.0.0.1:5353";
@@ -72,6 +72,8 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     for addr in &settings.listen {
         bound.push((*addr, front::bind(*addr).await.map_err(Fatal::bind)?));
     }
+    let socket = paths.runtime.join(vigie_localapi::SOCKET_NAME);
+    let api_listener = api::bind(&socket).await.map_err(Fatal::bind)?;
 
     let journal = Journal::start(reload::journal_config(&paths.journal(), &settings));
     let upstream = Upstream::new(&upstreams).map_err(Fatal::upstream)?;
@@ -84,6 +86,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         reload: Mutex::new(reload_state),
         overrides,
         started: Instant::now(),
+        paused_until: Default::default(),
     });
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -91,6 +94,15 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         tokio::spawn(front::serve_udp(shared.clone(), b.udp, stop_rx.clone()));
         tokio::spawn(front::serve_tcp(shared.clone(), b.tcp, stop_rx.clone()));
     }
+    api::serve(
+        shared.clone(),
+        api_listener,
+        socket.clone(),
+        paths.config.clone(),
+        &paths.data,
+        paths.journal(),
+        stop_rx.clone(),
+    );
     let page = blockpage::start(shared.clone(), settings.block_page, stop_rx.clone()).await;
     if let Err(e) = &page {
         tracing::warn!("{e:#}; DNS blocking works without it");
@@ -112,6 +124,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     };
 
     banner(&shared, &settings, &paths, page.is_ok());
+    println!("  local API: {}", socket.display());
 
     wait_for_signal().await.map_err(Fatal::runtime)?;
     tracing::info!("stopping");

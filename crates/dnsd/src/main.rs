@@ -4,6 +4,7 @@
 //! error into a one-line reason and an exit code that says what failed.
 
 mod answer;
+mod api;
 mod app;
 mod blockpage;
 mod cache;

@@ -113,6 +113,11 @@ pub(crate) fn begin(shared: &Shared, bytes: &[u8], client: IpAddr, transport: Tr
     //    name wins over any block. A block carries its reason (list, site, rule) into the journal
     //    and the Extended DNS Error.
     let decision = policy.matcher.decide(&req.name);
+    // A parent's pause lets blocked names through until it runs out; it never touches stage 3.
+    let decision = match decision {
+        Decision::Blocked(_) if shared.paused() => Decision::Unlisted,
+        d => d,
+    };
     if let Decision::Blocked(reason) = decision {
         let m = block(
             shared,
@@ -162,6 +167,10 @@ pub(crate) async fn finish(shared: &Shared, p: Pending) -> Vec<u8> {
         .is_some_and(|e| e.flags().dnssec_ok);
     let m = match upstream.ask(p.req.query.clone(), dnssec_ok).await {
         Ok(fresh) => {
+            shared
+                .stats
+                .upstream_ok
+                .store(1, std::sync::atomic::Ordering::Relaxed);
             let records = fresh.answers.len() + fresh.authorities.len() + fresh.additionals.len();
             shared
                 .cache
@@ -177,6 +186,10 @@ pub(crate) async fn finish(shared: &Shared, p: Pending) -> Vec<u8> {
         }
         Err(failure) => {
             Stats::bump(&shared.stats.servfail);
+            shared
+                .stats
+                .upstream_ok
+                .store(2, std::sync::atomic::Ordering::Relaxed);
             tracing::debug!(name = %p.req.name, "upstream gave no answer: {failure}");
             answer::servfail(&p.req)
         }
@@ -196,7 +209,7 @@ fn inspect_and_answer(
     explicitly_allowed: bool,
     upstream_answer: Answer,
 ) -> Message {
-    if !explicitly_allowed {
+    if !explicitly_allowed && !shared.paused() {
         for record in &upstream_answer.answers {
             if let RData::CNAME(target) = &record.data {
                 let target = answer::normalize(&target.0);

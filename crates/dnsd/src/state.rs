@@ -6,7 +6,7 @@
 //! query is ever answered half by the old policy and half by the new one.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -58,6 +58,8 @@ pub(crate) struct Stats {
     pub(crate) forwarded: AtomicU64,
     pub(crate) servfail: AtomicU64,
     pub(crate) malformed: AtomicU64,
+    /// The last upstream lookup: 0 none yet, 1 answered, 2 failed.
+    pub(crate) upstream_ok: AtomicU8,
 }
 
 impl Stats {
@@ -86,11 +88,34 @@ pub(crate) struct Shared {
     pub(crate) reload: Mutex<ReloadState>,
     pub(crate) overrides: Overrides,
     pub(crate) started: Instant,
+    /// Unix time at which a parent's pause ends; 0 when protection is on.
+    pub(crate) paused_until: AtomicI64,
 }
 
 impl Shared {
     /// The policy in force.
     pub(crate) fn current(&self) -> Arc<Generation> {
         self.generation.load_full()
+    }
+
+    /// Whether a parent paused protection and the pause has not run out. It is read only for
+    /// names that would be blocked, so allowed lookups never pay for the clock.
+    pub(crate) fn paused(&self) -> bool {
+        let until = self.paused_until.load(Ordering::Relaxed);
+        until != 0 && time::OffsetDateTime::now_utc().unix_timestamp() < until
+    }
+
+    /// When the pause ends, if one is running.
+    pub(crate) fn paused_until(&self) -> Option<time::OffsetDateTime> {
+        let until = self.paused_until.load(Ordering::Relaxed);
+        (until != 0 && time::OffsetDateTime::now_utc().unix_timestamp() < until)
+            .then(|| time::OffsetDateTime::from_unix_timestamp(until).ok())
+            .flatten()
+    }
+
+    /// Starts (`Some`) or ends (`None`) a pause.
+    pub(crate) fn pause_until(&self, until: Option<time::OffsetDateTime>) {
+        self.paused_until
+            .store(until.map_or(0, |t| t.unix_timestamp()), Ordering::Relaxed);
     }
 }

@@ -55,6 +55,15 @@ impl Domain {
         }
     }
 
+    /// The name a parent means when pasting a `www.` address: `www.omegle.com` → `omegle.com`,
+    /// so the whole site is covered; a name whose rest would be a public suffix is kept.
+    pub fn without_www(&self) -> Domain {
+        match self.0.strip_prefix("www.") {
+            Some(rest) if psl::domain(rest.as_bytes()).is_some() => Domain(rest.into()),
+            _ => self.clone(),
+        }
+    }
+
     /// The registrable part (`omegle.com` for `www.omegle.com`), per the Public Suffix List.
     pub fn registrable(&self) -> &str {
         psl::domain_str(&self.0).unwrap_or(&self.0)
@@ -357,5 +366,18 @@ mod tests {
         assert_eq!(d.registrable(), "bbc.co.uk");
         let d = Domain::parse("bücher.example").unwrap();
         assert_eq!(d.to_unicode(), "bücher.example");
+        let d = Domain::parse("https://www.Example-Chat.test/room").unwrap();
+        assert_eq!(d.without_www().as_str(), "example-chat.test");
+        assert_eq!(
+            Domain::parse("www.co.uk").unwrap().without_www().as_str(),
+            "www.co.uk"
+        );
+        assert_eq!(
+            Domain::parse("chat.example")
+                .unwrap()
+                .without_www()
+                .as_str(),
+            "chat.example"
+        );
     }
 }

@@ -210,7 +210,9 @@ impl Default for RawJournal {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawParents {
-    /// User ids treated as parents without a password. Default: none. Root (0) is always one.
+    /// User ids treated as parents without a password (their local API requests are trusted by
+    /// the socket's peer credentials). Default: none. Root is not implied: an administrator can
+    /// edit the files directly, and listing 0 here is a choice to make on purpose.
     pub uids: Vec<u32>,
 }
 
@@ -262,7 +264,7 @@ pub struct Settings {
     pub journal: RawJournal,
     /// Lists turned on or off by id.
     pub lists: BTreeMap<String, bool>,
-    /// Parent uids (root included).
+    /// Parent uids.
     pub parent_uids: Vec<u32>,
     /// Desktop notices on.
     pub notices: bool,
@@ -421,7 +423,6 @@ impl RawSettings {
         }
 
         let mut parent_uids = self.parents.uids.clone();
-        parent_uids.push(0);
         parent_uids.sort_unstable();
         parent_uids.dedup();
 
@@ -491,7 +492,7 @@ mod tests {
         assert_eq!(s.block_ttl, 10);
         assert_eq!(s.cache.max_entries, 10_000);
         assert_eq!(s.journal.retention_days, 90);
-        assert_eq!(s.parent_uids, [0]);
+        assert!(s.parent_uids.is_empty());
         assert!(s.notices);
         assert_eq!(s, Settings::default());
     }
@@ -529,7 +530,7 @@ uids = [1000]
         assert_eq!(s.upstreams[2].address.port(), 5300);
         assert_eq!(s.block_mode, BlockMode::Nxdomain);
         assert_eq!(s.lists.get("dns-bypass"), Some(&false));
-        assert_eq!(s.parent_uids, [0, 1000]);
+        assert_eq!(s.parent_uids, [1000]);
     }
 
     #[test]

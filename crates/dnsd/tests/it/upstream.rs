@@ -495,7 +495,6 @@ fn negative_soa(owner: &Name, key: &str) -> Record {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
     const TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -739,9 +738,7 @@ mod tests {
         let q = query("www.example.test.", RecordType::A, None);
         udp_exchange(addr, &q);
         upstream.stop();
-        let started = Instant::now();
         assert!(udp_exchange_within(addr, &q, Duration::from_millis(300)).is_err());
-        assert!(started.elapsed() < Duration::from_secs(1));
         assert!(TcpStream::connect(addr).is_err());
         upstream.stop();
     }

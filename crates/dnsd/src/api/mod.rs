@@ -1,0 +1,267 @@
+//! The local API: HTTP/1.1 + JSON under `/v1` on a Unix socket, the way tailscaled and dockerd
+//! serve theirs. Without a TCP port no web page can reach it, so there is no CSRF or DNS
+//! rebinding to defend against; the child is the one adversary, sitting at the same computer.
+//!
+//! Every local user may connect (the socket is 0666): status and the notice stream are open to
+//! all, because the child's own desktop shows the notices. Everything else needs a parent:
+//! either the calling user is listed in `[parents] uids` (the kernel's peer credentials say who
+//! is calling; nobody can fake them) or the request carries a session token from a login with
+//! the parent password. The server enforces this on every route; nothing relies on the client.
+//!
+//! Edits are applied by writing the config files atomically and reloading at once, so the answer
+//! returns when the new policy is in force, and a parent's hand edits of the same files go
+//! through the same path. Each editable resource has an ETag; a write carrying a stale
+//! `If-Match` gets 412 with the current version instead of overwriting someone's change.
+
+mod attempts;
+pub(crate) mod auth;
+mod routes;
+pub(crate) mod store;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use axum::extract::connect_info::Connected;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::serve::IncomingStream;
+use tokio::net::UnixListener;
+use tokio::sync::watch;
+use vigie_localapi::{ApiError, TOKEN_HEADER};
+
+use crate::state::Shared;
+use auth::Auth;
+
+/// Largest request body accepted.
+const MAX_BODY: usize = 64 * 1024;
+
+/// What the API's handlers share.
+#[derive(Debug)]
+pub(crate) struct Api {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) auth: Auth,
+    pub(crate) config: PathBuf,
+    pub(crate) journal: PathBuf,
+    events: PathBuf,
+    /// Edits go one at a time: read, check the version, write, reload.
+    pub(crate) writes: tokio::sync::Mutex<()>,
+}
+
+/// Who is calling, from the socket's peer credentials.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer {
+    pub(crate) uid: Option<u32>,
+}
+
+impl Connected<IncomingStream<'_, UnixListener>> for Peer {
+    fn connect_info(stream: IncomingStream<'_, UnixListener>) -> Self {
+        Peer {
+            uid: stream.io().peer_cred().ok().map(|c| c.uid()),
+        }
+    }
+}
+
+/// A refusal: status, reason, and the current version for 412.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    status: StatusCode,
+    reason: String,
+    etag: Option<String>,
+}
+
+impl Failure {
+    pub(crate) fn new(status: StatusCode, reason: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            reason: reason.into(),
+            etag: None,
+        }
+    }
+    pub(crate) fn bad(reason: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::BAD_REQUEST, reason)
+    }
+    pub(crate) fn unprocessable(reason: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::UNPROCESSABLE_ENTITY, reason)
+    }
+    pub(crate) fn not_found(reason: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::NOT_FOUND, reason)
+    }
+    pub(crate) fn internal(reason: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, reason)
+    }
+    pub(crate) fn stale(current: String) -> Failure {
+        Failure {
+            status: StatusCode::PRECONDITION_FAILED,
+            reason: "this was changed since you read it (by someone else or by hand): reload it and make your change again".into(),
+            etag: Some(current),
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let mut r = (self.status, axum::Json(ApiError { error: self.reason })).into_response();
+        if let Some(tag) = self.etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+            r.headers_mut().insert(header::ETAG, tag);
+        }
+        r
+    }
+}
+
+/// A JSON body whose every rejection (bad JSON, unknown field, too large, wrong type) is a 4xx
+/// with the parser's own words, which name the field or the position.
+#[derive(Debug)]
+pub(crate) struct Body<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Body(v)),
+            Err(rejection) => {
+                let status = rejection.status();
+                let mut reason = rejection.body_text();
+                if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    reason = format!("the request is larger than {MAX_BODY} bytes");
+                }
+                Err(Failure::new(status, reason))
+            }
+        }
+    }
+}
+
+impl Api {
+    /// Refuses the request unless it comes from a parent.
+    pub(crate) fn parent(&self, peer: Peer, headers: &HeaderMap) -> Result<(), Failure> {
+        if let Some(uid) = peer.uid
+            && self
+                .shared
+                .current()
+                .policy
+                .settings
+                .parent_uids
+                .contains(&uid)
+        {
+            return Ok(());
+        }
+        match bearer(headers) {
+            Some(token) if self.auth.valid(token) => Ok(()),
+            Some(_) => Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "the parent session has ended (it expired, or someone logged out or changed the password): log in again",
+            )),
+            None => Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "this needs a parent: log in with the parent password first",
+            )),
+        }
+    }
+
+    /// Appends one line to the service's event log (pauses, password changes), for parents.
+    pub(crate) fn event(&self, peer: Peer, event: &str, detail: &str) {
+        let line = serde_json::json!({
+            "time": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "event": event,
+            "uid": peer.uid,
+            "detail": detail,
+        });
+        let result = (|| {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            if let Some(dir) = self.events.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .mode(0o600)
+                .open(&self.events)?;
+            writeln!(f, "{line}")
+        })();
+        if let Err(e) = result {
+            tracing::warn!(
+                "the event log {} could not be written: {e}",
+                self.events.display()
+            );
+        }
+    }
+}
+
+/// The token of an `authorization: Bearer …` header.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(TOKEN_HEADER)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The `If-Match` version of a request, if any.
+pub(crate) fn if_match(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+}
+
+/// Binds the socket at `path`: any local user may connect; the server decides what each may do.
+/// A socket left by a crashed instance is replaced; one with a live service behind it is not.
+pub(crate) async fn bind(path: &Path) -> Result<UnixListener> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    if path.exists() {
+        if tokio::net::UnixStream::connect(path).await.is_ok() {
+            bail!(
+                "another Vigie service already answers at {}",
+                path.display()
+            );
+        }
+        std::fs::remove_file(path)
+            .with_context(|| format!("cannot replace the stale socket {}", path.display()))?;
+    }
+    let listener = UnixListener::bind(path)
+        .with_context(|| format!("cannot create the API socket {}", path.display()))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o666))
+        .with_context(|| format!("cannot open {} to local users", path.display()))?;
+    Ok(listener)
+}
+
+/// Serves the API on `listener` until `stop` turns true.
+pub(crate) fn serve(
+    shared: Arc<Shared>,
+    listener: UnixListener,
+    socket: PathBuf,
+    config: PathBuf,
+    data: &Path,
+    journal: PathBuf,
+    mut stop: watch::Receiver<bool>,
+) {
+    let api = Arc::new(Api {
+        shared,
+        auth: Auth::new(data.join("parent-password")),
+        config,
+        journal,
+        events: data.join("events.jsonl"),
+        writes: tokio::sync::Mutex::new(()),
+    });
+    let app = routes::router(api);
+    tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stop.changed().await;
+        };
+        let service = app.into_make_service_with_connect_info::<Peer>();
+        if let Err(e) = axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::warn!("the local API stopped: {e}");
+        }
+        let _ = std::fs::remove_file(&socket);
+    });
+}

@@ -1,0 +1,67 @@
+//! Vigie's local API: the types of every request and response, and a client.
+//!
+//! The service serves this API as HTTP/1.1 + JSON under `/v1` on a local socket (a Unix domain
+//! socket on Linux; a named pipe on Windows can implement the same client later). No TCP port
+//! means no web page can reach it. The command line and the desktop app both go through
+//! [`Client`]; neither talks to the service any other way.
+
+mod client;
+pub mod types;
+
+use std::path::PathBuf;
+
+pub use client::{AttemptQuery, Client, Notices, Versioned, encode};
+pub use types::*;
+/// The settings document of `GET/PUT /v1/settings`: the same model as `settings.toml`.
+pub use vigie_policy::RawSettings as Settings;
+
+/// What can go wrong when talking to the service.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Nothing listens on the socket: the service is not running (or not here).
+    #[error(
+        "Vigie's service is not running (nothing answers at {}): start it with `vigie run --dev`, or `sudo systemctl start vigie` once installed",
+        socket.display()
+    )]
+    NotRunning {
+        /// The socket tried.
+        socket: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The HTTP exchange failed.
+    #[error("talking to Vigie's service failed: {0}")]
+    Http(String),
+    /// The service refused the request, with its reason.
+    #[error("{message}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The service's reason.
+        message: String,
+    },
+    /// Someone else changed the resource since it was read.
+    #[error("{message}")]
+    Conflict {
+        /// The version in force now.
+        current: String,
+        /// The service's words.
+        message: String,
+    },
+    /// The answer was not what this client understands.
+    #[error("unexpected answer from Vigie's service: {0}")]
+    Decode(String),
+}
+
+impl Error {
+    /// The HTTP status, for API refusals.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            Error::Conflict { .. } => Some(412),
+            _ => None,
+        }
+    }
+}

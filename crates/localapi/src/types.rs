@@ -1,0 +1,300 @@
+//! The request and response bodies of the local API, version 1, shared by the service, the
+//! command line and the desktop app so that all three agree on every field.
+//!
+//! Times are RFC 3339 in UTC. Field names are snake_case JSON. Every request body refuses
+//! unknown fields, so a typo in a script gets a 400 that names the field instead of being
+//! silently ignored.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The URL prefix of every endpoint.
+pub const PREFIX: &str = "/v1";
+/// The socket's file name inside the runtime directory.
+pub const SOCKET_NAME: &str = "api.sock";
+/// The header carrying a parent session token.
+pub const TOKEN_HEADER: &str = "authorization";
+
+/// The body of every 4xx and 5xx answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiError {
+    /// What went wrong, in words a person can act on.
+    pub error: String,
+}
+
+/// `GET /v1/status`: open to every local user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    /// Vigie's version.
+    pub version: String,
+    /// Seconds since the service started.
+    pub uptime_secs: u64,
+    /// DNS listen addresses.
+    pub listen: Vec<String>,
+    /// Upstream resolvers, described.
+    pub upstreams: Vec<String>,
+    /// Whether the last upstream lookup got an answer (`None` before any).
+    pub upstream_ok: Option<bool>,
+    /// Policy generation in force; it grows by one at every reload.
+    pub generation: u32,
+    /// Domains enforced.
+    pub domains: usize,
+    /// The problems that kept the last edit from taking effect (the previous policy stays).
+    pub last_reload_error: Option<String>,
+    /// Attempts to reach a blocked site since midnight UTC.
+    pub attempts_today: u64,
+    /// Failed parent logins since start.
+    pub failed_logins: u64,
+    /// Protection is paused until then.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub paused_until: Option<OffsetDateTime>,
+    /// Whether a parent password has been set (first run: it has not).
+    pub password_set: bool,
+    /// Whether this computer's own lookups reach Vigie (`None`: not checked yet).
+    pub system_dns_ok: Option<bool>,
+    /// Queries answered since start.
+    pub queries: u64,
+    /// Queries blocked since start.
+    pub blocked: u64,
+}
+
+/// One attempt notice on `GET /v1/notices`: nothing more than the child's screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub time: OffsetDateTime,
+    /// The site's name.
+    pub site: String,
+    /// The name that was looked up.
+    pub name: String,
+}
+
+/// `POST /v1/auth/setup` and `POST /v1/auth/login`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Password {
+    /// The parent password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// `POST /v1/auth/password`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The password in force.
+    pub current: String,
+    /// The new one.
+    pub new: String,
+}
+
+impl std::fmt::Debug for ChangePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangePassword(…)")
+    }
+}
+
+/// A parent session.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The bearer token for the `authorization` header.
+    pub token: String,
+    /// When it stops working.
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A list as the parent sees it in `GET /v1/lists`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListSummary {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// `block` or `allow`.
+    pub action: String,
+    /// In force.
+    pub enabled: bool,
+    /// Shipped with Vigie (as opposed to a file in the config folder).
+    pub shipped: bool,
+    /// Number of sites.
+    pub sites: usize,
+    /// Number of domains.
+    pub domains: usize,
+}
+
+/// `PUT /v1/lists/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListToggle {
+    /// On or off.
+    pub enabled: bool,
+}
+
+/// A site of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteView {
+    /// What parents see.
+    pub name: String,
+    /// Normalized domains.
+    pub domains: Vec<String>,
+}
+
+/// `GET /v1/lists/{id}`, `GET /v1/sites` and `GET /v1/allow`: a list with its sites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListDetail {
+    /// The summary.
+    pub list: ListSummary,
+    /// Its sites.
+    pub sites: Vec<SiteView>,
+}
+
+/// `POST /v1/sites` and `POST /v1/allow`: anything a parent pastes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddSite {
+    /// A URL, a name, `*.name`… normalized by the service.
+    pub input: String,
+    /// The site's name as parents will see it (default: the normalized domain).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `PATCH /v1/sites/{domain}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenameSite {
+    /// The new name.
+    pub name: String,
+}
+
+/// The answer to an add: what was saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Added {
+    /// The normalized domain.
+    pub domain: String,
+    /// The site it was saved under.
+    pub site: String,
+}
+
+/// Why a name matched, in `GET /v1/check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckReason {
+    /// List id.
+    pub list: String,
+    /// Site name.
+    pub site: String,
+    /// The listed domain that matched.
+    pub rule: String,
+}
+
+/// `GET /v1/check?name=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// What was asked.
+    pub input: String,
+    /// The normalized name, when the input is a valid name.
+    pub normalized: Option<String>,
+    /// `blocked`, `allowed`, `unlisted`, `special` or `invalid`.
+    pub verdict: String,
+    /// The reason, for `blocked` and `allowed`.
+    pub reason: Option<CheckReason>,
+    /// A sentence for the parent.
+    pub explanation: String,
+}
+
+/// One attempt in `GET /v1/attempts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Stable id.
+    pub id: u64,
+    /// When the first query of the attempt arrived.
+    #[serde(with = "time::serde::rfc3339")]
+    pub time: OffsetDateTime,
+    /// The device's address.
+    pub client: String,
+    /// The name looked up.
+    pub name: String,
+    /// The site.
+    pub site: String,
+    /// The list id.
+    pub list: String,
+    /// The listed domain that matched.
+    pub rule: String,
+    /// Query types seen (A, AAAA, HTTPS…).
+    pub types: Vec<String>,
+    /// Queries folded into this attempt.
+    pub count: u32,
+    /// The CNAME through which a blocked site was reached, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cname: Option<String>,
+}
+
+/// A page of attempts, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptsPage {
+    /// The attempts.
+    pub entries: Vec<Attempt>,
+    /// Pass as `cursor` for the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Attempts on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    /// `YYYY-MM-DD` (UTC).
+    pub date: String,
+    /// Attempts.
+    pub count: u64,
+}
+
+/// Attempts for one site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteCount {
+    /// The site.
+    pub site: String,
+    /// Attempts.
+    pub count: u64,
+}
+
+/// `GET /v1/attempts/summary?days=N`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// One entry per day, oldest first, days without attempts included.
+    pub days: Vec<DayCount>,
+    /// Sites by attempts, most first.
+    pub sites: Vec<SiteCount>,
+}
+
+/// `POST /v1/pause`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PauseRequest {
+    /// How long, in minutes (1 to 480).
+    pub minutes: u32,
+}
+
+/// The answer to pause and resume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PauseState {
+    /// Paused until then; `None` when protection is on.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub paused_until: Option<OffsetDateTime>,
+}
