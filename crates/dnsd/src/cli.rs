@@ -18,6 +18,125 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Run the filtering DNS service in the foreground.
     Run(RunArgs),
+    /// Show whether this computer is protected.
+    Status(Client),
+    /// Tell whether a site is blocked, and why.
+    Check {
+        #[command(flatten)]
+        client: Client,
+        /// A site's name or address, as you would paste it.
+        name: String,
+    },
+    /// Your own blocked sites.
+    Sites {
+        #[command(flatten)]
+        client: Client,
+        #[command(subcommand)]
+        action: EditAction,
+    },
+    /// Sites allowed even when a list blocks them.
+    Allow {
+        #[command(flatten)]
+        client: Client,
+        #[command(subcommand)]
+        action: EditAction,
+    },
+    /// The lists that ship with Vigie and your own.
+    Lists {
+        #[command(flatten)]
+        client: Client,
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    /// Attempts to open blocked sites, newest first.
+    Log {
+        #[command(flatten)]
+        client: Client,
+        /// From this day (2026-11-01), or this long ago (7d, 24h); default: 7d.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// Only this site.
+        #[arg(long)]
+        site: Option<String>,
+        /// Print CSV, for a spreadsheet.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        /// At most this many attempts.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Turn protection off for a while (it comes back by itself).
+    Pause {
+        #[command(flatten)]
+        client: Client,
+        /// How long: 30m, 2h, 1h30m (at most 8h).
+        duration: String,
+    },
+    /// Turn protection back on now.
+    Resume(Client),
+    /// The parent password.
+    Password {
+        #[command(flatten)]
+        client: Client,
+        #[command(subcommand)]
+        action: PasswordAction,
+    },
+}
+
+/// How to reach the service, shared by every client command.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct Client {
+    /// Talk to the service started with `vigie run --dev`.
+    #[arg(long, global = true)]
+    pub(crate) dev: bool,
+    /// Folder of the service's API socket (default: /run/vigie).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub(crate) runtime_dir: Option<PathBuf>,
+    /// Print JSON for scripts.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EditAction {
+    /// Show them.
+    List,
+    /// Add one: paste an address or a name (https://www.example.com/page, example.com).
+    Add {
+        /// What to add.
+        input: String,
+        /// The name parents will see (default: the site's domain).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Remove one by its domain.
+    Remove {
+        /// The domain, as `list` shows it.
+        domain: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ListAction {
+    /// Show every list, on or off.
+    List,
+    /// Turn a list on.
+    Enable {
+        /// The list's id, as `list` shows it.
+        id: String,
+    },
+    /// Turn a list off.
+    Disable {
+        /// The list's id, as `list` shows it.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PasswordAction {
+    /// Choose the parent password, or change it. Asked on the terminal, or read from standard
+    /// input one per line (current first when one is set, then the new one).
+    Set,
 }
 
 /// `vigie run`.

@@ -9,6 +9,7 @@ mod app;
 mod blockpage;
 mod cache;
 mod cli;
+mod commands;
 mod front;
 mod journal;
 mod paths;
@@ -69,6 +70,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         cli::Command::Run(args) => runtime.block_on(app::run(args)),
+        other => return ExitCode::from(runtime.block_on(commands::run(other))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -38,6 +38,18 @@ impl Paths {
     }
 }
 
+/// The runtime folder (where the API socket is) for a client command.
+pub(crate) fn runtime_dir(dev: bool, explicit: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        return Ok(dir);
+    }
+    Ok(if dev {
+        dev_defaults()?.runtime
+    } else {
+        installed_defaults().runtime
+    })
+}
+
 fn installed_defaults() -> Paths {
     Paths {
         config: PathBuf::from("/etc/vigie"),
