@@ -17,7 +17,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use time::OffsetDateTime;
 
 /// How long a session lasts.
-pub(crate) const SESSION: Duration = Duration::from_secs(8 * 3600);
+const SESSION: Duration = Duration::from_secs(8 * 3600);
+/// Overrides [`SESSION`], in seconds, so that tests can watch a session expire. Only a process
+/// that can start the service can set it, so it changes nothing for a child.
+const SESSION_ENV: &str = "VIGIE_SESSION_SECONDS";
 /// Wrong guesses allowed before delays start.
 const FREE_TRIES: u32 = 3;
 /// Longest wait between two guesses.
@@ -44,6 +47,7 @@ struct Guesses {
 #[derive(Debug)]
 pub(crate) struct Auth {
     file: PathBuf,
+    session: Duration,
     sessions: Mutex<HashMap<String, (Instant, OffsetDateTime)>>,
     guesses: Mutex<HashMap<u32, Guesses>>,
     pub(crate) failed_logins: AtomicU64,
@@ -51,8 +55,13 @@ pub(crate) struct Auth {
 
 impl Auth {
     pub(crate) fn new(file: PathBuf) -> Auth {
+        let session = std::env::var(SESSION_ENV)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map_or(SESSION, Duration::from_secs);
         Auth {
             file,
+            session,
             sessions: Mutex::default(),
             guesses: Mutex::default(),
             failed_logins: AtomicU64::new(0),
@@ -151,11 +160,11 @@ impl Auth {
         let mut bytes = [0u8; 32];
         rand::fill(&mut bytes);
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let expires_at = OffsetDateTime::now_utc() + SESSION;
+        let expires_at = OffsetDateTime::now_utc() + self.session;
         self.sessions
             .lock()
             .expect("sessions")
-            .insert(token.clone(), (Instant::now() + SESSION, expires_at));
+            .insert(token.clone(), (Instant::now() + self.session, expires_at));
         (token, expires_at)
     }
 

@@ -1,6 +1,7 @@
 //! Integration tests of the `vigie` service: the real binary on loopback ports, forwarding to a
 //! local upstream server that the tests start themselves. Nothing leaves 127.0.0.1.
 
+mod api;
 mod blocking;
 mod forwarding;
 mod lifecycle;

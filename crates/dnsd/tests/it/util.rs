@@ -18,6 +18,7 @@ pub(crate) struct Vigie {
     pub(crate) page: SocketAddr,
     pub(crate) config: PathBuf,
     pub(crate) data: PathBuf,
+    pub(crate) runtime: PathBuf,
     _dirs: tempfile::TempDir,
     pub(crate) stdout: Arc<Mutex<String>>,
     pub(crate) stderr: Arc<Mutex<String>>,
@@ -42,7 +43,20 @@ impl Vigie {
         settings: Option<&str>,
         files: &[(&str, &str)],
     ) -> Vigie {
+        Vigie::start_env(upstream, settings, files, &[])
+    }
+
+    /// [`Vigie::start`] with extra environment variables.
+    pub(crate) fn start_env(
+        upstream: SocketAddr,
+        settings: Option<&str>,
+        files: &[(&str, &str)],
+        env: &[(&str, &str)],
+    ) -> Vigie {
         let dirs = tempfile::tempdir().unwrap();
+        // Other local users (the permission tests run clients as `nobody`) must reach the socket.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dirs.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         let config = dirs.path().join("config");
         let data = dirs.path().join("data");
         std::fs::create_dir_all(config.join("lists")).unwrap();
@@ -55,14 +69,16 @@ impl Vigie {
         }
         let dns = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let page = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        let runtime = dirs.path().join("run");
         let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .envs(env.iter().copied())
             .arg("run")
             .arg("--config-dir")
             .arg(&config)
             .arg("--data-dir")
             .arg(&data)
             .arg("--runtime-dir")
-            .arg(dirs.path().join("run"))
+            .arg(&runtime)
             .arg("--listen")
             .arg(dns.to_string())
             .arg("--upstream")
@@ -84,6 +100,7 @@ impl Vigie {
             page,
             config,
             data,
+            runtime,
             _dirs: dirs,
             stdout,
             stderr,
@@ -133,6 +150,37 @@ impl Vigie {
     /// Writes a file into the config folder atomically, as an editor or the API would.
     pub(crate) fn write_config(&self, rel: &str, text: &str) {
         write_file(&self.config, rel, text);
+    }
+
+    /// A client of this instance's local API.
+    pub(crate) fn client(&self) -> vigie_localapi::Client {
+        vigie_localapi::Client::new(self.runtime.join(vigie_localapi::SOCKET_NAME))
+    }
+
+    /// Runs `vigie ARGS --runtime-dir …` with `stdin` as standard input; returns (exit code,
+    /// stdout, stderr). `as_user` runs it as another user through `setpriv`.
+    pub(crate) fn cli(
+        &self,
+        args: &[&str],
+        stdin: &str,
+        as_user: Option<&str>,
+    ) -> (i32, String, String) {
+        let bin = env!("CARGO_BIN_EXE_vigie");
+        let mut cmd = match as_user {
+            None => Command::new(bin),
+            Some(user) => {
+                let mut c = Command::new("setpriv");
+                c.args([
+                    &format!("--reuid={user}"),
+                    "--regid=nogroup",
+                    "--clear-groups",
+                    bin,
+                ]);
+                c
+            }
+        };
+        cmd.args(args).arg("--runtime-dir").arg(&self.runtime);
+        run_with_stdin(cmd, stdin)
     }
 
     pub(crate) fn stderr(&self) -> String {
@@ -263,4 +311,26 @@ pub(crate) fn eventually(limit: Duration, mut f: impl FnMut() -> bool) -> Option
         std::thread::sleep(Duration::from_millis(20));
     }
     None
+}
+
+/// Runs a command with `stdin` as its standard input; returns (exit code, stdout, stderr).
+pub(crate) fn run_with_stdin(mut cmd: Command, stdin: &str) -> (i32, String, String) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }

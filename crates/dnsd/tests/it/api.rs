@@ -1,0 +1,762 @@
+//! The local API against the real service: sessions, authorization of every parent-only
+//! endpoint, edits with versions, bad input, pause, notices, attempts, and the socket's
+//! permission model with a client running as another user.
+
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::time::Duration;
+
+use hickory_proto::rr::RecordType;
+use vigie_localapi::{AttemptQuery, Client, Error};
+
+use crate::upstream::Upstream;
+use crate::util::{Vigie, eventually, list_toml};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A raw HTTP/1.1 exchange on the socket: (status, body).
+pub(crate) fn raw(
+    socket: &Path,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String) {
+    let mut s = UnixStream::connect(socket).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: vigie\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let _ = s.write_all(body);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn socket(v: &Vigie) -> std::path::PathBuf {
+    v.runtime.join(vigie_localapi::SOCKET_NAME)
+}
+
+/// Every parent-only endpoint, as (method, path, body).
+const PARENT_ONLY: &[(&str, &str, &str)] = &[
+    ("GET", "/v1/lists", ""),
+    ("GET", "/v1/lists/stranger-chat", ""),
+    ("PUT", "/v1/lists/dns-bypass", r#"{"enabled":false}"#),
+    ("GET", "/v1/sites", ""),
+    ("POST", "/v1/sites", r#"{"input":"evil.example"}"#),
+    ("PATCH", "/v1/sites/evil.example", r#"{"name":"x"}"#),
+    ("DELETE", "/v1/sites/evil.example", ""),
+    ("GET", "/v1/allow", ""),
+    ("POST", "/v1/allow", r#"{"input":"omegle.com"}"#),
+    ("DELETE", "/v1/allow/omegle.com", ""),
+    ("GET", "/v1/settings", ""),
+    ("PUT", "/v1/settings", "{}"),
+    ("GET", "/v1/check?name=omegle.com", ""),
+    ("GET", "/v1/attempts", ""),
+    ("GET", "/v1/attempts.csv", ""),
+    ("GET", "/v1/attempts/summary?days=30", ""),
+    ("POST", "/v1/pause", r#"{"minutes":30}"#),
+    ("POST", "/v1/resume", ""),
+    (
+        "POST",
+        "/v1/auth/password",
+        r#"{"current":"x","new":"yyyyyyyyyy"}"#,
+    ),
+];
+
+#[test]
+fn every_parent_only_endpoint_refuses_no_expired_and_revoked_tokens() {
+    let upstream = Upstream::start();
+    let v = Vigie::start_env(
+        upstream.addr(),
+        None,
+        &[],
+        &[("VIGIE_SESSION_SECONDS", "2")],
+    );
+    let sock = socket(&v);
+    let rt = rt();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let expired = rt.block_on(c.login(PASSWORD)).unwrap().token;
+    let mut other = v.client();
+    let revoked = rt.block_on(other.login(PASSWORD)).unwrap().token;
+    rt.block_on(other.logout()).unwrap();
+    std::thread::sleep(Duration::from_millis(2100));
+
+    for (method, path, body) in PARENT_ONLY {
+        let json = [("Content-Type", "application/json")];
+        let (status, text) = raw(&sock, method, path, &json, body.as_bytes());
+        assert_eq!(status, 401, "{method} {path} without a token: {text}");
+        assert!(text.contains("log in"), "{method} {path}: {text}");
+        for (what, token) in [
+            ("expired", &expired),
+            ("revoked", &revoked),
+            ("made-up", &"0".repeat(64)),
+        ] {
+            let auth = format!("Bearer {token}");
+            let (status, text) = raw(
+                &sock,
+                method,
+                path,
+                &[json[0], ("Authorization", &auth)],
+                body.as_bytes(),
+            );
+            assert_eq!(status, 401, "{method} {path} with an {what} token: {text}");
+        }
+    }
+    // Nothing was changed by any of it.
+    assert!(!v.config.join("lists/my-sites.toml").exists());
+    assert!(!v.config.join("settings.toml").exists());
+    assert_eq!(v.udp("omegle.com", RecordType::A).answers.len(), 1);
+
+    // A live session works on the same endpoints.
+    let fresh = rt.block_on(c.login(PASSWORD)).unwrap().token;
+    let auth = format!("Bearer {fresh}");
+    let (status, _) = raw(&sock, "GET", "/v1/lists", &[("Authorization", &auth)], b"");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn sessions_setup_login_logout_and_password_change() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    let mut c = v.client();
+    assert!(!rt.block_on(c.status()).unwrap().password_set);
+    let e = rt.block_on(c.login(PASSWORD)).unwrap_err();
+    assert_eq!(e.status(), Some(409), "{e}");
+    let e = rt.block_on(c.setup("short")).unwrap_err();
+    assert_eq!(e.status(), Some(422), "{e}");
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    assert!(rt.block_on(c.status()).unwrap().password_set);
+    assert_eq!(
+        rt.block_on(v.client().setup("another password"))
+            .unwrap_err()
+            .status(),
+        Some(409)
+    );
+    assert!(rt.block_on(c.lists()).is_ok(), "setup starts a session");
+
+    // The hash on disk is argon2id, private, and never the password.
+    let stored = std::fs::read_to_string(v.data.join("parent-password")).unwrap();
+    assert!(stored.starts_with("$argon2id$") && !stored.contains(PASSWORD));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(v.data.join("parent-password"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+
+    let mut second = v.client();
+    rt.block_on(second.login(PASSWORD)).unwrap();
+    rt.block_on(c.change_password(PASSWORD, "a new password"))
+        .unwrap();
+    assert_eq!(
+        rt.block_on(second.lists()).unwrap_err().status(),
+        Some(401),
+        "a password change ends every session"
+    );
+    assert_eq!(
+        rt.block_on(second.login(PASSWORD)).unwrap_err().status(),
+        Some(401)
+    );
+    rt.block_on(second.login("a new password")).unwrap();
+    rt.block_on(second.logout()).unwrap();
+    let logs = v.stderr();
+    assert!(
+        !logs.contains(PASSWORD) && !logs.contains("a new password"),
+        "no secret in logs"
+    );
+}
+
+#[test]
+fn wrong_passwords_are_throttled_and_counted() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(
+            rt.block_on(c.login("not the password"))
+                .unwrap_err()
+                .status()
+                .unwrap(),
+        );
+    }
+    assert_eq!(statuses, [401, 401, 401, 429]);
+    let e = rt.block_on(c.login(PASSWORD)).unwrap_err();
+    assert_eq!(e.status(), Some(429), "even the right password waits: {e}");
+    assert!(e.to_string().contains("try again in"), "{e}");
+    assert_eq!(rt.block_on(c.status()).unwrap().failed_logins, 3);
+}
+
+#[test]
+fn sites_are_added_from_anything_pasted_and_take_effect_at_once() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    assert_eq!(
+        v.udp("room.example-chat.test", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "192.0.2.99"
+    );
+
+    let added = rt
+        .block_on(c.add_site(
+            "  https://www.Example-Chat.test/room?x=1 ",
+            Some("Example chat"),
+            None,
+        ))
+        .unwrap();
+    assert_eq!(
+        (added.domain.as_str(), added.site.as_str()),
+        ("example-chat.test", "Example chat")
+    );
+    // In force when the call returns: no waiting, even though the answer above is cached.
+    assert_eq!(
+        v.udp("room.example-chat.test", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "127.0.0.88"
+    );
+    let check = rt.block_on(c.check("https://example-chat.test")).unwrap();
+    assert_eq!(check.verdict, "blocked");
+    assert_eq!(check.reason.unwrap().site, "Example chat");
+
+    for (bad, why) in [
+        ("co.uk", "ending shared"),
+        ("1.2.3.4", "IP address"),
+        ("", "empty"),
+        ("a b.com", "space"),
+    ] {
+        let e = rt.block_on(c.add_site(bad, None, None)).unwrap_err();
+        assert_eq!(e.status(), Some(422), "{bad}: {e}");
+        assert!(e.to_string().contains(why), "{bad}: {e}");
+    }
+
+    rt.block_on(c.rename_site("example-chat.test", "Chat site"))
+        .unwrap();
+    let sites = rt.block_on(c.sites()).unwrap();
+    assert_eq!(sites.value.sites[0].name, "Chat site");
+    rt.block_on(c.remove_site("example-chat.test", None))
+        .unwrap();
+    assert_eq!(
+        rt.block_on(c.remove_site("example-chat.test", None))
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+    assert_ne!(
+        v.udp("room.example-chat.test", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "127.0.0.88"
+    );
+
+    // The allowlist wins over the shipped lists.
+    rt.block_on(c.allow("https://omegle.com/", Some("Homework")))
+        .unwrap();
+    assert_eq!(
+        v.udp("omegle.com", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "192.0.2.99"
+    );
+    assert_eq!(
+        rt.block_on(c.check("omegle.com")).unwrap().verdict,
+        "allowed"
+    );
+    rt.block_on(c.unallow("omegle.com")).unwrap();
+    assert_eq!(
+        v.udp("omegle.com", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "127.0.0.88"
+    );
+}
+
+#[test]
+fn lists_turn_on_and_off_and_settings_are_validated() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let lists = rt.block_on(c.lists()).unwrap();
+    assert!(
+        lists
+            .iter()
+            .any(|l| l.id == "stranger-chat" && l.enabled && l.shipped && l.domains >= 150)
+    );
+    let detail = rt.block_on(c.list("stranger-chat")).unwrap();
+    assert!(detail.sites.iter().any(|s| s.name == "Omegle"));
+    assert_eq!(
+        rt.block_on(c.list("../../etc/passwd"))
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+    assert_eq!(
+        rt.block_on(c.set_list_enabled("no-such-list", false))
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+
+    rt.block_on(c.set_list_enabled("dns-bypass", false))
+        .unwrap();
+    assert_eq!(
+        v.udp("dns.google", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "192.0.2.99"
+    );
+    rt.block_on(c.set_list_enabled("dns-bypass", true)).unwrap();
+    assert_eq!(
+        v.udp("dns.google", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "127.0.0.88"
+    );
+
+    let s = rt.block_on(c.settings()).unwrap();
+    let mut bad = s.value.clone();
+    bad.blocking.ttl = 99_999;
+    let e = rt.block_on(c.put_settings(&bad, &s.etag)).unwrap_err();
+    assert_eq!(e.status(), Some(422));
+    assert!(e.to_string().contains("blocking.ttl"), "{e}");
+    let mut good = s.value.clone();
+    good.blocking.mode = vigie_policy::BlockMode::Nxdomain;
+    let put = rt.block_on(c.put_settings(&good, &s.etag)).unwrap();
+    assert_ne!(put.etag, s.etag);
+    let m = v.udp("omegle.com", RecordType::A);
+    assert_eq!(
+        m.metadata.response_code,
+        hickory_proto::op::ResponseCode::NXDomain
+    );
+    // A write with the old version is refused with the current one.
+    match rt.block_on(c.put_settings(&s.value, &s.etag)).unwrap_err() {
+        Error::Conflict { current, .. } => assert_eq!(current, put.etag),
+        other => panic!("{other:?}"),
+    }
+    let text = std::fs::read_to_string(v.config.join("settings.toml")).unwrap();
+    assert!(vigie_policy::RawSettings::parse(&text, Path::new("settings.toml")).is_ok());
+}
+
+#[test]
+fn stale_versions_get_412_and_hand_edits_show_up() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let first = rt.block_on(c.sites()).unwrap();
+    rt.block_on(c.add_site("one.example", None, Some(&first.etag)))
+        .unwrap();
+    let e = rt
+        .block_on(c.add_site("two.example", None, Some(&first.etag)))
+        .unwrap_err();
+    let Error::Conflict { current, .. } = e else {
+        panic!("{e:?}")
+    };
+    let now = rt.block_on(c.sites()).unwrap();
+    assert_eq!(current, now.etag);
+    assert_eq!(now.value.sites.len(), 1, "the stale write changed nothing");
+
+    // A parent's hand edit goes through the same files.
+    v.write_config(
+        "lists/my-sites.toml",
+        &list_toml("my-sites", "block", "By hand", &["hand.example"]),
+    );
+    let after = rt.block_on(c.sites()).unwrap();
+    assert_ne!(after.etag, now.etag);
+    assert_eq!(after.value.sites[0].name, "By hand");
+    eventually(Duration::from_secs(2), || {
+        v.udp("hand.example", RecordType::A).answers[0]
+            .data
+            .to_string()
+            == "127.0.0.88"
+    })
+    .expect("the hand edit is in force");
+}
+
+#[test]
+fn two_editors_interleaving_lose_no_update() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let file = v.config.join("lists/my-sites.toml");
+    let editors: Vec<_> = ["a", "b"]
+        .into_iter()
+        .map(|who| {
+            let c: Client = c.clone();
+            let file = file.clone();
+            rt.spawn(async move {
+                let mut conflicts = 0;
+                for i in 0..100 {
+                    loop {
+                        let current = c.sites().await.unwrap();
+                        match c
+                            .add_site(&format!("{who}{i}.example"), None, Some(&current.etag))
+                            .await
+                        {
+                            Ok(_) => break,
+                            Err(Error::Conflict { .. }) => conflicts += 1,
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                    let text = std::fs::read_to_string(&file).unwrap();
+                    vigie_policy::ListFile::parse(&text, &file)
+                        .expect("the file parses after every step");
+                }
+                conflicts
+            })
+        })
+        .collect();
+    let conflicts: usize = editors.into_iter().map(|h| rt.block_on(h).unwrap()).sum();
+    eprintln!("200 edits, {conflicts} conflicts retried");
+    let sites = rt.block_on(c.sites()).unwrap();
+    let domains: usize = sites.value.sites.iter().map(|s| s.domains.len()).sum();
+    assert_eq!(domains, 200, "no lost update");
+    assert!(
+        v.udp("a99.example", RecordType::A).answers[0]
+            .data
+            .to_string()
+            == "127.0.0.88"
+    );
+}
+
+#[test]
+fn bad_requests_get_a_4xx_with_a_reason_and_dns_goes_on() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    let mut c = v.client();
+    let token = rt.block_on(c.setup(PASSWORD)).unwrap().token;
+    let sock = socket(&v);
+    let auth = format!("Bearer {token}");
+    let h = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let cases: Vec<(&str, &str, Vec<u8>, u16, &str)> = vec![
+        ("POST", "/v1/sites", vec![b'x'; 100_000], 413, "larger than"),
+        ("POST", "/v1/sites", b"{not json".to_vec(), 400, "JSON"),
+        (
+            "POST",
+            "/v1/sites",
+            br#"{"input":"a.example","colour":"red"}"#.to_vec(),
+            422,
+            "colour",
+        ),
+        (
+            "POST",
+            "/v1/sites",
+            br#"{"input":5}"#.to_vec(),
+            422,
+            "input",
+        ),
+        (
+            "GET",
+            "/v1/lists/..%2F..%2Fetc%2Fpasswd",
+            vec![],
+            404,
+            "no list",
+        ),
+        (
+            "DELETE",
+            "/v1/sites/..%2Fsettings.toml",
+            vec![],
+            422,
+            "empty part",
+        ),
+        (
+            "POST",
+            "/v1/pause",
+            br#"{"minutes":100000}"#.to_vec(),
+            422,
+            "1 to 480",
+        ),
+        (
+            "POST",
+            "/v1/pause",
+            br#"{"minutes":0}"#.to_vec(),
+            422,
+            "1 to 480",
+        ),
+        (
+            "PUT",
+            "/v1/lists/nope",
+            br#"{"enabled":true}"#.to_vec(),
+            404,
+            "no list",
+        ),
+        ("GET", "/v1/attempts?from=yesterday", vec![], 400, "date"),
+        ("GET", "/v1/attempts?limit=100000", vec![], 400, "limit"),
+        ("GET", "/v1/check", vec![], 400, "name"),
+        ("GET", "/v1/nothing-here", vec![], 404, "no such endpoint"),
+        (
+            "PUT",
+            "/v1/settings",
+            br#"{"listen":["x"]}"#.to_vec(),
+            422,
+            "listen",
+        ),
+    ];
+    for (method, path, body, want, reason) in cases {
+        let (status, text) = raw(&sock, method, path, &h, &body);
+        assert_eq!(status, want, "{method} {path}: {text}");
+        assert!(
+            text.contains(reason),
+            "{method} {path}: {text:?} should say {reason:?}"
+        );
+        if status != 404 {
+            assert!(
+                text.starts_with("{\"error\":"),
+                "{method} {path}: JSON reason: {text}"
+            );
+        }
+    }
+    assert!(
+        !v.config.join("lists/my-sites.toml").exists(),
+        "nothing was written"
+    );
+    assert!(!v.config.join("settings.toml").exists());
+    assert_eq!(
+        v.udp("omegle.com", RecordType::A).answers.len(),
+        1,
+        "DNS went on throughout"
+    );
+    assert_eq!(v.udp("www.example.test", RecordType::A).answers.len(), 1);
+}
+
+#[test]
+fn pause_lets_sites_through_until_resume_and_is_shown() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let state = rt.block_on(c.pause(30)).unwrap();
+    let until = state.paused_until.unwrap();
+    assert!(until > time::OffsetDateTime::now_utc() + Duration::from_secs(29 * 60));
+    assert_eq!(rt.block_on(c.status()).unwrap().paused_until, Some(until));
+    assert_eq!(
+        v.udp("omegle.com", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "192.0.2.99"
+    );
+    assert_eq!(
+        v.udp("use-application-dns.net", RecordType::A)
+            .metadata
+            .response_code,
+        hickory_proto::op::ResponseCode::NXDomain,
+        "special names stay on during a pause"
+    );
+    rt.block_on(c.resume()).unwrap();
+    assert_eq!(rt.block_on(c.status()).unwrap().paused_until, None);
+    assert_eq!(
+        v.udp("omegle.com", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "127.0.0.88"
+    );
+    let events = std::fs::read_to_string(v.data.join("events.jsonl")).unwrap();
+    assert!(
+        events.contains("\"paused\"") && events.contains("\"resumed\""),
+        "{events}"
+    );
+}
+
+#[test]
+fn notices_and_attempts_reach_parents() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    // Notices are open to everyone: no session needed.
+    let mut notices = rt.block_on(Client::new(c.socket()).notices()).unwrap();
+    v.udp("www.omegle.com", RecordType::A);
+    v.udp("www.omegle.com", RecordType::AAAA);
+    let notice = rt
+        .block_on(async { tokio::time::timeout(Duration::from_secs(5), notices.next()).await })
+        .expect("a notice within 5 s")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (notice.site.as_str(), notice.name.as_str()),
+        ("Omegle", "www.omegle.com")
+    );
+    v.udp("ome.tv", RecordType::A);
+
+    let page = rt.block_on(c.attempts(&AttemptQuery::default())).unwrap();
+    assert_eq!(page.entries.len(), 2, "{page:?}");
+    assert_eq!(page.entries[0].site, "OmeTV", "newest first");
+    assert_eq!(page.entries[1].count, 2);
+    let one = rt
+        .block_on(c.attempts(&AttemptQuery {
+            limit: Some(1),
+            ..Default::default()
+        }))
+        .unwrap();
+    let cursor = one.next_cursor.clone().expect("a second page");
+    let two = rt
+        .block_on(c.attempts(&AttemptQuery {
+            limit: Some(1),
+            cursor: Some(cursor),
+            ..Default::default()
+        }))
+        .unwrap();
+    assert_eq!(two.entries[0].site, "Omegle");
+    assert!(two.next_cursor.is_none());
+    let only = rt
+        .block_on(c.attempts(&AttemptQuery {
+            site: Some("Omegle".into()),
+            ..Default::default()
+        }))
+        .unwrap();
+    assert_eq!(only.entries.len(), 1);
+    let csv = rt
+        .block_on(c.attempts_csv(&AttemptQuery::default()))
+        .unwrap();
+    assert!(
+        csv.starts_with("time,client,name,site,list,rule,types,count,cname\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\"www.omegle.com\",\"Omegle\""), "{csv}");
+    let summary = rt.block_on(c.summary(30)).unwrap();
+    assert_eq!(summary.days.len(), 30);
+    assert_eq!(summary.days.last().unwrap().count, 2);
+    assert_eq!(summary.sites.len(), 2);
+    assert_eq!(rt.block_on(c.status()).unwrap().attempts_today, 2);
+}
+
+#[test]
+fn another_local_user_gets_status_but_nothing_else() {
+    if Command::new("setpriv").arg("--version").output().is_err() || !is_root() {
+        eprintln!("skipped: needs root and setpriv (util-linux) to run a client as `nobody`");
+        return;
+    }
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    rt.block_on(v.client().setup(PASSWORD)).unwrap();
+
+    let (code, out, err) = v.cli(&["status", "--json"], "", Some("nobody"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("\"password_set\": true"), "{out}");
+    for args in [
+        &["lists", "list"][..],
+        &["sites", "add", "evil.example"],
+        &["log"],
+        &["pause", "30m"],
+        &["check", "omegle.com"],
+    ] {
+        let (code, out, err) = v.cli(args, "", Some("nobody"));
+        assert_ne!(code, 0, "{args:?} as nobody must be refused: {out}");
+        assert!(
+            err.contains("no password on standard input"),
+            "{args:?}: asked for the parent password: {err}"
+        );
+        let (code, _, err) = v.cli(args, "a wrong guess\n", Some("nobody"));
+        assert_ne!(code, 0, "{args:?}: {err}");
+    }
+    assert!(!v.config.join("lists/my-sites.toml").exists());
+    // The notice stream is open to every user: the child's own desktop shows the notices.
+    let (code, out, _) = crate::util::run_with_stdin(
+        {
+            let mut c = Command::new("setpriv");
+            c.args([
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "sh",
+                "-c",
+            ]);
+            c.arg(format!("test -w {} && echo writable", socket(&v).display()));
+            c
+        },
+        "",
+    );
+    assert_eq!(
+        (code, out.trim()),
+        (0, "writable"),
+        "the socket is open to local users"
+    );
+}
+
+#[test]
+fn a_parent_uid_needs_no_password() {
+    if !is_root() {
+        eprintln!("skipped: needs root to run a client as `nobody`");
+        return;
+    }
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), Some("[parents]\nuids = [65534]\n"), &[]);
+    let (code, out, err) = v.cli(
+        &[
+            "sites",
+            "add",
+            "https://www.Example-Chat.test/room",
+            "--json",
+        ],
+        "",
+        Some("nobody"),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("\"domain\": \"example-chat.test\""), "{out}");
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false)
+}
+
+use std::process::Command;
