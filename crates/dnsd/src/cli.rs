@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// Vigie keeps this computer away from Omegle and its clones.
 #[derive(Debug, Parser)]
-#[command(name = "vigie", version, about, long_about = None)]
+#[command(name = "vigie", version)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,

@@ -696,7 +696,8 @@ async fn pause(
     }
     // Whole seconds: what status reports later is exactly what this answer says.
     let until = OffsetDateTime::now_utc().unix_timestamp() + i64::from(body.minutes) * 60;
-    let until = OffsetDateTime::from_unix_timestamp(until).map_err(|e| Failure::internal(e.to_string()))?;
+    let until =
+        OffsetDateTime::from_unix_timestamp(until).map_err(|e| Failure::internal(e.to_string()))?;
     api.shared.pause_until(Some(until));
     api.event(
         peer,

@@ -3,6 +3,7 @@
 
 mod api;
 mod blocking;
+mod cli;
 mod forwarding;
 mod lifecycle;
 mod reload;
