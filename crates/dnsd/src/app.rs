@@ -184,7 +184,7 @@ fn banner(shared: &Shared, settings: &Settings, paths: &Paths, page: bool) {
     );
     for list in &policy.lists {
         let l = &list.file;
-        let domains: usize = l.sites.iter().map(|s| s.domains.len()).sum();
+        let domains = list.domains;
         println!(
             "  list {:<16} {:>4} sites {:>5} domains  {}",
             l.list.id,

@@ -106,7 +106,10 @@ pub struct Skipped {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Import {
     /// Every name taken, normalized, in file order (duplicates included; the matcher folds them).
+    /// Empty after [`stream`], which hands each name to its caller instead.
     pub domains: Vec<Domain>,
+    /// How many names were taken.
+    pub taken: usize,
     /// How many were skipped, by reason.
     pub skipped: BTreeMap<SkipReason, usize>,
     /// The first [`DETAILS_PER_REASON`] skipped lines of each reason.
@@ -116,7 +119,7 @@ pub struct Import {
 impl Import {
     /// How many names were taken.
     pub fn taken(&self) -> usize {
-        self.domains.len()
+        self.taken
     }
 
     /// How many lines or names were skipped in all.
@@ -136,9 +139,12 @@ impl Import {
         }
     }
 
-    fn name(&mut self, line: usize, text: &str) {
+    fn name(&mut self, line: usize, text: &str, on: &mut impl FnMut(Domain)) {
         match Domain::parse(text) {
-            Ok(d) => self.domains.push(d),
+            Ok(d) => {
+                self.taken += 1;
+                on(d);
+            }
             Err(e) => {
                 let reason = match e {
                     Error::IpAddress(_) => SkipReason::IpAddress,
@@ -169,23 +175,57 @@ impl Import {
 
 /// Imports `text` in the given format.
 pub fn import(text: &str, format: Format) -> Import {
+    let mut domains = Vec::new();
     let mut out = Import::default();
     for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        match format {
-            Format::Hosts => hosts_line(&mut out, line, raw),
-            Format::Domains => domains_line(&mut out, line, raw),
-            Format::Adblock => adblock_line(&mut out, line, raw),
-        }
+        one_line(&mut out, index + 1, raw, format, &mut |d| domains.push(d));
     }
+    out.domains = domains;
     out
+}
+
+/// Imports from a reader line by line, handing each name taken to `on` rather than keeping it:
+/// a million-line list then costs the memory of one line, not of a million names.
+pub fn stream(
+    reader: impl std::io::BufRead,
+    format: Format,
+    mut on: impl FnMut(Domain),
+) -> std::io::Result<Import> {
+    let mut out = Import::default();
+    let mut buf = Vec::new();
+    let mut reader = reader;
+    let mut line = 0;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        line += 1;
+        let raw = String::from_utf8_lossy(&buf);
+        one_line(
+            &mut out,
+            line,
+            raw.trim_end_matches(['\n', '\r']),
+            format,
+            &mut on,
+        );
+    }
+    Ok(out)
+}
+
+fn one_line(out: &mut Import, line: usize, raw: &str, format: Format, on: &mut impl FnMut(Domain)) {
+    match format {
+        Format::Hosts => hosts_line(out, line, raw, on),
+        Format::Domains => domains_line(out, line, raw, on),
+        Format::Adblock => adblock_line(out, line, raw, on),
+    }
 }
 
 fn strip_comment(raw: &str) -> &str {
     raw.split('#').next().unwrap_or_default().trim()
 }
 
-fn hosts_line(out: &mut Import, line: usize, raw: &str) {
+fn hosts_line(out: &mut Import, line: usize, raw: &str, on: &mut impl FnMut(Domain)) {
     let content = strip_comment(raw);
     if content.is_empty() {
         return;
@@ -204,7 +244,7 @@ fn hosts_line(out: &mut Import, line: usize, raw: &str) {
                 format!("\"{name}\" names this computer")
             });
         } else {
-            out.name(line, name);
+            out.name(line, name, on);
         }
     }
 }
@@ -218,15 +258,15 @@ fn is_local_name(name: &str) -> bool {
         || name.ends_with(".localhost")
 }
 
-fn domains_line(out: &mut Import, line: usize, raw: &str) {
+fn domains_line(out: &mut Import, line: usize, raw: &str, on: &mut impl FnMut(Domain)) {
     let content = strip_comment(raw);
     if content.is_empty() || content.starts_with('!') {
         return;
     }
-    out.name(line, content);
+    out.name(line, content, on);
 }
 
-fn adblock_line(out: &mut Import, line: usize, raw: &str) {
+fn adblock_line(out: &mut Import, line: usize, raw: &str, on: &mut impl FnMut(Domain)) {
     let rule = raw.trim();
     if rule.is_empty() || rule.starts_with('!') || rule.starts_with('#') || rule.starts_with('[') {
         return;
@@ -257,7 +297,7 @@ fn adblock_line(out: &mut Import, line: usize, raw: &str) {
     if name.contains(['/', '*', '^', '|']) {
         return not_domain(out);
     }
-    out.name(line, name);
+    out.name(line, name, on);
 }
 
 #[cfg(test)]
@@ -332,6 +372,20 @@ mod tests {
         assert_eq!(i.skipped[&SkipReason::InvalidName], 100);
         assert_eq!(i.examples.len(), DETAILS_PER_REASON);
         assert_eq!(i.examples.last().unwrap().line, DETAILS_PER_REASON);
+    }
+
+    #[test]
+    fn streaming_takes_the_same_names_without_keeping_them() {
+        let text = "# x\r\n0.0.0.0 a.example\r\n0.0.0.0 bad_name.example\r\n\r\n0.0.0.0 b.example";
+        let mut seen = Vec::new();
+        let report = stream(text.as_bytes(), Format::Hosts, |d| seen.push(d.to_string())).unwrap();
+        assert_eq!(seen, ["a.example", "b.example"]);
+        assert!(report.domains.is_empty());
+        assert_eq!(report.taken(), 2);
+        assert_eq!(report.examples[0].line, 3);
+        let whole = import(text, Format::Hosts);
+        assert_eq!(whole.taken(), 2);
+        assert_eq!(whole.skipped, report.skipped);
     }
 
     #[test]

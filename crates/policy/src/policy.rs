@@ -45,6 +45,10 @@ pub struct PolicyList {
     pub origin: Origin,
     /// Whether its domains are in the matcher.
     pub enabled: bool,
+    /// How many domains it holds. An imported list (`.txt`, `.hosts`) keeps no copy of its
+    /// names in `file`: they go straight into the matcher, so only this count remains (0 while
+    /// the list is off).
+    pub domains: usize,
 }
 
 /// Settings plus every list, compiled.
@@ -104,12 +108,10 @@ impl Policy {
             Err(e) => problems.push(e),
         }
         for path in list_files(&config_dir.join(LISTS_DIR), &mut problems) {
-            if path.extension().is_none_or(|e| e != "toml") {
-                match import_file(&path) {
-                    Ok((list, warning)) => {
-                        warnings.extend(warning);
-                        lists.push((list, Origin::File(path)));
-                    }
+            if is_import(&path) {
+                // Only the header now: the names are streamed into the matcher below.
+                match import_header(&path) {
+                    Ok(list) => lists.push((list, Origin::File(path))),
                     Err(e) => problems.push(e),
                 }
                 continue;
@@ -150,15 +152,24 @@ impl Policy {
                 Error::Invalid { problems }
             });
         }
-        Ok(Loaded {
-            policy: Policy::compile(settings, lists),
-            warnings,
-        })
+        let policy = Policy::build(settings, lists, true, &mut warnings)?;
+        Ok(Loaded { policy, warnings })
     }
 
     /// Compiles settings and lists into a policy; a list is in force when settings turn it on,
-    /// or settings are silent and the list is on by default.
+    /// or settings are silent and the list is on by default. Lists are taken as given: nothing
+    /// is read from disk.
     pub fn compile(settings: Settings, lists: Vec<(ListFile, Origin)>) -> Policy {
+        Policy::build(settings, lists, false, &mut Vec::new())
+            .expect("compiling lists already in memory reads nothing and cannot fail")
+    }
+
+    fn build(
+        settings: Settings,
+        lists: Vec<(ListFile, Origin)>,
+        read_imports: bool,
+        warnings: &mut Vec<Error>,
+    ) -> Result<Policy, Error> {
         let mut builder = MatcherBuilder::new();
         let mut out = Vec::with_capacity(lists.len());
         for (file, origin) in lists {
@@ -167,20 +178,26 @@ impl Policy {
                 .get(&file.list.id)
                 .copied()
                 .unwrap_or(file.list.enabled_by_default);
-            if enabled {
-                add_list(&mut builder, &file);
+            let mut domains = file.sites.iter().map(|s| s.domains.len()).sum();
+            match &origin {
+                Origin::File(path) if enabled && read_imports && is_import(path) => {
+                    domains = stream_import(&mut builder, &file, path, warnings)?;
+                }
+                _ if enabled => add_list(&mut builder, &file),
+                _ => {}
             }
             out.push(PolicyList {
                 file: Arc::new(file),
                 origin,
                 enabled,
+                domains,
             });
         }
-        Policy {
+        Ok(Policy {
             settings,
             lists: out,
             matcher: builder.build(),
-        }
+        })
     }
 
     /// The list with this id.
@@ -242,9 +259,13 @@ pub fn is_list_file(path: &Path) -> bool {
     !name.starts_with('.') && known && path.is_file()
 }
 
-/// Imports a community list file; its skipped lines become one warning.
-fn import_file(path: &Path) -> Result<(ListFile, Option<Error>), Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+/// Whether a list file is a community list to import rather than a Vigie list.
+fn is_import(path: &Path) -> bool {
+    path.extension().is_none_or(|e| e != "toml")
+}
+
+/// The list a community list file becomes: its file name is its id and its one site's name.
+fn import_header(path: &Path) -> Result<ListFile, Error> {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -255,28 +276,7 @@ fn import_file(path: &Path) -> Result<(ListFile, Option<Error>), Error> {
         field: "file name".into(),
         reason: format!("the file name is the list's id: {reason}"),
     })?;
-    let imported = crate::import::import(&text, crate::import::Format::detect(&text));
-    let warning = (imported.skipped_total() > 0).then(|| {
-        let by_reason: Vec<String> = imported
-            .skipped
-            .iter()
-            .map(|(reason, n)| format!("{n} {reason}"))
-            .collect();
-        let first = imported.examples.first().map_or(String::new(), |s| {
-            format!("; first at line {}: {}", s.line, s.detail)
-        });
-        Error::Setting {
-            file: path.to_path_buf(),
-            field: "import".into(),
-            reason: format!(
-                "{} names taken, {} skipped ({}){first}",
-                imported.taken(),
-                imported.skipped_total(),
-                by_reason.join(", ")
-            ),
-        }
-    });
-    let list = ListFile {
+    Ok(ListFile {
         list: crate::ListInfo {
             id: stem.clone(),
             name: stem.clone(),
@@ -285,16 +285,61 @@ fn import_file(path: &Path) -> Result<(ListFile, Option<Error>), Error> {
             enabled_by_default: true,
             action: Action::Block,
         },
-        // Not sorted or deduplicated here: a million names would pay for it at every load, and
-        // the matcher folds duplicates anyway.
         sites: vec![crate::Site {
             name: stem,
-            domains: imported.domains,
+            domains: Vec::new(),
             sources: vec![path.display().to_string()],
             note: None,
         }],
-    };
-    Ok((list, warning))
+    })
+}
+
+/// Streams a community list file into the matcher; skipped lines become one warning. Returns
+/// how many names were taken.
+fn stream_import(
+    builder: &mut MatcherBuilder,
+    file: &ListFile,
+    path: &Path,
+    warnings: &mut Vec<Error>,
+) -> Result<usize, Error> {
+    use std::io::{BufRead, BufReader, Read};
+    let open = || std::fs::File::open(path).map_err(|e| Error::io(path, &e));
+    let mut head = Vec::with_capacity(16 * 1024);
+    open()?
+        .take(16 * 1024)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, &e))?;
+    let format = crate::import::Format::detect(&String::from_utf8_lossy(&head));
+    let list = builder.list(ListMeta {
+        id: file.list.id.clone(),
+        name: file.list.name.clone(),
+        action: file.list.action,
+    });
+    let site = builder.site(list, &file.sites[0].name);
+    let reader: Box<dyn BufRead> = Box::new(BufReader::with_capacity(64 * 1024, open()?));
+    let imported = crate::import::stream(reader, format, |d| builder.domain(site, &d))
+        .map_err(|e| Error::io(path, &e))?;
+    if imported.skipped_total() > 0 {
+        let by_reason: Vec<String> = imported
+            .skipped
+            .iter()
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
+        let first = imported.examples.first().map_or(String::new(), |s| {
+            format!("; first at line {}: {}", s.line, s.detail)
+        });
+        warnings.push(Error::Setting {
+            file: path.to_path_buf(),
+            field: "import".into(),
+            reason: format!(
+                "{} names taken, {} skipped ({}){first}",
+                imported.taken(),
+                imported.skipped_total(),
+                by_reason.join(", ")
+            ),
+        });
+    }
+    Ok(imported.taken())
 }
 
 impl Action {
