@@ -179,6 +179,9 @@ async fn status(args: &cli::Client) -> Result<()> {
         println!("A configuration change was not applied (the previous one stays): {e}");
     }
     println!("Attempts to open blocked sites today: {}", s.attempts_today);
+    if let Some(e) = &s.journal_error {
+        println!("Attempts are not being recorded ({e}); blocking goes on.");
+    }
     println!("DNS: {} → {}", s.listen.join(", "), s.upstreams.join(", "));
     if s.upstream_ok == Some(false) {
         println!(

@@ -53,6 +53,9 @@ pub struct Status {
     pub password_set: bool,
     /// Whether this computer's own lookups reach Vigie (`None`: not checked yet).
     pub system_dns_ok: Option<bool>,
+    /// Why attempts are not being recorded (disk full or read-only, size limit), if they are not.
+    /// Blocking goes on regardless.
+    pub journal_error: Option<String>,
     /// Queries answered since start.
     pub queries: u64,
     /// Queries blocked since start.

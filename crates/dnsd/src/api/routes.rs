@@ -122,6 +122,14 @@ async fn status(State(api): Api_) -> axum::Json<v1::Status> {
         paused_until: shared.paused_until(),
         password_set: api.auth.password_set(),
         system_dns_ok: None,
+        journal_error: {
+            let j = shared.journal.stats();
+            if j.write_errors > 0 || j.dropped > 0 {
+                j.last_error
+            } else {
+                None
+            }
+        },
         queries: shared.stats.queries.load(Ordering::Relaxed),
         blocked: shared.stats.blocked.load(Ordering::Relaxed),
     })
