@@ -768,13 +768,28 @@ fn a_journal_that_cannot_be_written_is_reported_and_blocking_goes_on() {
     let journal = v.data.join("journal");
     let _ = std::fs::remove_dir_all(&journal);
     std::fs::write(&journal, "a file where the journal folder should be").unwrap();
-    assert_eq!(v.udp("www.omegle.com", RecordType::A).answers[0].data.to_string(), "127.0.0.88");
+    assert_eq!(
+        v.udp("www.omegle.com", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "127.0.0.88"
+    );
     let rt = rt();
     let c = v.client();
-    let error = eventually(Duration::from_secs(3), || rt.block_on(c.status()).unwrap().journal_error.is_some());
+    let error = eventually(Duration::from_secs(3), || {
+        rt.block_on(c.status()).unwrap().journal_error.is_some()
+    });
     assert!(error.is_some(), "status reports the journal error");
     let s = rt.block_on(c.status()).unwrap();
     eprintln!("journal_error: {:?}", s.journal_error);
-    assert_eq!(v.udp("ome.tv", RecordType::A).answers[0].data.to_string(), "127.0.0.88");
-    assert_eq!(v.udp("www.example.test", RecordType::A).answers[0].data.to_string(), "192.0.2.10");
+    assert_eq!(
+        v.udp("ome.tv", RecordType::A).answers[0].data.to_string(),
+        "127.0.0.88"
+    );
+    assert_eq!(
+        v.udp("www.example.test", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "192.0.2.10"
+    );
 }
