@@ -87,6 +87,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         overrides,
         started: Instant::now(),
         paused_until: Default::default(),
+        probe: crate::probe::Probe::new(args.probe_system_dns),
     });
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -123,6 +124,9 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         }
     };
 
+    if args.probe_system_dns {
+        tokio::spawn(crate::probe::Probe::run(shared.clone(), stop_rx.clone()));
+    }
     banner(&shared, &settings, &paths, page.is_ok());
     println!("  local API: {}", socket.display());
 

@@ -81,6 +81,48 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: PasswordAction,
     },
+    /// Install Vigie on this computer (as root): service, DNS, browser policies.
+    Install(InstallArgs),
+    /// Remove Vigie from this computer (as root), putting back what was there before.
+    Uninstall(UninstallArgs),
+}
+
+/// `vigie install`.
+#[derive(Debug, Args)]
+pub(crate) struct InstallArgs {
+    /// Install into this folder as if it were `/` (for tests); nothing is started.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+    /// Print what would change, change nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Forward allowed lookups here (default: the resolvers this computer uses now); repeat for
+    /// more. ADDRESS or ADDRESS:PORT.
+    #[arg(long, value_name = "ADDRESS", value_parser = parse_upstream)]
+    pub(crate) upstream: Vec<SocketAddr>,
+    /// Send every program's DNS to Vigie, and refuse DNS over TLS, with nftables.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) redirect: crate::install::Redirect,
+}
+
+/// `vigie uninstall`.
+#[derive(Debug, Args)]
+pub(crate) struct UninstallArgs {
+    /// Remove what was installed into this folder by `vigie install --root`.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+    /// Print what would change, change nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+}
+
+fn parse_upstream(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(ip) = s.parse::<std::net::IpAddr>() {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    s.parse().map_err(|_| {
+        format!("\"{s}\" is not an IP address (with an optional port), like 192.168.1.1 or 192.168.1.1:53")
+    })
 }
 
 /// How to reach the service, shared by every client command.
@@ -164,4 +206,8 @@ pub(crate) struct RunArgs {
     /// Serve the block page on this address (overrides settings).
     #[arg(long, value_name = "ADDR:PORT")]
     pub(crate) block_page: Option<SocketAddr>,
+    /// Check now and then that this computer's own lookups reach this service, by looking up a
+    /// unique name through the system's resolver (for status). Used by the installed service.
+    #[arg(long)]
+    pub(crate) probe_system_dns: bool,
 }

@@ -88,7 +88,9 @@ fn when(t: OffsetDateTime) -> String {
 
 async fn dispatch(command: Command) -> Result<()> {
     match command {
-        Command::Run(_) => unreachable!("run is not a client command"),
+        Command::Run(_) | Command::Install(_) | Command::Uninstall(_) => {
+            unreachable!("not a client command")
+        }
         Command::Status(args) => status(&args).await,
         Command::Check { client: args, name } => {
             let mut c = connect(&args)?;
@@ -174,6 +176,13 @@ async fn status(args: &cli::Client) -> Result<()> {
             "This computer is protected: {} domains are blocked.",
             s.domains
         ),
+    }
+    match s.system_dns_ok {
+        Some(true) => println!("This computer's own lookups go through Vigie."),
+        Some(false) => println!(
+            "WARNING: this computer's own lookups do NOT reach Vigie, so sites are not blocked. Run `sudo vigie install` again, or see the README."
+        ),
+        None => {}
     }
     if let Some(e) = &s.last_reload_error {
         println!("A configuration change was not applied (the previous one stays): {e}");

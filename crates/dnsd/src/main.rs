@@ -11,9 +11,11 @@ mod cache;
 mod cli;
 mod commands;
 mod front;
+mod install;
 mod journal;
 mod paths;
 mod pipeline;
+mod probe;
 mod reload;
 mod state;
 mod upstream;
@@ -58,6 +60,21 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
+    let command = match cli.command {
+        cli::Command::Install(args) => {
+            return system_change(
+                install_options(args.root, args.dry_run, args.upstream, args.redirect),
+                install::install,
+            );
+        }
+        cli::Command::Uninstall(args) => {
+            return system_change(
+                install_options(args.root, args.dry_run, vec![], install::Redirect::Off),
+                install::uninstall,
+            );
+        }
+        other => other,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -68,7 +85,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = match cli.command {
+    let result = match command {
         cli::Command::Run(args) => runtime.block_on(app::run(args)),
         other => return ExitCode::from(runtime.block_on(commands::run(other))),
     };
@@ -77,6 +94,34 @@ fn main() -> ExitCode {
         Err(fatal) => {
             eprintln!("vigie: {:#}", fatal.error);
             ExitCode::from(fatal.code)
+        }
+    }
+}
+
+fn install_options(
+    root: Option<std::path::PathBuf>,
+    dry_run: bool,
+    upstreams: Vec<std::net::SocketAddr>,
+    redirect: install::Redirect,
+) -> anyhow::Result<install::Options> {
+    Ok(install::Options {
+        root: install::root_dir(root)?,
+        dry_run,
+        upstreams,
+        redirect,
+    })
+}
+
+/// Install and uninstall: no runtime needed; any failure is one reason and exit code 1.
+fn system_change(
+    opts: anyhow::Result<install::Options>,
+    f: fn(&install::Options) -> anyhow::Result<()>,
+) -> ExitCode {
+    match opts.and_then(|o| f(&o)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("vigie: {e:#}");
+            ExitCode::from(1)
         }
     }
 }

@@ -90,6 +90,19 @@ pub(crate) fn begin(shared: &Shared, bytes: &[u8], client: IpAddr, transport: Tr
     // 2. The name was normalized while decoding (lowercase, no trailing dot; IDNs travel as
     //    punycode already), so every later stage compares like with like.
 
+    // Probe names (`probe`) are the service asking itself whether the computer's lookups reach
+    //    it: seen here, answered NXDOMAIN, never forwarded, never journaled.
+    if shared.probe.saw(&req.name) {
+        let m = answer::special(
+            &req,
+            ResponseCode::NXDomain,
+            0,
+            generation.number,
+            "Vigie's check that this computer's lookups reach it",
+        );
+        return Step::Reply(answer::encode(&m, limit));
+    }
+
     // 3. Special names come before any list: they switch off ways around Vigie (Firefox's
     //    automatic DoH, iCloud Private Relay, encrypted-resolver discovery) and must work even
     //    when a parent allowlists or turns off the DNS-bypass list.

@@ -90,6 +90,8 @@ pub(crate) struct Shared {
     pub(crate) started: Instant,
     /// Unix time at which a parent's pause ends; 0 when protection is on.
     pub(crate) paused_until: AtomicI64,
+    /// Whether the computer's own lookups reach this service.
+    pub(crate) probe: crate::probe::Probe,
 }
 
 impl Shared {

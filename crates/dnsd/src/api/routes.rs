@@ -103,6 +103,7 @@ async fn status(State(api): Api_) -> axum::Json<v1::Status> {
         2 => Some(false),
         _ => None,
     };
+    let system_dns_ok = shared.probe.current().await;
     axum::Json(v1::Status {
         version: env!("CARGO_PKG_VERSION").into(),
         uptime_secs: shared.started.elapsed().as_secs(),
@@ -121,7 +122,7 @@ async fn status(State(api): Api_) -> axum::Json<v1::Status> {
         failed_logins: api.auth.failed_logins.load(Ordering::Relaxed),
         paused_until: shared.paused_until(),
         password_set: api.auth.password_set(),
-        system_dns_ok: None,
+        system_dns_ok,
         journal_error: {
             let j = shared.journal.stats();
             if j.write_errors > 0 || j.dropped > 0 {

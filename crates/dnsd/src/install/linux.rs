@@ -1,0 +1,434 @@
+//! The Linux back end of the installer: a systemd service run by its own user, DNS handed to
+//! Vigie through whichever of systemd-resolved, NetworkManager or `/etc/resolv.conf` manages it,
+//! browser policies, desktop entries, and an nftables redirect.
+//!
+//! Files Vigie owns are written whole. Files shared with others are touched as little as
+//! possible: browser policies go in a file of their own where the browser reads a folder
+//! (Chromium and its kin), and are merged into the one file Firefox reads.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use super::dns::{self, Dns};
+use super::system::{Meta, System};
+use super::{Account, Platform, USER};
+
+pub(crate) const CONFIG: &str = "/etc/vigie";
+pub(crate) const DATA: &str = "/var/lib/vigie";
+pub(crate) const UNIT: &str = "/etc/systemd/system/vigie.service";
+pub(crate) const REDIRECT_UNIT: &str = "/etc/systemd/system/vigie-redirect.service";
+pub(crate) const FIREFOX_POLICIES: &str = "/etc/firefox/policies/policies.json";
+/// Folders where Chromium-based browsers read managed policies, one JSON file each.
+pub(crate) const CHROMIUM_POLICY_DIRS: [&str; 4] = [
+    "/etc/chromium/policies/managed",
+    "/etc/opt/chrome/policies/managed",
+    "/etc/opt/edge/policies/managed",
+    "/etc/brave/policies/managed",
+];
+pub(crate) const AUTOSTART: &str = "/etc/xdg/autostart/vigie-notifier.desktop";
+
+/// Linux, with systemd.
+#[derive(Debug)]
+pub(crate) struct Linux {
+    /// `/usr` when this binary was installed by the package, `/usr/local` otherwise.
+    prefix: &'static str,
+    exe: PathBuf,
+}
+
+impl Linux {
+    pub(crate) fn new(_sys: &System) -> Result<Linux> {
+        let exe = std::env::current_exe()
+            .and_then(|p| p.canonicalize())
+            .context("cannot tell where this program is")?;
+        let prefix = if exe == Path::new("/usr/bin/vigie") {
+            "/usr"
+        } else {
+            "/usr/local"
+        };
+        Ok(Linux { prefix, exe })
+    }
+
+    fn binary(&self) -> String {
+        format!("{}/bin/vigie", self.prefix)
+    }
+
+    fn rules(&self) -> String {
+        format!("{}/lib/vigie/redirect.nft", self.prefix)
+    }
+
+    fn console_entry(&self) -> String {
+        format!("{}/share/applications/vigie.desktop", self.prefix)
+    }
+}
+
+impl Platform for Linux {
+    fn service_account(&self, sys: &mut System) -> Result<Account> {
+        let (uid, gid) = sys.system_user(USER, DATA)?;
+        Ok(Account { uid, gid })
+    }
+
+    fn folders(&self, sys: &mut System, a: Account) -> Result<()> {
+        // The service writes the parent's edits here (temporary file + rename), so its group may
+        // write the folder; nobody else may.
+        let config = Meta {
+            mode: 0o775,
+            uid: 0,
+            gid: a.gid,
+        };
+        sys.dir(CONFIG, Some(config), true)?;
+        sys.dir(&format!("{CONFIG}/lists"), Some(config), true)?;
+        sys.dir(
+            DATA,
+            Some(Meta {
+                mode: 0o700,
+                uid: a.uid,
+                gid: a.gid,
+            }),
+            true,
+        )
+    }
+
+    fn previous_resolvers(&self, sys: &System) -> Result<Vec<IpAddr>> {
+        let manager = dns::detect(sys)?;
+        dns::previous_resolvers(sys, manager)
+    }
+
+    fn settings(&self, sys: &mut System, a: Account, upstreams: &[SocketAddr]) -> Result<()> {
+        let path = format!("{CONFIG}/settings.toml");
+        let mut text = String::from(
+            "# Vigie's settings: see the README for every field. Edits apply within a second.\n\
+             #\n\
+             # The resolvers this computer used before Vigie was installed: lookups that are not\n\
+             # blocked are forwarded there.\n",
+        );
+        for u in upstreams {
+            text.push_str(&format!("[[upstream]]\naddress = \"{u}\"\n"));
+        }
+        let meta = Meta {
+            mode: 0o664,
+            uid: 0,
+            gid: a.gid,
+        };
+        if !sys.write_new(&path, text.as_bytes(), meta)? {
+            println!("  keep {path} (already there)");
+        }
+        Ok(())
+    }
+
+    fn service(&self, sys: &mut System, _a: Account) -> Result<()> {
+        let binary = self.binary();
+        if sys.path(&binary) != self.exe {
+            let bytes = std::fs::read(&self.exe)
+                .with_context(|| format!("cannot read {}", self.exe.display()))?;
+            sys.write(&binary, &bytes, Meta::root(0o755))?;
+        }
+        sys.on_undo(&["systemctl", "daemon-reload"])?;
+        sys.write(UNIT, service_unit(&binary).as_bytes(), Meta::root(0o644))?;
+        sys.act(&["systemctl", "daemon-reload"], None)?;
+        sys.act(
+            &["systemctl", "enable", "vigie.service"],
+            Some(&["systemctl", "disable", "--now", "vigie.service"]),
+        )?;
+        // A restart, not a start: installing again (an upgrade) must run the new binary.
+        if sys.act(&["systemctl", "restart", "vigie.service"], None)? {
+            wait_for_service(&sys.path("/run/vigie/api.sock"))?;
+        }
+        Ok(())
+    }
+
+    fn take_over_dns(&self, sys: &mut System) -> Result<()> {
+        let manager = dns::detect(sys)?;
+        println!(
+            "  DNS on this computer is managed by {}",
+            manager.describe()
+        );
+        let file = Meta::root(0o644);
+        match manager {
+            Dns::Resolved => {
+                let restart = ["systemctl", "try-restart", "systemd-resolved.service"];
+                sys.on_undo(&restart)?;
+                sys.write(
+                    dns::RESOLVED_DROP_IN,
+                    dns::resolved_drop_in().as_bytes(),
+                    file,
+                )?;
+                sys.act(&restart, None)?;
+            }
+            Dns::NetworkManager => {
+                let reload = [
+                    "systemctl",
+                    "try-reload-or-restart",
+                    "NetworkManager.service",
+                ];
+                sys.on_undo(&reload)?;
+                sys.write(dns::NM_DROP_IN, dns::nm_drop_in().as_bytes(), file)?;
+                sys.write(dns::RESOLV_CONF, dns::resolv_conf().as_bytes(), file)?;
+                sys.act(&reload, None)?;
+            }
+            Dns::Plain => {
+                sys.write(dns::RESOLV_CONF, dns::resolv_conf().as_bytes(), file)?;
+                if sys.path(dns::DHCLIENT_HOOKS).is_dir() {
+                    sys.write(dns::DHCLIENT_HOOK, dns::dhclient_hook().as_bytes(), file)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn browser_policies(&self, sys: &mut System) -> Result<()> {
+        let current = sys.read_following(FIREFOX_POLICIES, None)?;
+        let merged = firefox_policies(current.as_deref())
+            .with_context(|| format!("cannot add Vigie's policy to {FIREFOX_POLICIES}"))?;
+        sys.write(FIREFOX_POLICIES, merged.as_bytes(), Meta::root(0o644))?;
+        for dir in CHROMIUM_POLICY_DIRS {
+            sys.write(
+                &format!("{dir}/vigie.json"),
+                chromium_policy().as_bytes(),
+                Meta::root(0o644),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn desktop_entries(&self, sys: &mut System) -> Result<()> {
+        sys.write(AUTOSTART, notifier_entry().as_bytes(), Meta::root(0o644))?;
+        sys.write(
+            &self.console_entry(),
+            console_entry().as_bytes(),
+            Meta::root(0o644),
+        )
+    }
+
+    fn redirect_available(&self, sys: &System) -> bool {
+        ["/usr/sbin/nft", "/sbin/nft"]
+            .iter()
+            .any(|p| sys.path(p).exists())
+    }
+
+    fn redirect_dns(&self, sys: &mut System, a: Account) -> Result<()> {
+        let rules = self.rules();
+        let dir = format!("{}/lib/vigie", self.prefix);
+        sys.dir(&dir, Some(Meta::root(0o755)), true)?;
+        sys.write(&rules, redirect_rules(a.uid).as_bytes(), Meta::root(0o644))?;
+        sys.write(
+            REDIRECT_UNIT,
+            redirect_unit(&rules).as_bytes(),
+            Meta::root(0o644),
+        )?;
+        sys.act(&["systemctl", "daemon-reload"], None)?;
+        sys.act(
+            &["systemctl", "enable", "vigie-redirect.service"],
+            Some(&["systemctl", "disable", "--now", "vigie-redirect.service"]),
+        )?;
+        sys.act(&["systemctl", "restart", "vigie-redirect.service"], None)?;
+        Ok(())
+    }
+}
+
+/// Waits until the service's API socket answers; a service that does not start must not get
+/// the computer's DNS.
+fn wait_for_service(socket: &Path) -> Result<()> {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        if std::os::unix::net::UnixStream::connect(socket).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    bail!(
+        "the Vigie service did not start within 20 s (see `journalctl -u vigie`); this computer's DNS was left as it was. `sudo vigie uninstall` takes back what was done"
+    )
+}
+
+/// The systemd unit. The service needs to bind port 53 and the block page's port 80 on
+/// loopback, write its journal and the parent's edits, and reach the upstream resolvers:
+/// everything else is taken away.
+pub(crate) fn service_unit(binary: &str) -> String {
+    format!(
+        "# Written by `vigie install`; `vigie uninstall` removes it.
+[Unit]
+Description=Vigie filtering DNS resolver (parental control)
+After=network-pre.target
+Before=network.target nss-lookup.target
+Wants=nss-lookup.target
+
+[Service]
+Type=simple
+ExecStart={binary} run --probe-system-dns
+User=vigie
+Group=vigie
+Restart=always
+RestartSec=1
+RuntimeDirectory=vigie
+RuntimeDirectoryMode=0755
+StateDirectory=vigie
+StateDirectoryMode=0700
+ReadWritePaths=/etc/vigie
+UMask=0027
+
+AmbientCapabilities=CAP_NET_BIND_SERVICE
+CapabilityBoundingSet=CAP_NET_BIND_SERVICE
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+PrivateDevices=yes
+DevicePolicy=closed
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+ProtectProc=invisible
+ProcSubset=pid
+RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX
+RestrictNamespaces=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+MemoryDenyWriteExecute=yes
+RemoveIPC=yes
+KeyringMode=private
+SystemCallArchitectures=native
+SystemCallFilter=@system-service
+SystemCallFilter=~@privileged @resources
+SystemCallErrorNumber=EPERM
+
+[Install]
+WantedBy=multi-user.target
+"
+    )
+}
+
+/// The oneshot unit that loads the redirect rules, after the distribution's own nftables rules
+/// (which begin with `flush ruleset`).
+pub(crate) fn redirect_unit(rules: &str) -> String {
+    format!(
+        "# Written by `vigie install`; `vigie uninstall` removes it.
+[Unit]
+Description=Vigie: send every program's DNS to Vigie
+After=nftables.service vigie.service
+Wants=vigie.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f {rules}
+ExecStop=/usr/sbin/nft delete table inet vigie
+
+[Install]
+WantedBy=multi-user.target
+"
+    )
+}
+
+/// nftables rules: DNS that any program but Vigie sends anywhere is answered by Vigie, and DNS
+/// over TLS or QUIC (port 853) is refused at once, so the program falls back to plain DNS.
+pub(crate) fn redirect_rules(vigie_uid: u32) -> String {
+    format!(
+        "#!/usr/sbin/nft -f
+# Written by `vigie install`; `vigie uninstall` removes it. Vigie's own lookups (user vigie,
+# uid {vigie_uid}) go out unchanged; everyone else's DNS goes to Vigie.
+table inet vigie
+delete table inet vigie
+table inet vigie {{
+	chain redirect {{
+		type nat hook output priority dstnat; policy accept;
+		meta skuid {vigie_uid} return
+		udp dport 53 redirect to :53
+		tcp dport 53 redirect to :53
+	}}
+	chain refuse {{
+		type filter hook output priority filter; policy accept;
+		meta skuid {vigie_uid} return
+		tcp dport 853 reject with tcp reset
+		udp dport 853 reject
+	}}
+}}
+"
+    )
+}
+
+/// Firefox reads one policies file: Vigie's policy is merged into it, the rest kept.
+pub(crate) fn firefox_policies(current: Option<&[u8]>) -> Result<String> {
+    let mut doc: serde_json::Value = match current {
+        None => serde_json::json!({}),
+        Some(b) if b.iter().all(u8::is_ascii_whitespace) => serde_json::json!({}),
+        Some(b) => serde_json::from_slice(b).context("it is not valid JSON; fix or remove it")?,
+    };
+    let Some(root) = doc.as_object_mut() else {
+        bail!("it does not hold a JSON object");
+    };
+    let policies = root
+        .entry("policies")
+        .or_insert_with(|| serde_json::json!({}));
+    let Some(policies) = policies.as_object_mut() else {
+        bail!("its \"policies\" is not a JSON object");
+    };
+    policies.insert(
+        "DNSOverHTTPS".into(),
+        serde_json::json!({ "Enabled": false, "Locked": true }),
+    );
+    let mut text = serde_json::to_string_pretty(&doc)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Chromium, Chrome, Edge and Brave: secure DNS off, and the setting greyed out.
+pub(crate) fn chromium_policy() -> String {
+    "{\n  \"DnsOverHttpsMode\": \"off\"\n}\n".into()
+}
+
+fn notifier_entry() -> String {
+    "[Desktop Entry]
+Type=Application
+Name=Vigie notices
+Comment=Says when a site blocked on this computer was opened
+Exec=vigie-app --tray
+TryExec=vigie-app
+Icon=vigie
+NoDisplay=true
+Terminal=false
+X-GNOME-Autostart-enabled=true
+"
+    .into()
+}
+
+fn console_entry() -> String {
+    "[Desktop Entry]
+Type=Application
+Name=Vigie
+GenericName=Parental control
+Comment=Blocked sites, attempts and settings (parent password needed)
+Exec=vigie-app
+TryExec=vigie-app
+Icon=vigie
+Terminal=false
+Categories=Settings;Security;
+"
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn firefox_merge_keeps_other_policies_and_refuses_garbage() {
+        let merged = firefox_policies(Some(
+            br#"{"policies":{"DisableTelemetry":true,"DNSOverHTTPS":{"Enabled":true}}}"#,
+        ))
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&merged).unwrap();
+        assert_eq!(v["policies"]["DisableTelemetry"], true);
+        assert_eq!(v["policies"]["DNSOverHTTPS"]["Enabled"], false);
+        assert_eq!(v["policies"]["DNSOverHTTPS"]["Locked"], true);
+        let err = firefox_policies(Some(b"{not json")).unwrap_err();
+        assert!(format!("{err:#}").contains("not valid JSON"), "{err:#}");
+        assert!(firefox_policies(Some(b"[1]")).is_err());
+    }
+}

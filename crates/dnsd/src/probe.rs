@@ -1,0 +1,158 @@
+//! Whether this computer's own lookups really reach Vigie (`system_dns_ok` in status).
+//!
+//! Listening on 127.0.0.1:53 proves nothing about the rest of the computer: another program may
+//! own DNS, NetworkManager may have rewritten `/etc/resolv.conf`, systemd-resolved may send
+//! names elsewhere. So the service looks up a name nobody else could ask for
+//! (`p<random>.vigie-probe.test`) the way every program does (the C library's resolver, through
+//! whatever `/etc/nsswitch.conf` and `/etc/resolv.conf` say), and checks that the pipeline saw
+//! that very name. Probe names are answered NXDOMAIN by the pipeline and never forwarded.
+//!
+//! Only the installed service probes (`--probe-system-dns`): a service on a test port is not the
+//! computer's resolver, and its probe would go to whatever resolver the computer uses.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
+use std::time::Duration;
+
+/// Names under this zone are probes.
+pub(crate) const ZONE: &str = "vigie-probe.test";
+/// How long a lookup may take before the answer counts as "not through Vigie".
+const LOOKUP_LIMIT: Duration = Duration::from_secs(4);
+/// How often the background check runs.
+pub(crate) const INTERVAL: Duration = Duration::from_secs(60);
+/// A status request runs a fresh check when the last one is older than this.
+const FRESH: Duration = Duration::from_secs(15);
+
+/// The probe's state, shared with the pipeline.
+#[derive(Debug, Default)]
+pub(crate) struct Probe {
+    enabled: bool,
+    /// Probe names being looked up, and whether the pipeline saw each.
+    pending: Mutex<HashMap<String, bool>>,
+    /// 0 unknown, 1 reached Vigie, 2 did not.
+    result: AtomicU8,
+    /// Unix time of the last finished check.
+    checked_at: AtomicI64,
+}
+
+impl Probe {
+    pub(crate) fn new(enabled: bool) -> Probe {
+        Probe {
+            enabled,
+            ..Probe::default()
+        }
+    }
+
+    /// Whether `name` (normalized) is a probe name; marks it seen if it is one being waited for.
+    pub(crate) fn saw(&self, name: &str) -> bool {
+        let is_probe = name
+            .strip_suffix(ZONE)
+            .is_some_and(|head| head.ends_with('.'));
+        if is_probe && let Some(seen) = self.pending.lock().expect("probe state").get_mut(name) {
+            *seen = true;
+        }
+        is_probe
+    }
+
+    /// The last result, `None` when not probing or not known yet.
+    pub(crate) fn result(&self) -> Option<bool> {
+        match self.result.load(Ordering::Relaxed) {
+            1 => Some(true),
+            2 => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A fresh result, checking again when the last one is old (never for a service that does
+    /// not probe).
+    pub(crate) async fn current(&self) -> Option<bool> {
+        if !self.enabled {
+            return None;
+        }
+        let age = now() - self.checked_at.load(Ordering::Relaxed);
+        if age > FRESH.as_secs() as i64 {
+            self.check().await;
+        }
+        self.result()
+    }
+
+    /// One check: looks a new name up through the system resolver and records whether it
+    /// reached this service.
+    pub(crate) async fn check(&self) -> bool {
+        let mut random = [0u8; 8];
+        rand::fill(&mut random);
+        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let name = format!("p{hex}.{ZONE}");
+        self.pending
+            .lock()
+            .expect("probe state")
+            .insert(name.clone(), false);
+        let lookup = name.clone();
+        // The C library's resolver blocks; the answer itself does not matter (it is NXDOMAIN
+        // when it comes from Vigie), only whether Vigie saw the question.
+        let _ = tokio::time::timeout(
+            LOOKUP_LIMIT,
+            tokio::task::spawn_blocking(move || {
+                std::net::ToSocketAddrs::to_socket_addrs(&(lookup.as_str(), 0))
+            }),
+        )
+        .await;
+        let seen = self
+            .pending
+            .lock()
+            .expect("probe state")
+            .remove(&name)
+            .unwrap_or(false);
+        self.result
+            .store(if seen { 1 } else { 2 }, Ordering::Relaxed);
+        self.checked_at.store(now(), Ordering::Relaxed);
+        if !seen {
+            tracing::warn!(
+                "this computer's own lookups do not reach Vigie ({name} was not seen): check /etc/resolv.conf, or run `vigie install` again"
+            );
+        }
+        seen
+    }
+
+    /// Checks now and then until `stop`.
+    pub(crate) async fn run(
+        shared: std::sync::Arc<crate::state::Shared>,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        // Let the listeners settle and the system resolver pick Vigie up.
+        let mut wait = Duration::from_secs(2);
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => return,
+            }
+            shared.probe.check().await;
+            wait = INTERVAL;
+        }
+    }
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_under_the_zone_are_probes() {
+        let p = Probe::new(true);
+        p.pending
+            .lock()
+            .unwrap()
+            .insert("pab.vigie-probe.test".into(), false);
+        assert!(p.saw("pab.vigie-probe.test"));
+        assert!(p.pending.lock().unwrap()["pab.vigie-probe.test"]);
+        assert!(p.saw("other.vigie-probe.test"));
+        assert!(!p.saw("vigie-probe.test"));
+        assert!(!p.saw("xvigie-probe.test"));
+        assert!(!p.saw("omegle.com"));
+    }
+}
