@@ -336,13 +336,13 @@ pub(crate) fn redirect_rules(vigie_uid: u32) -> String {
 table inet vigie
 delete table inet vigie
 table inet vigie {{
-	chain redirect {{
-		type nat hook output priority dstnat; policy accept;
+	chain to_vigie {{
+		type nat hook output priority -100; policy accept;
 		meta skuid {vigie_uid} return
 		udp dport 53 redirect to :53
 		tcp dport 53 redirect to :53
 	}}
-	chain refuse {{
+	chain no_dot {{
 		type filter hook output priority filter; policy accept;
 		meta skuid {vigie_uid} return
 		tcp dport 853 reject with tcp reset

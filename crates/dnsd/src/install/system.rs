@@ -453,6 +453,16 @@ impl System {
         }))
     }
 
+    fn group_exists(&self, name: &str) -> Result<bool> {
+        let p = self.path("/etc/group");
+        let text = match std::fs::read_to_string(&p) {
+            Ok(t) => t,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", p.display())),
+        };
+        Ok(text.lines().any(|l| l.split(':').next() == Some(name)))
+    }
+
     /// Runs `command` on the running system (skipped under another root), recording `undo` to
     /// run when uninstalling. Returns whether it ran.
     pub(crate) fn act(&mut self, command: &[&str], undo: Option<&[&str]>) -> Result<bool> {
@@ -620,6 +630,16 @@ impl System {
                         cmd.arg(name);
                         run(cmd)?;
                     }
+                }
+                // userdel removes the user's own group only where login.defs says
+                // USERGROUPS_ENAB; useradd made it, so it goes too.
+                if !self.dry_run && self.group_exists(name)? {
+                    let mut cmd = Command::new("groupdel");
+                    if !self.live() {
+                        cmd.arg("--root").arg(&self.root);
+                    }
+                    cmd.arg(name);
+                    run(cmd)?;
                 }
             }
             Entry::Undo { command } => {
