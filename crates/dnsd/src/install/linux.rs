@@ -267,7 +267,7 @@ RuntimeDirectoryMode=0755
 StateDirectory=vigie
 StateDirectoryMode=0700
 ReadWritePaths=/etc/vigie
-UMask=0027
+UMask=0077
 
 AmbientCapabilities=CAP_NET_BIND_SERVICE
 CapabilityBoundingSet=CAP_NET_BIND_SERVICE
@@ -275,6 +275,7 @@ NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes
 PrivateTmp=yes
+PrivateMounts=yes
 PrivateDevices=yes
 DevicePolicy=closed
 ProtectKernelTunables=yes

@@ -593,3 +593,50 @@ fn a_standard_user_cannot_change_what_install_wrote() {
     }
     uninstall(root);
 }
+
+#[test]
+fn the_service_unit_scores_ok_with_systemd_analyze() {
+    if skip_unless_root() {
+        return;
+    }
+    if Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "skipped: systemd-analyze is not installed, so the unit's exposure was not scored"
+        );
+        return;
+    }
+    let dir = seeded_root(Seed::Plain);
+    install(dir.path(), &["--redirect", "off"]);
+    let unit = dir.path().join("etc/systemd/system/vigie.service");
+    let out = Command::new("systemd-analyze")
+        .args(["security", "--offline=true", "--no-pager"])
+        .arg(&unit)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let Some(line) = text.lines().find(|l| l.contains("Overall exposure level")) else {
+        eprintln!(
+            "skipped: systemd-analyze gave no score here: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+        return;
+    };
+    println!("systemd-analyze security: {}", line.trim());
+    let score: f32 = line
+        .split(':')
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no number in {line:?}"));
+    assert!(
+        score <= 2.0,
+        "exposure {score} (\"OK\" or better is at most 2.0 here): {line}"
+    );
+}
