@@ -10,11 +10,13 @@
 //! answers for the test zone, status must report the computer's lookups reaching Vigie, another
 //! user can neither stop the service nor change anything through the API, and, with nftables,
 //! a query sent straight to another server's port 53 is answered by Vigie while port 853 is
-//! refused. Needs root and `ip`; says why when skipped.
+//! refused. Headless Chromium, when installed, opens http://omegle.com/ there and shows the
+//! block page. Needs root and `ip`; says why when skipped.
 
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::os::fd::AsFd;
 use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -402,11 +404,71 @@ fn programs_in_a_network_namespace_go_through_the_installed_vigie() {
         assert_eq!(refused, Some(std::io::ErrorKind::ConnectionRefused));
     }
 
-    println!(
-        "skipped part: headless Chromium opening the block page in the namespace is not part of this test"
-    );
+    browser_shows_the_block_page(&ns);
     drop(service);
     drop(ns);
     let (code, out, err) = vigie(&["uninstall", "--root", r]);
     assert_eq!(code, 0, "{out}{err}");
+}
+
+/// Headless Chromium in the namespace: `http://omegle.com/` shows Vigie's block page (a
+/// screenshot is saved), `https://omegle.com/` fails at once (nothing listens on the block
+/// address's port 443) instead of hanging.
+fn browser_shows_the_block_page(ns: &Netns) {
+    let Some(browser) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    else {
+        eprintln!(
+            "skipped part: no Chromium installed (apt-get install chromium), so the block page was not opened in a browser"
+        );
+        return;
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vigie-blockpage.png");
+    let _ = std::fs::remove_file(&shot);
+    let chromium = |extra: &[&str], url: &str| {
+        let mut args = vec![
+            "--headless".to_string(),
+            // Chromium refuses its sandbox as root; the namespace is the test's own.
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.push(url.into());
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        ns.run(browser, &refs)
+    };
+    let (code, page, err) = chromium(&["--dump-dom"], "http://omegle.com/");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        page.contains("<h1>Omegle is blocked on this computer</h1>")
+            && page.contains("talk to a parent"),
+        "the browser did not show the block page:\n{page}\n{err}"
+    );
+    println!("netns: {browser} opened http://omegle.com/ → Vigie's block page");
+    let (code, _, err) = chromium(
+        &[
+            "--window-size=900,600",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        "http://omegle.com/",
+    );
+    assert_eq!(code, 0, "{err}");
+    let png = std::fs::read(&shot).expect("the screenshot was written");
+    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    println!("netns: screenshot of the block page: {}", shot.display());
+    let (_, page, err) = chromium(&["--dump-dom"], "https://omegle.com/");
+    assert!(!page.contains("blocked on this computer"), "{page}");
+    assert!(
+        err.contains("ERR_CONNECTION_REFUSED"),
+        "https://omegle.com/ should fail at once: {err}"
+    );
+    println!("netns: {browser} opened https://omegle.com/ → net::ERR_CONNECTION_REFUSED");
 }
