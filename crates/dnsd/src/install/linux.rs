@@ -65,6 +65,16 @@ impl Linux {
 }
 
 impl Platform for Linux {
+    fn check(&self, sys: &System) -> Result<()> {
+        // Pointing DNS at a service that nothing starts would leave the computer without DNS.
+        if sys.live() && !super::system::systemd_running() {
+            bail!(
+                "systemd is not running on this computer, so Vigie's service could not be started and kept running; nothing was changed. Vigie can still be tried with `vigie run --dev`"
+            );
+        }
+        Ok(())
+    }
+
     fn service_account(&self, sys: &mut System) -> Result<Account> {
         let (uid, gid) = sys.system_user(USER, DATA)?;
         Ok(Account { uid, gid })

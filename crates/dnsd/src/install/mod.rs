@@ -55,6 +55,8 @@ pub(crate) struct Account {
 /// The operating-system-specific half of every install step. Each method makes its changes
 /// through `sys` only (so uninstall can take them back) and is safe to run again.
 pub(crate) trait Platform {
+    /// Refuses, before any change, a system this back end cannot install on.
+    fn check(&self, sys: &System) -> Result<()>;
     /// The account the service runs as, created if missing.
     fn service_account(&self, sys: &mut System) -> Result<Account>;
     /// The config folder (root-owned, writable by the service's group only) and the data folder
@@ -89,6 +91,7 @@ pub(crate) fn install(opts: &Options) -> Result<()> {
     check_root(opts, "install")?;
     let mut sys = System::open(&opts.root, opts.dry_run)?;
     let os = platform(&sys)?;
+    os.check(&sys)?;
     let again = sys.installed();
     println!(
         "{} Vigie{}{}",

@@ -61,7 +61,13 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
             format!("dir {owner}")
         } else {
             let bytes = std::fs::read(&p).unwrap();
-            format!("file {owner} {:?}", String::from_utf8_lossy(&bytes))
+            if bytes.len() > 4096 {
+                // Big files (the binary): a digest is enough to tell them apart.
+                use sha2::Digest;
+                format!("file {owner} sha256 {:x}", sha2::Sha256::digest(&bytes))
+            } else {
+                format!("file {owner} {:?}", String::from_utf8_lossy(&bytes))
+            }
         };
         out.insert(rel, what);
     }
@@ -449,6 +455,16 @@ fn plain_resolv_conf_install_is_idempotent_and_uninstall_restores_every_byte() {
         }
         b
     };
+    let installed = snapshot(root);
+    let (code, out, err) = vigie(&["uninstall", "--root", root.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("would restore /etc/resolv.conf"), "{out}");
+    assert!(out.contains("would remove the system user vigie"), "{out}");
+    assert_same(
+        &installed,
+        &snapshot(root),
+        "a dry run of uninstall changes nothing",
+    );
     let out = uninstall(root);
     assert!(
         out.contains("keep folder /etc/opt/edge/policies/managed"),
