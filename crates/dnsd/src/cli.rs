@@ -103,6 +103,10 @@ pub(crate) struct InstallArgs {
     /// Send every program's DNS to Vigie, and refuse DNS over TLS, with nftables.
     #[arg(long, value_enum, default_value = "auto")]
     pub(crate) redirect: crate::install::Redirect,
+    /// Let this user act as a parent without the password (never an account the child uses);
+    /// repeat for more.
+    #[arg(long, value_name = "USER")]
+    pub(crate) parent: Vec<String>,
 }
 
 /// `vigie uninstall`.

@@ -63,13 +63,25 @@ fn main() -> ExitCode {
     let command = match cli.command {
         cli::Command::Install(args) => {
             return system_change(
-                install_options(args.root, args.dry_run, args.upstream, args.redirect),
+                install_options(
+                    args.root,
+                    args.dry_run,
+                    args.upstream,
+                    args.redirect,
+                    args.parent,
+                ),
                 install::install,
             );
         }
         cli::Command::Uninstall(args) => {
             return system_change(
-                install_options(args.root, args.dry_run, vec![], install::Redirect::Off),
+                install_options(
+                    args.root,
+                    args.dry_run,
+                    vec![],
+                    install::Redirect::Off,
+                    vec![],
+                ),
                 install::uninstall,
             );
         }
@@ -103,12 +115,14 @@ fn install_options(
     dry_run: bool,
     upstreams: Vec<std::net::SocketAddr>,
     redirect: install::Redirect,
+    parents: Vec<String>,
 ) -> anyhow::Result<install::Options> {
     Ok(install::Options {
         root: install::root_dir(root)?,
         dry_run,
         upstreams,
         redirect,
+        parents,
     })
 }
 

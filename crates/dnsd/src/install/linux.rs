@@ -106,7 +106,13 @@ impl Platform for Linux {
         dns::previous_resolvers(sys, manager)
     }
 
-    fn settings(&self, sys: &mut System, a: Account, upstreams: &[SocketAddr]) -> Result<()> {
+    fn settings(
+        &self,
+        sys: &mut System,
+        a: Account,
+        upstreams: &[SocketAddr],
+        parents: &[u32],
+    ) -> Result<()> {
         let path = format!("{CONFIG}/settings.toml");
         let mut text = String::from(
             "# Vigie's settings: see the README for every field. Edits apply within a second.\n\
@@ -116,6 +122,14 @@ impl Platform for Linux {
         );
         for u in upstreams {
             text.push_str(&format!("[[upstream]]\naddress = \"{u}\"\n"));
+        }
+        if !parents.is_empty() {
+            let uids: Vec<String> = parents.iter().map(u32::to_string).collect();
+            text.push_str(&format!(
+                "\n# These users act as parents without the password (`vigie install --parent`).\n\
+                 [parents]\nuids = [{}]\n",
+                uids.join(", ")
+            ));
         }
         let meta = Meta {
             mode: 0o664,

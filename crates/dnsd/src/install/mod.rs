@@ -34,6 +34,8 @@ pub(crate) struct Options {
     /// Resolvers to forward to, instead of the ones the computer used before.
     pub(crate) upstreams: Vec<SocketAddr>,
     pub(crate) redirect: Redirect,
+    /// Accounts whose user may act as a parent without the password.
+    pub(crate) parents: Vec<String>,
 }
 
 /// Whether to send every program's DNS to Vigie with nftables.
@@ -65,7 +67,13 @@ pub(crate) trait Platform {
     /// The resolvers the computer used before Vigie, read without changing anything.
     fn previous_resolvers(&self, sys: &System) -> Result<Vec<IpAddr>>;
     /// `settings.toml`, only when there is none yet.
-    fn settings(&self, sys: &mut System, account: Account, upstreams: &[SocketAddr]) -> Result<()>;
+    fn settings(
+        &self,
+        sys: &mut System,
+        account: Account,
+        upstreams: &[SocketAddr],
+        parents: &[u32],
+    ) -> Result<()>;
     /// Registers the service and starts it; returns once it answers (on the running system).
     fn service(&self, sys: &mut System, account: Account) -> Result<()>;
     /// Points the computer's own lookups at Vigie.
@@ -129,9 +137,19 @@ pub(crate) fn install(opts: &Options) -> Result<()> {
         opts.upstreams.clone()
     };
 
+    let mut parents = Vec::new();
+    for name in &opts.parents {
+        match sys.user_ids(name)? {
+            Some((uid, _)) if uid != 0 => parents.push(uid),
+            Some(_) => bail!(
+                "--parent {name}: root is not made a parent (an administrator can edit the files anyway)"
+            ),
+            None => bail!("--parent {name}: there is no such user on this computer"),
+        }
+    }
     let account = os.service_account(&mut sys)?;
     os.folders(&mut sys, account)?;
-    os.settings(&mut sys, account, &upstreams)?;
+    os.settings(&mut sys, account, &upstreams, &parents)?;
     os.service(&mut sys, account)?;
     os.take_over_dns(&mut sys)?;
     os.browser_policies(&mut sys)?;
@@ -190,7 +208,7 @@ fn check_root(opts: &Options, verb: &str) -> Result<()> {
     )
 }
 
-/// The folder `path` must be absolute for `--root`.
+/// The root to install under: `--root DIR` made absolute (it must exist), or `/`.
 pub(crate) fn root_dir(path: Option<PathBuf>) -> Result<PathBuf> {
     let root = path.unwrap_or_else(|| PathBuf::from("/"));
     let root = std::fs::canonicalize(&root)

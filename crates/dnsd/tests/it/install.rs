@@ -493,7 +493,7 @@ fn each_dns_manager_is_taken_over_and_given_back() {
         let dir = seeded_root(seed);
         let root = dir.path();
         let before = snapshot(root);
-        let out = install(root, &["--redirect", "off"]);
+        let out = install(root, &["--redirect", "off", "--parent", "nobody"]);
         assert!(
             out.contains(&format!("managed by {manager}")),
             "{seed:?}: {out}"
@@ -504,6 +504,14 @@ fn each_dns_manager_is_taken_over_and_given_back() {
             "{seed:?}: {settings}"
         );
         assert!(!root.join("usr/local/lib/vigie").exists(), "--redirect off");
+        let valid = vigie_policy::RawSettings::parse(&settings, Path::new("settings.toml"))
+            .and_then(|raw| raw.validate(Path::new("settings.toml")))
+            .unwrap();
+        assert_eq!(
+            valid.parent_uids,
+            vec![65534],
+            "--parent nobody: {settings}"
+        );
         match seed {
             Seed::Resolved => {
                 let drop_in = read(root, "etc/systemd/resolved.conf.d/vigie.conf");
@@ -573,6 +581,24 @@ fn broken_firefox_policies_stop_the_install_and_lose_nothing() {
     // What the install did before it stopped is in the ledger, and goes.
     uninstall(root);
     assert_same(&before, &snapshot(root), "uninstall after a failed install");
+
+    let (code, _, err) = vigie(&[
+        "install",
+        "--root",
+        root.to_str().unwrap(),
+        "--parent",
+        "nosuchuser",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--parent nosuchuser: there is no such user"),
+        "{err}"
+    );
+    assert_same(
+        &before,
+        &snapshot(root),
+        "a refused --parent changes nothing",
+    );
 }
 
 #[test]
