@@ -9,7 +9,8 @@
 //! resolver, the path every program takes) must get the block address for omegle.com and real
 //! answers for the test zone, status must report the computer's lookups reaching Vigie, another
 //! user can neither stop the service nor change anything through the API, and, with nftables,
-//! a query sent straight to another server's port 53 is answered by Vigie while port 853 is
+//! a query sent straight to another server's port 53 is answered by Vigie (except the service's
+//! own, which goes where it was sent) while port 853 is
 //! refused. Headless Chromium, when installed, opens http://omegle.com/ there and shows the
 //! block page. Needs root and `ip`; says why when skipped.
 
@@ -375,6 +376,22 @@ fn programs_in_a_network_namespace_go_through_the_installed_vigie() {
             a_records(&m)
         );
         assert_eq!(a_records(&m), vec!["127.0.0.88".to_string()]);
+        // The service's own user is exempt: its upstream lookups must go where they are sent.
+        let vigie_uid: u32 = uid.parse().unwrap();
+        let own = ns.enter(move || {
+            rustix::thread::set_thread_uid(rustix::process::Uid::from_raw(vigie_uid))
+                .expect("this thread takes the service's uid");
+            let sock = UdpSocket::bind("0.0.0.0:0").unwrap();
+            sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            let q = query_message("omegle.com", RecordType::A, true);
+            sock.send_to(&q.to_vec().unwrap(), elsewhere).unwrap();
+            let mut buf = [0u8; 512];
+            sock.recv_from(&mut buf).is_ok()
+        });
+        assert!(
+            !own,
+            "a query from the service's own user was redirected back to Vigie"
+        );
         let m = udp_from(&ns, elsewhere, "www.example.test").expect("redirected to Vigie");
         assert_eq!(a_records(&m), vec!["192.0.2.10".to_string()]);
         let tcp = ns.enter(move || {
