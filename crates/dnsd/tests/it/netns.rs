@@ -1,6 +1,6 @@
-//! End to end in a network namespace the test makes itself (only `lo`, nothing leaves it): the
-//! files `vigie install` writes are put to use, and programs' lookups are seen to go through
-//! Vigie.
+//! End to end in a network namespace the test makes itself (`lo`, plus for the redirect a veth
+//! pair with both ends inside it; nothing leaves it): the files `vigie install` writes are put to
+//! use, and programs' lookups are seen to go through Vigie.
 //!
 //! The namespace gets the installed `/etc/resolv.conf` (through `/etc/netns/NAME/`, which
 //! `ip netns exec` mounts over `/etc`), the local upstream DNS server (bound from a thread that
@@ -10,9 +10,9 @@
 //! answers for the test zone, status must report the computer's lookups reaching Vigie, another
 //! user can neither stop the service nor change anything through the API, and, with nftables,
 //! a query sent straight to another server's port 53 is answered by Vigie (except the service's
-//! own, which goes where it was sent) while port 853 is
-//! refused. Headless Chromium, when installed, opens http://omegle.com/ there and shows the
-//! block page. Needs root and `ip`; says why when skipped.
+//! own, which goes where it was sent) while port 853 is refused. Headless Chromium, when
+//! installed, opens http://omegle.com/ there and shows the block page. Needs root and `ip`; says
+//! why when skipped.
 
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::os::fd::AsFd;
