@@ -13,7 +13,13 @@ deb=$(realpath "$1")
 work=${2:-/tmp/vigie-deb-check}
 root=$work/root
 suite=${SUITE:-bookworm}
-mirror=${MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror this machine's apt already uses (override with MIRROR=...).
+mirror=${MIRROR:-$(grep -rhoE '(URIs:|^deb) +[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
+    | awk '{print $2}' | head -n1)}
+if [ -z "$mirror" ]; then
+    echo "no Debian mirror found in /etc/apt/sources.list*; set MIRROR" >&2
+    exit 2
+fi
 
 if [ ! -x "$root/lib/systemd/systemd" ]; then
     mkdir -p "$root"
