@@ -24,11 +24,27 @@ pub(crate) struct Vigie {
     pub(crate) stderr: Arc<Mutex<String>>,
 }
 
-/// A free loopback port for both UDP and TCP (a small race with other processes is accepted).
+/// A free loopback port for both UDP and TCP.
+///
+/// Chosen below the kernel's ephemeral range (32768 and up on Linux), where the kernel hands out
+/// ports to every outgoing socket of every test running in parallel: a port found free there can
+/// be taken by someone's upstream query before Vigie binds it. Another test process can still race
+/// us here, which [`Vigie::start_env`] absorbs by starting again on a bind failure.
 pub(crate) fn free_port() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let _ = NEXT.compare_exchange(
+        0,
+        20_000 + (std::process::id() % 1_000) as u16 * 12,
+        Ordering::SeqCst,
+        Ordering::SeqCst,
+    );
     loop {
-        let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = tcp.local_addr().unwrap().port();
+        let port = NEXT.fetch_add(1, Ordering::SeqCst);
+        let port = 20_000 + (port - 20_000) % 12_000;
+        let Ok(_tcp) = std::net::TcpListener::bind(("127.0.0.1", port)) else {
+            continue;
+        };
         if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
@@ -67,46 +83,76 @@ impl Vigie {
         for (name, text) in files {
             write_file(&config, name, text);
         }
-        let dns = SocketAddr::from(([127, 0, 0, 1], free_port()));
-        let page = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let runtime = dirs.path().join("run");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .envs(env.iter().copied())
-            .arg("run")
-            .arg("--config-dir")
-            .arg(&config)
-            .arg("--data-dir")
-            .arg(&data)
-            .arg("--runtime-dir")
-            .arg(&runtime)
-            .arg("--listen")
-            .arg(dns.to_string())
-            .arg("--upstream")
-            .arg(upstream.to_string())
-            .arg("--block-page")
-            .arg(page.to_string())
-            .env("VIGIE_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the vigie binary starts");
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let stderr = Arc::new(Mutex::new(String::new()));
-        collect(child.stdout.take().unwrap(), stdout.clone());
-        collect(child.stderr.take().unwrap(), stderr.clone());
-        let v = Vigie {
-            child,
-            dns,
-            page,
-            config,
-            data,
-            runtime,
-            _dirs: dirs,
-            stdout,
-            stderr,
-        };
-        v.wait_for_output("Vigie is filtering DNS", Duration::from_secs(20));
-        v
+        let mut dirs = Some(dirs);
+        // A port found free can be taken before Vigie binds it; Vigie then exits with code 4
+        // (cannot listen), and starting again on other ports is the answer.
+        for attempt in 1.. {
+            let dns = SocketAddr::from(([127, 0, 0, 1], free_port()));
+            let page = SocketAddr::from(([127, 0, 0, 1], free_port()));
+            let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+                .envs(env.iter().copied())
+                .arg("run")
+                .arg("--config-dir")
+                .arg(&config)
+                .arg("--data-dir")
+                .arg(&data)
+                .arg("--runtime-dir")
+                .arg(&runtime)
+                .arg("--listen")
+                .arg(dns.to_string())
+                .arg("--upstream")
+                .arg(upstream.to_string())
+                .arg("--block-page")
+                .arg(page.to_string())
+                .env("VIGIE_LOG", "info")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the vigie binary starts");
+            let stdout = Arc::new(Mutex::new(String::new()));
+            let stderr = Arc::new(Mutex::new(String::new()));
+            collect(child.stdout.take().unwrap(), stdout.clone());
+            collect(child.stderr.take().unwrap(), stderr.clone());
+            let mut v = Vigie {
+                child,
+                dns,
+                page,
+                config: config.clone(),
+                data: data.clone(),
+                runtime: runtime.clone(),
+                _dirs: dirs.take().unwrap(),
+                stdout,
+                stderr,
+            };
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(20) {
+                if v.stdout.lock().unwrap().contains("Vigie is filtering DNS") {
+                    return v;
+                }
+                if let Some(status) = v.child.try_wait().unwrap() {
+                    if status.code() == Some(4) && attempt < 5 {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                    panic!(
+                        "vigie exited ({status}) before it was ready\nstdout:\n{}\nstderr:\n{}",
+                        v.stdout.lock().unwrap(),
+                        v.stderr.lock().unwrap()
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if v.child.try_wait().unwrap().is_none() {
+                v.wait_for_output("Vigie is filtering DNS", Duration::ZERO);
+            }
+            eprintln!("vigie could not bind {dns} or {page} (taken meanwhile); starting again");
+            dirs = Some(std::mem::replace(
+                &mut v._dirs,
+                tempfile::tempdir().unwrap(),
+            ));
+        }
+        unreachable!("the loop returns or panics")
     }
 
     /// Waits until stdout contains `text`; panics with both streams after `limit`.
