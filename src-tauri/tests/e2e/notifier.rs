@@ -1,7 +1,9 @@
 //! The tray notifier in a private D-Bus session: one `Notify` call per site per minute, with
-//! the words the child reads, and reconnection when the service restarts.
+//! the words the child reads; reconnection when the service restarts; silence when a parent
+//! turns notices off.
 
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,6 +13,102 @@ const TITLE: &str = "This site is blocked";
 
 fn notify_calls(log: &str) -> usize {
     log.matches("member=Notify").count()
+}
+
+/// `dbus-run-session` running a monitor, a notification server (dunst, when installed) and
+/// `vigie-app --tray`. Dropping it stops the processes it started, by their ids.
+struct Session {
+    child: Child,
+    pids: PathBuf,
+    monitor: PathBuf,
+    out: Arc<Mutex<String>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(display: &str, runtime: &std::path::Path) -> Session {
+        let dir = tempfile::tempdir().unwrap();
+        let monitor = dir.path().join("monitor.log");
+        let pids = dir.path().join("pids");
+        let server = if util::which("dunst").is_some() {
+            "dunst >/dev/null 2>&1 & echo $! >> \"$PIDS\""
+        } else {
+            ""
+        };
+        let script = format!(
+            "PIDS='{pids}'\n\
+             dbus-monitor --session \"type='method_call',interface='org.freedesktop.Notifications',member='Notify'\" > '{monitor}' 2>&1 &\n\
+             echo $! > \"$PIDS\"\n\
+             {server}\n\
+             sleep 0.5\n\
+             echo $$ >> \"$PIDS\"\n\
+             exec '{app}' --tray --runtime-dir '{runtime}'",
+            pids = pids.display(),
+            monitor = monitor.display(),
+            app = util::app_binary().display(),
+            runtime = runtime.display(),
+        );
+        let mut child = Command::new("dbus-run-session")
+            .args(["--", "bash", "-c", &script])
+            .env("DISPLAY", display)
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-run-session starts");
+        let out = Arc::new(Mutex::new(String::new()));
+        util::collect(child.stdout.take().unwrap(), out.clone());
+        Session {
+            child,
+            pids,
+            monitor,
+            out,
+            _dir: dir,
+        }
+    }
+
+    /// Waits until the notifier has subscribed `n` times in all.
+    fn listening(&self, n: usize) -> bool {
+        util::eventually(Duration::from_secs(30), || {
+            self.out
+                .lock()
+                .unwrap()
+                .matches("listening for notices")
+                .count()
+                >= n
+        })
+    }
+
+    fn monitor(&self) -> String {
+        std::fs::read_to_string(&self.monitor).unwrap_or_default()
+    }
+
+    /// Waits until the monitor has seen `n` Notify calls.
+    fn notified(&self, n: usize) -> bool {
+        util::eventually(Duration::from_secs(10), || {
+            notify_calls(&self.monitor()) >= n
+        })
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // The monitor, the notification server and the notifier; the bus ends with the session
+        // when the notifier exits.
+        let started = std::fs::read_to_string(&self.pids).unwrap_or_default();
+        for pid in started
+            .split_whitespace()
+            .filter(|p| p.parse::<u32>().is_ok())
+        {
+            let _ = Command::new("kill").args(["-TERM", pid]).status();
+        }
+        let gone = util::eventually(Duration::from_secs(5), || {
+            matches!(self.child.try_wait(), Ok(Some(_)))
+        });
+        if !gone {
+            util::terminate(&mut self.child);
+        }
+    }
 }
 
 #[test]
@@ -23,7 +121,7 @@ fn one_notification_per_site_per_minute_and_reconnects() {
         if util::which(tool).is_none() {
             return util::skip(
                 "notifier",
-                &format!("{tool} is not installed (apt-get install dbus-x11)"),
+                &format!("{tool} is not installed (apt-get install dbus-daemon dbus-bin)"),
             );
         }
     }
@@ -39,65 +137,12 @@ fn one_notification_per_site_per_minute_and_reconnects() {
         upstream.addr,
         Some("[journal]\nmerge-window-secs = 1\n"),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let monitor = dir.path().join("monitor.log");
-    // dunst, when installed, draws the notifications (and answers Notify like a desktop would).
-    let server = if util::which("dunst").is_some() {
-        "dunst >/dev/null 2>&1 & echo $! >> \"$PIDS\""
-    } else {
-        ""
-    };
-    let pids = dir.path().join("pids");
-    let script = format!(
-        "dbus-monitor --session \"type='method_call',interface='org.freedesktop.Notifications',member='Notify'\" > '{}' 2>&1 &\n\
-         PIDS='{pids}'\n\
-         echo $! > \"$PIDS\"\n\
-         {server}\n\
-         sleep 0.5\n\
-         echo $$ >> \"$PIDS\"\n\
-         exec '{}' --tray --runtime-dir '{}'",
-        monitor.display(),
-        util::app_binary().display(),
-        vigie.runtime.display(),
-        pids = pids.display(),
+    let session = Session::start(&xvfb.display, &vigie.runtime);
+    assert!(
+        session.listening(1),
+        "the notifier never subscribed: {}",
+        session.out.lock().unwrap()
     );
-    let mut session = Command::new("dbus-run-session")
-        .args(["--", "bash", "-c", &script])
-        .env("DISPLAY", &xvfb.display)
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dbus-run-session starts");
-    let pids = pids.display().to_string();
-    let out = Arc::new(Mutex::new(String::new()));
-    util::collect(session.stdout.take().unwrap(), out.clone());
-    let listening = |n: usize| {
-        util::eventually(Duration::from_secs(30), || {
-            out.lock().unwrap().matches("listening for notices").count() >= n
-        })
-    };
-    let stop_session = |session: &mut std::process::Child| {
-        // The notifier and the monitor this test started, by their ids; the bus ends with the
-        // session when the notifier exits.
-        let started = std::fs::read_to_string(&pids).unwrap_or_default();
-        for pid in started
-            .split_whitespace()
-            .filter(|p| p.parse::<u32>().is_ok())
-        {
-            let _ = Command::new("kill").args(["-TERM", pid]).status();
-        }
-        let gone = util::eventually(Duration::from_secs(5), || {
-            matches!(session.try_wait(), Ok(Some(_)))
-        });
-        if !gone {
-            util::terminate(session);
-        }
-    };
-    if !listening(1) {
-        stop_session(&mut session);
-        panic!("the notifier never subscribed: {}", out.lock().unwrap());
-    }
 
     // Two attempts at the same site, two seconds apart: the service sends two notices...
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -115,15 +160,15 @@ fn one_notification_per_site_per_minute_and_reconnects() {
             .unwrap();
         assert_eq!(n.site, "Omegle");
     }
-    // ...and the notifier shows exactly one.
-    let read = || std::fs::read_to_string(&monitor).unwrap_or_default();
+    drop(notices);
+    // ...and the notifier shows exactly one, in the child's words.
     assert!(
-        util::eventually(Duration::from_secs(10), || notify_calls(&read()) >= 1),
-        "no Notify call seen:\n{}",
-        read()
+        session.notified(1),
+        "no Notify call:\n{}",
+        session.monitor()
     );
     std::thread::sleep(Duration::from_secs(2));
-    let log = read();
+    let log = session.monitor();
     assert_eq!(notify_calls(&log), 1, "{log}");
     assert!(log.contains(TITLE), "{log}");
     assert!(
@@ -132,22 +177,43 @@ fn one_notification_per_site_per_minute_and_reconnects() {
     );
 
     // The service restarts: the notifier reconnects by itself and shows the next site.
-    drop(notices);
     vigie.stop();
     vigie.restart();
-    let reconnected = listening(2);
-    if reconnected {
-        util::query_a(vigie.dns, "chatroulette.com");
-    }
-    let shown = util::eventually(Duration::from_secs(10), || notify_calls(&read()) >= 2);
-    stop_session(&mut session);
-    assert!(reconnected, "no reconnection: {}", out.lock().unwrap());
-    assert!(shown, "no notice after the restart:\n{}", read());
-    let log = read();
+    assert!(
+        session.listening(2),
+        "no reconnection: {}",
+        session.out.lock().unwrap()
+    );
+    util::query_a(vigie.dns, "chatroulette.com");
+    assert!(
+        session.notified(2),
+        "no notice after the restart:\n{}",
+        session.monitor()
+    );
+    let log = session.monitor();
     assert_eq!(notify_calls(&log), 2, "{log}");
     assert!(
         log.contains("Chatroulette is blocked on this computer."),
         "{log}"
     );
+
+    // A parent turns notices off: the attempt is journaled, nothing is shown.
+    let mut parent = vigie.client();
+    rt.block_on(parent.setup("correct horse battery staple"))
+        .expect("first-run password");
+    let v = rt.block_on(parent.settings()).unwrap();
+    let mut settings = v.value;
+    settings.notices.enabled = false;
+    rt.block_on(parent.put_settings(&settings, &v.etag))
+        .expect("settings saved");
+    util::query_a(vigie.dns, "bazoocam.org");
+    assert!(util::eventually(Duration::from_secs(10), || {
+        let page = rt.block_on(parent.attempts(&Default::default())).unwrap();
+        page.entries.iter().any(|a| a.site == "Bazoocam")
+    }));
+    std::thread::sleep(Duration::from_secs(2));
+    let log = session.monitor();
+    assert_eq!(notify_calls(&log), 2, "{log}");
+    drop(session);
     drop(xvfb);
 }
