@@ -418,6 +418,49 @@ async fn a_parent_uses_the_console_against_the_real_service() {
     w.wait_text("#protection", "This computer is protected")
         .await;
 
+    // Pause from the Overview: blocked names resolve; resume: blocked again.
+    w.click("#pause-30").await;
+    w.wait_js(
+        "return document.querySelector('#protection')?.dataset.state === 'paused'",
+        "the overview shows the pause",
+    )
+    .await;
+    w.wait_text("#protection", "Paused until").await;
+    assert_eq!(
+        util::query_a(vigie.dns, "www.omegle.com").1,
+        vec![UPSTREAM_A]
+    );
+    w.click("#resume").await;
+    w.wait_js(
+        "return document.querySelector('#protection')?.dataset.state === 'protected'",
+        "protection back on",
+    )
+    .await;
+    assert_eq!(
+        util::query_a(vigie.dns, "www.omegle.com").0,
+        ResponseCode::NXDomain
+    );
+
+    // Change the password: the console locks; only the new one opens it.
+    w.screen("settings").await;
+    w.type_into("#pw-current", PASSWORD).await;
+    w.type_into("#pw-new", "a brand new family password").await;
+    w.type_into("#pw-confirm", "a brand new family password")
+        .await;
+    w.click("#pw-change").await;
+    w.find("#password").await;
+    w.type_into("#password", PASSWORD).await;
+    w.click("#unlock").await;
+    w.wait_text("#lock-error", "not the parent password").await;
+    w.type_into("#password", "a brand new family password")
+        .await;
+    w.click("#unlock").await;
+    w.wait_js(
+        "return document.getElementById('console')?.hidden === false",
+        "unlocked with the new password",
+    )
+    .await;
+
     let _ = w.c.close().await;
     drop(driver);
     drop(xvfb);
