@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Wry};
@@ -20,6 +21,8 @@ use crate::throttle::Throttle;
 const TRAY_ID: &str = "vigie";
 const RETRY: Duration = Duration::from_secs(1);
 const STATUS_EVERY: Duration = Duration::from_secs(5);
+
+const PROTECTED: &str = "This computer is protected";
 
 /// The notification's title.
 pub(crate) const TITLE: &str = "This site is blocked";
@@ -48,9 +51,7 @@ pub(crate) fn run(options: Options, context: tauri::Context<Wry>) {
                         open_console(runtime.as_deref());
                     }
                 });
-            if let Some(icon) = app.default_window_icon() {
-                tray = tray.icon(icon.clone());
-            }
+            tray = tray.icon(state_icon(false));
             tray.build(app)?;
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(watch_status(handle.clone(), socket.clone(), state));
@@ -94,8 +95,33 @@ fn describe(status: Option<&Status>) -> &'static str {
         None => "Vigie is not running: this computer is not protected",
         Some(s) if s.paused_until.is_some() => "Protection is paused by a parent",
         Some(s) if s.system_dns_ok == Some(false) => "This computer's lookups do not reach Vigie",
-        Some(_) => "This computer is protected",
+        Some(_) => PROTECTED,
     }
+}
+
+/// A round tray icon: green when protected, red when not, so the state shows at a glance.
+fn state_icon(protected: bool) -> Image<'static> {
+    const SIZE: u32 = 32;
+    let (r, g, b) = if protected {
+        (0x1f, 0x6f, 0x5c)
+    } else {
+        (0xb3, 0x1b, 0x1b)
+    };
+    let mut rgba = Vec::with_capacity((SIZE * SIZE * 4) as usize);
+    let centre = (SIZE as f32 - 1.0) / 2.0;
+    for y in 0..SIZE {
+        for x in 0..SIZE {
+            let d = ((x as f32 - centre).powi(2) + (y as f32 - centre).powi(2)).sqrt();
+            // A white ring inside the disc keeps the icon visible on dark and light panels.
+            let (pr, pg, pb, a) = match d {
+                d if d > 15.5 => (0, 0, 0, 0),
+                d if (9.0..11.5).contains(&d) => (0xff, 0xff, 0xff, 0xff),
+                _ => (r, g, b, 0xff),
+            };
+            rgba.extend_from_slice(&[pr, pg, pb, a]);
+        }
+    }
+    Image::new_owned(rgba, SIZE, SIZE)
 }
 
 async fn watch_status(app: AppHandle, socket: PathBuf, item: MenuItem<Wry>) {
@@ -108,6 +134,7 @@ async fn watch_status(app: AppHandle, socket: PathBuf, item: MenuItem<Wry>) {
             let _ = item.set_text(text);
             if let Some(tray) = app.tray_by_id(TRAY_ID) {
                 let _ = tray.set_tooltip(Some(format!("Vigie — {text}")));
+                let _ = tray.set_icon(Some(state_icon(text == PROTECTED)));
             }
             last = text;
         }
