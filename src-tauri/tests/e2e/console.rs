@@ -344,6 +344,13 @@ async fn a_parent_uses_the_console_against_the_real_service() {
         .unwrap_or_else(|| panic!("no export in {}: {said}", downloads.display()));
     let csv = std::fs::read_to_string(csv.path()).unwrap();
     assert!(csv.contains("www.example-chat.test"), "{csv}");
+    w.find("#site-filter")
+        .await
+        .select_by_value("example-chat.test")
+        .await
+        .unwrap();
+    w.find("#attempts tr[data-name='www.example-chat.test']")
+        .await;
     w.type_into("#q", "omegle").await;
     w.wait_text("#attempts", "No attempts match").await;
     // The journal writes in the background: look again until the count is there.
