@@ -138,17 +138,23 @@ async fn status(State(api): Api_) -> axum::Json<v1::Status> {
 
 async fn notices(State(api): Api_) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = api.shared.journal.subscribe();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+    let shared = api.shared.clone();
+    let stream = futures_util::stream::unfold((rx, shared), |(mut rx, shared)| async move {
         loop {
             match rx.recv().await {
                 Ok(n) => {
+                    // Notices turned off in settings: the attempt is journaled all the same,
+                    // only the screen stays quiet. Checked per notice so the switch applies at once.
+                    if !shared.current().policy.settings.notices {
+                        continue;
+                    }
                     let notice = v1::Notice {
                         time: n.time,
                         site: n.site,
                         name: n.name,
                     };
                     let data = serde_json::to_string(&notice).unwrap_or_default();
-                    return Some((Ok(Event::default().data(data)), rx));
+                    return Some((Ok(Event::default().data(data)), (rx, shared)));
                 }
                 // A slow listener skips what it missed rather than holding up the others.
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,

@@ -1,0 +1,86 @@
+//! The desktop app: one binary, two faces. Without arguments it opens the parent's console
+//! window; with `--tray` it is the notifier that runs in every user session, showing the child
+//! a calm notice for each blocked attempt.
+//!
+//! The app holds no policy of its own. Every question goes to Vigie's service through
+//! `vigie-localapi` over the local socket; the parent's session token lives in Rust state
+//! ([`state::Console`]) and is never handed to page script.
+
+mod commands;
+mod error;
+pub mod options;
+mod state;
+pub mod throttle;
+mod tray;
+
+use options::{Face, Options};
+
+/// Parses the command line and runs the chosen face until it is closed.
+pub fn run() {
+    let options = match Options::from_env() {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("vigie-app: {message}");
+            std::process::exit(2);
+        }
+    };
+    match options.face {
+        Face::Console => console(options),
+        Face::Tray => tray::run(options, context()),
+    }
+}
+
+fn context() -> tauri::Context<tauri::Wry> {
+    tauri::generate_context!()
+}
+
+fn console(options: Options) {
+    let app = tauri::Builder::default()
+        .manage(state::Console::new(options.socket.clone()))
+        .invoke_handler(tauri::generate_handler![
+            commands::status::status,
+            commands::auth::session,
+            commands::auth::setup,
+            commands::auth::login,
+            commands::auth::lock,
+            commands::auth::change_password,
+            commands::lists::lists,
+            commands::lists::list_detail,
+            commands::lists::set_list_enabled,
+            commands::sites::my_sites,
+            commands::sites::add_site,
+            commands::sites::remove_site,
+            commands::sites::allowlist,
+            commands::sites::allow,
+            commands::sites::unallow,
+            commands::sites::preview_site,
+            commands::sites::check_name,
+            commands::activity::attempts,
+            commands::activity::summary,
+            commands::activity::export_csv,
+            commands::settings::get_settings,
+            commands::settings::put_settings,
+            commands::settings::pause,
+            commands::settings::resume,
+        ])
+        .setup(|app| {
+            tauri::WebviewWindowBuilder::new(
+                app,
+                "main",
+                tauri::WebviewUrl::App("index.html".into()),
+            )
+            .title("Vigie — parent console")
+            .inner_size(1120.0, 780.0)
+            .min_inner_size(760.0, 560.0)
+            .build()?;
+            Ok(())
+        })
+        .build(context());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("vigie-app: the window could not open: {e}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The command line and environment of `vigie-app`: which face to show and where the service's
+//! socket is. The rules are the CLI's: installed, `/run/vigie/api.sock`; `--dev`, the per-user
+//! runtime folder that `vigie run --dev` uses; `--runtime-dir DIR` or `VIGIE_RUNTIME_DIR=DIR`,
+//! `DIR/api.sock` (tests use this).
+
+use std::path::PathBuf;
+
+/// What the binary shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    /// The parent's console window.
+    Console,
+    /// The tray icon and notifier of a user session.
+    Tray,
+}
+
+/// Parsed options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Console or tray.
+    pub face: Face,
+    /// The service's API socket.
+    pub socket: PathBuf,
+}
+
+const USAGE: &str = "usage: vigie-app [--tray] [--dev | --runtime-dir DIR]";
+
+impl Options {
+    /// From the process's arguments and `VIGIE_RUNTIME_DIR`.
+    pub fn from_env() -> Result<Options, String> {
+        Options::parse(
+            std::env::args().skip(1),
+            std::env::var_os("VIGIE_RUNTIME_DIR").map(PathBuf::from),
+        )
+    }
+
+    /// From explicit arguments (without the program name) and environment value.
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        env_runtime: Option<PathBuf>,
+    ) -> Result<Options, String> {
+        let mut face = Face::Console;
+        let mut dev = false;
+        let mut runtime = None;
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--tray" => face = Face::Tray,
+                "--dev" => dev = true,
+                "--runtime-dir" => {
+                    let dir = args
+                        .next()
+                        .ok_or_else(|| format!("--runtime-dir needs a folder\n{USAGE}"))?;
+                    runtime = Some(PathBuf::from(dir));
+                }
+                "-h" | "--help" => return Err(USAGE.into()),
+                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            }
+        }
+        let dir = match (runtime.or(env_runtime), dev) {
+            (Some(dir), _) => dir,
+            (None, true) => dev_runtime_dir()?,
+            (None, false) => PathBuf::from("/run/vigie"),
+        };
+        Ok(Options {
+            face,
+            socket: dir.join(vigie_localapi::SOCKET_NAME),
+        })
+    }
+}
+
+/// The runtime folder of `vigie run --dev`, computed the same way as the service does.
+fn dev_runtime_dir() -> Result<PathBuf, String> {
+    let dirs = directories::ProjectDirs::from("", "", "vigie")
+        .ok_or("no home folder was found; pass --runtime-dir")?;
+    Ok(dirs
+        .runtime_dir()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dirs.data_local_dir().join("run")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], env: Option<&str>) -> Result<Options, String> {
+        Options::parse(args.iter().map(|s| s.to_string()), env.map(PathBuf::from))
+    }
+
+    #[test]
+    fn installed_socket_by_default() {
+        let o = parse(&[], None).unwrap();
+        assert_eq!(o.face, Face::Console);
+        assert_eq!(o.socket, PathBuf::from("/run/vigie/api.sock"));
+    }
+
+    #[test]
+    fn flag_beats_environment_which_beats_dev() {
+        let o = parse(&["--tray", "--runtime-dir", "/a"], Some("/b")).unwrap();
+        assert_eq!(o.face, Face::Tray);
+        assert_eq!(o.socket, PathBuf::from("/a/api.sock"));
+        let o = parse(&["--dev"], Some("/b")).unwrap();
+        assert_eq!(o.socket, PathBuf::from("/b/api.sock"));
+    }
+
+    #[test]
+    fn bad_arguments_are_named() {
+        assert!(
+            parse(&["--runtime-dir"], None)
+                .unwrap_err()
+                .contains("needs a folder")
+        );
+        assert!(
+            parse(&["--bogus"], None)
+                .unwrap_err()
+                .contains("\"--bogus\"")
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! The tray face (`vigie-app --tray`), started at login in every user session: an icon with the
+//! protection state and "Open console", and a native notification for each blocked attempt.
+//!
+//! It reads only what any local user may read (status and the notice stream) and shows no
+//! lists and no parent data. When the service goes away it keeps retrying every second, so a
+//! service restart needs nothing from the person at the computer.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use tauri::image::Image;
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Wry};
+use tauri_plugin_notification::NotificationExt;
+use vigie_localapi::{Client, Notice, Status};
+
+use crate::options::Options;
+use crate::throttle::Throttle;
+
+const TRAY_ID: &str = "vigie";
+const RETRY: Duration = Duration::from_secs(1);
+const STATUS_EVERY: Duration = Duration::from_secs(5);
+
+const PROTECTED: &str = "This computer is protected";
+
+/// The notification's title.
+pub(crate) const TITLE: &str = "This site is blocked";
+
+/// The notification's body for a site.
+pub(crate) fn body(site: &str) -> String {
+    format!("{site} is blocked on this computer. If you need it, talk to a parent.")
+}
+
+/// Runs the tray face until the session ends.
+pub(crate) fn run(options: Options, context: tauri::Context<Wry>) {
+    let socket = options.socket.clone();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .setup(move |app| {
+            let state =
+                MenuItem::with_id(app, "state", "Checking protection…", false, None::<&str>)?;
+            let open = MenuItem::with_id(app, "open", "Open console", true, None::<&str>)?;
+            let menu = Menu::with_items(app, &[&state, &open])?;
+            let runtime = socket.parent().map(PathBuf::from);
+            let mut tray = TrayIconBuilder::with_id(TRAY_ID)
+                .menu(&menu)
+                .tooltip("Vigie")
+                .on_menu_event(move |_, event| {
+                    if event.id().0 == "open" {
+                        open_console(runtime.as_deref());
+                    }
+                });
+            tray = tray.icon(state_icon(false));
+            tray.build(app)?;
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(watch_status(handle.clone(), socket.clone(), state));
+            tauri::async_runtime::spawn(watch_notices(handle, socket.clone()));
+            Ok(())
+        })
+        .build(context);
+    match app {
+        Ok(app) => app.run(|_, event| {
+            // No window is the normal state of the tray face: stay running.
+            if let tauri::RunEvent::ExitRequested {
+                api, code: None, ..
+            } = event
+            {
+                api.prevent_exit();
+            }
+        }),
+        Err(e) => {
+            eprintln!("vigie-app --tray: could not start: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn open_console(runtime: Option<&std::path::Path>) {
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut cmd = std::process::Command::new(exe);
+    if let Some(dir) = runtime {
+        cmd.arg("--runtime-dir").arg(dir);
+    }
+    if let Err(e) = cmd.spawn() {
+        eprintln!("vigie-app --tray: the console could not open: {e}");
+    }
+}
+
+/// The state line of the menu and tooltip.
+fn describe(status: Option<&Status>) -> &'static str {
+    match status {
+        None => "Vigie is not running: this computer is not protected",
+        Some(s) if s.paused_until.is_some() => "Protection is paused by a parent",
+        Some(s) if s.system_dns_ok == Some(false) => "This computer's lookups do not reach Vigie",
+        Some(_) => PROTECTED,
+    }
+}
+
+/// A round tray icon: green when protected, red when not, so the state shows at a glance.
+fn state_icon(protected: bool) -> Image<'static> {
+    const SIZE: u32 = 32;
+    let (r, g, b) = if protected {
+        (0x1f, 0x6f, 0x5c)
+    } else {
+        (0xb3, 0x1b, 0x1b)
+    };
+    let mut rgba = Vec::with_capacity((SIZE * SIZE * 4) as usize);
+    let centre = (SIZE as f32 - 1.0) / 2.0;
+    for y in 0..SIZE {
+        for x in 0..SIZE {
+            let d = ((x as f32 - centre).powi(2) + (y as f32 - centre).powi(2)).sqrt();
+            // A white ring inside the disc keeps the icon visible on dark and light panels.
+            let (pr, pg, pb, a) = match d {
+                d if d > 15.5 => (0, 0, 0, 0),
+                d if (9.0..11.5).contains(&d) => (0xff, 0xff, 0xff, 0xff),
+                _ => (r, g, b, 0xff),
+            };
+            rgba.extend_from_slice(&[pr, pg, pb, a]);
+        }
+    }
+    Image::new_owned(rgba, SIZE, SIZE)
+}
+
+async fn watch_status(app: AppHandle, socket: PathBuf, item: MenuItem<Wry>) {
+    let client = Client::new(socket);
+    let mut last = "";
+    loop {
+        let status = client.status().await.ok();
+        let text = describe(status.as_ref());
+        if text != last {
+            let _ = item.set_text(text);
+            if let Some(tray) = app.tray_by_id(TRAY_ID) {
+                let _ = tray.set_tooltip(Some(format!("Vigie — {text}")));
+                let _ = tray.set_icon(Some(state_icon(text == PROTECTED)));
+            }
+            last = text;
+        }
+        tokio::time::sleep(STATUS_EVERY).await;
+    }
+}
+
+async fn watch_notices(app: AppHandle, socket: PathBuf) {
+    let client = Client::new(socket);
+    let mut throttle = Throttle::new(Duration::from_secs(60));
+    let mut connected = false;
+    loop {
+        if let Ok(mut stream) = client.notices().await {
+            println!("vigie-app --tray: listening for notices");
+            connected = true;
+            while let Some(Ok(notice)) = stream.next().await {
+                if throttle.allow(&notice.site, Instant::now()) {
+                    show(&app, &notice);
+                }
+            }
+        }
+        if connected {
+            println!("vigie-app --tray: the service went away; retrying");
+            connected = false;
+        }
+        tokio::time::sleep(RETRY).await;
+    }
+}
+
+fn show(app: &AppHandle, notice: &Notice) {
+    let result = app
+        .notification()
+        .builder()
+        .title(TITLE)
+        .body(body(&notice.site))
+        .show();
+    if let Err(e) = result {
+        eprintln!("vigie-app --tray: the notification could not be shown: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_words_the_child_reads() {
+        assert_eq!(
+            body("Omegle"),
+            "Omegle is blocked on this computer. If you need it, talk to a parent."
+        );
+        assert_eq!(
+            describe(None),
+            "Vigie is not running: this computer is not protected"
+        );
+    }
+}

@@ -1,0 +1,474 @@
+//! The parent's console driven through WebDriver against the real service: first run, lock and
+//! unlock, paste-anything add, a blocked lookup in Activity and Overview, a shipped list off and
+//! on, a setting changed, the service-down banner and recovery. A screenshot of each screen goes
+//! to `target/screenshots/`.
+
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hickory_proto::op::ResponseCode;
+use hyper_util::client::legacy::connect::HttpConnector;
+
+use crate::util::{self, UPSTREAM_A, Upstream, Vigie, Xvfb};
+
+const PASSWORD: &str = "correct horse battery staple";
+const BLOCK_ADDRESS: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 88);
+const WAIT: Duration = Duration::from_secs(20);
+
+/// tauri-driver with WebKitWebDriver behind it, stopped with SIGTERM (SIGKILL would leave
+/// WebKitWebDriver holding its port).
+struct Driver {
+    child: Child,
+    port: u16,
+    _log: Arc<Mutex<String>>,
+}
+
+impl Driver {
+    fn start(
+        display: &str,
+        runtime: &std::path::Path,
+        xdg_config: &std::path::Path,
+    ) -> Result<Driver, String> {
+        let driver = util::which("tauri-driver").ok_or(
+            "tauri-driver is not installed (cargo install tauri-driver --version '^2' --locked)",
+        )?;
+        let native = util::which("WebKitWebDriver")
+            .ok_or("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)")?;
+        let port = util::free_port();
+        let native_port = util::free_port();
+        let mut child = Command::new(driver)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .arg("--native-driver")
+            .arg(native)
+            .env("DISPLAY", display)
+            .env("VIGIE_RUNTIME_DIR", runtime)
+            .env("XDG_CONFIG_HOME", xdg_config)
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("tauri-driver did not start: {e}"))?;
+        let log = Arc::new(Mutex::new(String::new()));
+        util::collect(child.stderr.take().unwrap(), log.clone());
+        Ok(Driver {
+            child,
+            port,
+            _log: log,
+        })
+    }
+
+    async fn connect(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": util::app_binary() }),
+        );
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let start = Instant::now();
+        loop {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => return c,
+                Err(e) if start.elapsed() < Duration::from_secs(30) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("no WebDriver session: {e}"),
+            }
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        util::terminate(&mut self.child);
+    }
+}
+
+/// The window and where screenshots go.
+struct Window {
+    c: Client,
+    shots: PathBuf,
+}
+
+impl Window {
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        let start = Instant::now();
+        loop {
+            if let Ok(e) = self.c.find(Locator::Css(css)).await {
+                return e;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "{css} never appeared\n{}",
+                self.text("body").await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn text(&self, css: &str) -> String {
+        match self.c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Waits until the element's text contains `want`; returns the text.
+    async fn wait_text(&self, css: &str, want: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text(css).await;
+            if t.contains(want) {
+                return t;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "{css} never said {want:?}; it says {t:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn js_bool(&self, script: &str) -> bool {
+        self.c
+            .execute(script, vec![])
+            .await
+            .map(|v| v.as_bool() == Some(true))
+            .unwrap_or(false)
+    }
+
+    async fn wait_js(&self, script: &str, what: &str) {
+        let start = Instant::now();
+        while !self.js_bool(script).await {
+            assert!(
+                start.elapsed() < WAIT,
+                "never: {what}\n{}",
+                self.text("body").await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    async fn screen(&self, nav: &str) {
+        self.wait_js(
+            "return document.getElementById('console')?.hidden === false",
+            "the console is unlocked",
+        )
+        .await;
+        self.click(&format!("#nav-{nav}")).await;
+        self.wait_js(
+            &format!("return document.querySelector('#view-{nav}')?.dataset.ready === 'true'"),
+            &format!("the {nav} screen loads"),
+        )
+        .await;
+    }
+
+    async fn shot(&self, name: &str) {
+        // A screenshot can lag the DOM by a frame.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = self.c.screenshot().await.expect("a screenshot");
+        std::fs::create_dir_all(&self.shots).unwrap();
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+fn blocked(v: &Vigie, name: &str) -> bool {
+    util::query_a(v.dns, name).1 == vec![BLOCK_ADDRESS]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_uses_the_console_against_the_real_service() {
+    let vigie_bin = match util::vigie_binary() {
+        Ok(b) => b,
+        Err(reason) => return util::skip("console", &reason),
+    };
+    let xvfb = match Xvfb::start() {
+        Ok(x) => x,
+        Err(reason) => return util::skip("console", &reason),
+    };
+    let upstream = Upstream::start();
+    let mut vigie = Vigie::start(vigie_bin, upstream.addr, None);
+    // The app saves CSV exports in the Downloads folder named by the desktop's user-dirs file.
+    let home = tempfile::tempdir().unwrap();
+    let downloads = home.path().join("Downloads");
+    let xdg = home.path().join("config");
+    std::fs::create_dir_all(&xdg).unwrap();
+    std::fs::write(
+        xdg.join("user-dirs.dirs"),
+        format!("XDG_DOWNLOAD_DIR=\"{}\"\n", downloads.display()),
+    )
+    .unwrap();
+    let driver = match Driver::start(&xvfb.display, &vigie.runtime, &xdg) {
+        Ok(d) => d,
+        Err(reason) => return util::skip("console", &reason),
+    };
+    let w = Window {
+        c: driver.connect().await,
+        shots: util::target_dir().join("screenshots"),
+    };
+
+    // First run: the password with its confirmation.
+    w.find("#new-password").await;
+    w.shot("first-run").await;
+    w.type_into("#new-password", "short").await;
+    w.wait_text("#strength", "Too short").await;
+    w.type_into("#new-password", PASSWORD).await;
+    w.wait_text("#strength", "Strong").await;
+    w.type_into("#confirm-password", "correct horse battery stapler")
+        .await;
+    w.click("#set-password").await;
+    w.wait_text("#lock-error", "not the same").await;
+    w.type_into("#confirm-password", PASSWORD).await;
+    w.click("#set-password").await;
+    w.wait_js(
+        "return document.querySelector('#view-overview')?.dataset.ready === 'true'",
+        "the overview after setup",
+    )
+    .await;
+    assert!(
+        std::fs::read_to_string(vigie.config.parent().unwrap().join("data/parent-password"))
+            .unwrap()
+            .starts_with("$argon2id$"),
+        "the service stored an argon2id hash"
+    );
+
+    // Lock now, a wrong password, then unlock.
+    w.click("#lock-now").await;
+    w.find("#password").await;
+    w.shot("lock").await;
+    assert!(
+        vigie.client().lists().await.is_err(),
+        "no parent session without the password"
+    );
+    w.type_into("#password", "not the password").await;
+    w.click("#unlock").await;
+    w.wait_text("#lock-error", "not the parent password").await;
+    w.type_into("#password", PASSWORD).await;
+    w.click("#unlock").await;
+    w.find("#nav-sites").await;
+
+    // Paste anything: the normalized domain shows before saving, then it is saved.
+    w.screen("sites").await;
+    assert!(
+        !blocked(&vigie, "www.example-chat.test"),
+        "not blocked before"
+    );
+    w.type_into("#site-input", "1.2.3.4").await;
+    w.wait_text("#site-preview", "IP address").await;
+    assert!(!w.find("#site-add").await.is_enabled().await.unwrap());
+    w.type_into("#site-input", "https://www.Example-Chat.test/room")
+        .await;
+    w.wait_text("#site-preview", "Becomes example-chat.test")
+        .await;
+    w.shot("sites-preview").await;
+    w.click("#site-add").await;
+    w.wait_text("#site-message", "Saved: example-chat.test")
+        .await;
+    w.find("#my-sites li[data-domain='example-chat.test']")
+        .await;
+    let file = std::fs::read_to_string(vigie.config.join("lists/my-sites.toml")).unwrap();
+    assert!(file.contains("example-chat.test"), "{file}");
+
+    // Someone else changes the same list meanwhile: the save is refused with a message and the
+    // list reloads; saving again then works.
+    let mut other = vigie.client();
+    other
+        .login(PASSWORD)
+        .await
+        .expect("a second parent session");
+    other.add_site("other-chat.test", None, None).await.unwrap();
+    w.type_into("#site-input", "third-chat.test").await;
+    w.wait_text("#site-preview", "Becomes third-chat.test")
+        .await;
+    w.click("#site-add").await;
+    w.wait_text("#site-message", "changed elsewhere").await;
+    w.find("#my-sites li[data-domain='other-chat.test']").await;
+    w.click("#site-add").await;
+    w.wait_text("#site-message", "Saved: third-chat.test").await;
+
+    // Test a name.
+    w.type_into("#test-input", "www.omegle.com").await;
+    w.click("#test-button").await;
+    w.wait_text("#test-result", "Blocked").await;
+    w.shot("sites").await;
+
+    // The DNS answer is blocked, and the attempt shows in Activity and Overview.
+    assert!(
+        blocked(&vigie, "www.example-chat.test"),
+        "blocked after the save"
+    );
+    w.screen("activity").await;
+    w.find("#attempts tr[data-name='www.example-chat.test']")
+        .await;
+    w.shot("activity").await;
+    w.click("#export").await;
+    let said = w
+        .wait_text("#activity-message", "Saved every matching attempt to")
+        .await;
+    let csv = std::fs::read_dir(&downloads)
+        .expect("the Downloads folder was made")
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("vigie-attempts-")
+        })
+        .unwrap_or_else(|| panic!("no export in {}: {said}", downloads.display()));
+    let csv = std::fs::read_to_string(csv.path()).unwrap();
+    assert!(csv.contains("www.example-chat.test"), "{csv}");
+    w.find("#site-filter")
+        .await
+        .select_by_value("example-chat.test")
+        .await
+        .unwrap();
+    w.find("#attempts tr[data-name='www.example-chat.test']")
+        .await;
+    w.type_into("#q", "omegle").await;
+    w.wait_text("#attempts", "No attempts match").await;
+    // The journal writes in the background: look again until the count is there.
+    let start = Instant::now();
+    loop {
+        w.screen("overview").await;
+        let today = w.text("#attempts-today").await;
+        if today == "1" {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "attempts today: {today:?}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    w.wait_text("#top-sites", "example-chat.test").await;
+    w.shot("overview").await;
+
+    // A shipped list off: its names resolve; on again: blocked again.
+    assert!(blocked(&vigie, "www.omegle.com"));
+    w.screen("sites").await;
+    w.click("#list-toggle-stranger-chat").await;
+    w.wait_text("#toast", "Omegle and clones is off").await;
+    assert_eq!(
+        util::query_a(vigie.dns, "www.omegle.com").1,
+        vec![UPSTREAM_A]
+    );
+    w.click("#list-toggle-stranger-chat").await;
+    w.wait_text("#toast", "Omegle and clones is on").await;
+    assert!(blocked(&vigie, "www.omegle.com"));
+
+    // A setting: blocked names now answer "does not exist".
+    w.screen("settings").await;
+    w.find("#block-mode")
+        .await
+        .select_by_value("nxdomain")
+        .await
+        .unwrap();
+    w.click("#save-settings").await;
+    w.wait_text("#settings-message", "Saved").await;
+    w.shot("settings").await;
+    assert_eq!(
+        util::query_a(vigie.dns, "www.example-chat.test").0,
+        ResponseCode::NXDomain
+    );
+    let settings = std::fs::read_to_string(vigie.config.join("settings.toml")).unwrap();
+    assert!(settings.contains("nxdomain"), "{settings}");
+
+    // The service stops: the banner says so; it comes back: the banner goes.
+    w.screen("overview").await;
+    vigie.stop();
+    w.wait_js(
+        "return document.getElementById('service-down').hidden === false",
+        "the service-down banner",
+    )
+    .await;
+    w.wait_text("#service-down", "not running").await;
+    w.shot("service-down").await;
+    vigie.restart();
+    w.wait_js(
+        "return document.getElementById('service-down').hidden === true",
+        "the banner goes when the service is back",
+    )
+    .await;
+    // The restarted service forgot every session: the console asks for the password again.
+    w.find("#password").await;
+    w.type_into("#password", PASSWORD).await;
+    w.click("#unlock").await;
+    w.wait_js(
+        "return document.querySelector('#view-overview')?.dataset.ready === 'true'",
+        "the overview after recovery",
+    )
+    .await;
+    w.wait_text("#protection", "This computer is protected")
+        .await;
+
+    // Pause from the Overview: blocked names resolve; resume: blocked again.
+    w.click("#pause-30").await;
+    w.wait_js(
+        "return document.querySelector('#protection')?.dataset.state === 'paused'",
+        "the overview shows the pause",
+    )
+    .await;
+    w.wait_text("#protection", "Paused until").await;
+    assert_eq!(
+        util::query_a(vigie.dns, "www.omegle.com").1,
+        vec![UPSTREAM_A]
+    );
+    w.click("#resume").await;
+    w.wait_js(
+        "return document.querySelector('#protection')?.dataset.state === 'protected'",
+        "protection back on",
+    )
+    .await;
+    assert_eq!(
+        util::query_a(vigie.dns, "www.omegle.com").0,
+        ResponseCode::NXDomain
+    );
+
+    // Change the password: the console locks; only the new one opens it.
+    w.screen("settings").await;
+    w.type_into("#pw-current", PASSWORD).await;
+    w.type_into("#pw-new", "a brand new family password").await;
+    w.type_into("#pw-confirm", "a brand new family password")
+        .await;
+    w.click("#pw-change").await;
+    w.find("#password").await;
+    w.type_into("#password", PASSWORD).await;
+    w.click("#unlock").await;
+    w.wait_text("#lock-error", "not the parent password").await;
+    w.type_into("#password", "a brand new family password")
+        .await;
+    w.click("#unlock").await;
+    w.wait_js(
+        "return document.getElementById('console')?.hidden === false",
+        "unlocked with the new password",
+    )
+    .await;
+
+    let _ = w.c.close().await;
+    drop(driver);
+    drop(xvfb);
+}

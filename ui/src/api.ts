@@ -1,0 +1,202 @@
+// The one module that talks to the Rust side: a typed wrapper for every command of the console
+// window. Nothing else in the page calls `invoke`. The parent's session token never comes
+// here: the Rust side keeps it and the page only learns whether it is unlocked.
+
+import { invoke } from "@tauri-apps/api/core";
+
+/** What kind of failure a command reported; the page acts on it. */
+export type ErrorKind = "service_down" | "locked" | "wait" | "invalid" | "conflict" | "failed";
+
+/** A command's failure, with a message already written for the parent. */
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** Turns whatever `invoke` rejected with into an ApiError. */
+  static from(e: unknown): ApiError {
+    if (e instanceof ApiError) return e;
+    if (typeof e === "object" && e !== null && "kind" in e && "message" in e) {
+      const o = e as { kind: string; message: string };
+      return new ApiError(o.kind as ErrorKind, String(o.message));
+    }
+    return new ApiError("failed", typeof e === "string" ? e : String(e));
+  }
+}
+
+export interface Status {
+  version: string;
+  uptime_secs: number;
+  listen: string[];
+  upstreams: string[];
+  upstream_ok: boolean | null;
+  generation: number;
+  domains: number;
+  last_reload_error: string | null;
+  attempts_today: number;
+  failed_logins: number;
+  paused_until: string | null;
+  password_set: boolean;
+  system_dns_ok: boolean | null;
+  journal_error: string | null;
+  queries: number;
+  blocked: number;
+}
+
+export interface Session {
+  password_set: boolean;
+  unlocked: boolean;
+}
+
+export interface ListSummary {
+  id: string;
+  name: string;
+  description: string;
+  action: string;
+  enabled: boolean;
+  shipped: boolean;
+  sites: number;
+  domains: number;
+}
+
+export interface SiteView {
+  name: string;
+  domains: string[];
+}
+
+export interface ListDetail {
+  list: ListSummary;
+  sites: SiteView[];
+}
+
+export interface Editable {
+  etag: string;
+  detail: ListDetail;
+}
+
+export interface Added {
+  domain: string;
+  site: string;
+}
+
+export type Preview =
+  | { outcome: "empty" }
+  | { outcome: "domain"; domain: string; unicode: string }
+  | { outcome: "refused"; reason: string };
+
+export interface Check {
+  input: string;
+  normalized: string | null;
+  verdict: "blocked" | "allowed" | "unlisted" | "special" | "invalid";
+  reason: { list: string; site: string; rule: string } | null;
+  explanation: string;
+}
+
+export interface Attempt {
+  id: number;
+  time: string;
+  client: string;
+  name: string;
+  site: string;
+  list: string;
+  rule: string;
+  types: string[];
+  count: number;
+  cname?: string;
+}
+
+export interface AttemptsPage {
+  entries: Attempt[];
+  next_cursor: string | null;
+}
+
+export interface Filter {
+  from?: string;
+  to?: string;
+  site?: string;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface Summary {
+  days: { date: string; count: number }[];
+  sites: { site: string; count: number }[];
+}
+
+export type Protocol = "udp" | "tcp" | "tls" | "https";
+
+export interface Upstream {
+  address: string;
+  protocol: Protocol;
+  "server-name"?: string | null;
+  path?: string | null;
+}
+
+/** `settings.toml` as JSON; fields the console does not edit are sent back untouched. */
+export interface Settings {
+  listen: string[];
+  upstream: Upstream[];
+  blocking: { mode: "blockpage" | "null" | "nxdomain"; [k: string]: unknown };
+  journal: { "retention-days": number; [k: string]: unknown };
+  notices: { enabled: boolean; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface VersionedSettings {
+  etag: string;
+  settings: Settings;
+}
+
+export interface PauseState {
+  paused_until: string | null;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw ApiError.from(e);
+  }
+}
+
+export const api = {
+  status: () => call<Status>("status"),
+  session: () => call<Session>("session"),
+  setup: (password: string) => call<void>("setup", { password }),
+  login: (password: string) => call<void>("login", { password }),
+  lock: () => call<void>("lock"),
+  changePassword: (current: string, next: string) =>
+    call<void>("change_password", { current, new: next }),
+
+  lists: () => call<ListSummary[]>("lists"),
+  listDetail: (id: string) => call<ListDetail>("list_detail", { id }),
+  setListEnabled: (id: string, enabled: boolean) =>
+    call<ListSummary>("set_list_enabled", { id, enabled }),
+
+  mySites: () => call<Editable>("my_sites"),
+  addSite: (input: string, name: string | null, etag: string | null) =>
+    call<Added>("add_site", { input, name, etag }),
+  removeSite: (domain: string) => call<void>("remove_site", { domain }),
+  allowlist: () => call<Editable>("allowlist"),
+  allow: (input: string, name: string | null) => call<Added>("allow", { input, name }),
+  unallow: (domain: string) => call<void>("unallow", { domain }),
+  previewSite: (input: string) => call<Preview>("preview_site", { input }),
+  checkName: (name: string) => call<Check>("check_name", { name }),
+
+  attempts: (filter: Filter) => call<AttemptsPage>("attempts", { filter }),
+  summary: (days: number) => call<Summary>("summary", { days }),
+  exportCsv: (filter: Filter) => call<string>("export_csv", { filter }),
+
+  getSettings: () => call<VersionedSettings>("get_settings"),
+  putSettings: (settings: Settings, etag: string) =>
+    call<VersionedSettings>("put_settings", { settings, etag }),
+  pause: (minutes: number) => call<PauseState>("pause", { minutes }),
+  resume: () => call<PauseState>("resume"),
+};
+
+export type Api = typeof api;

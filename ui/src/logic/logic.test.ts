@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError, type Status } from "../api";
+import { h } from "../dom";
+import { count, shortDay, when } from "./format";
+import { IdleLock } from "./idle";
+import { Pager } from "./paging";
+import { PRESETS, presetOf, upstreamFor } from "./presets";
+import { previewText } from "./preview";
+import { protection } from "./protection";
+import { newPasswordProblem, strength } from "./strength";
+
+const status = (over: Partial<Status> = {}): Status => ({
+  version: "0.1.0", uptime_secs: 5, listen: ["127.0.0.1:53"], upstreams: [], upstream_ok: true,
+  generation: 1, domains: 432, last_reload_error: null, attempts_today: 0, failed_logins: 0,
+  paused_until: null, password_set: true, system_dns_ok: null, journal_error: null, queries: 0, blocked: 0,
+  ...over,
+});
+
+describe("password strength", () => {
+  it("counts the characters still missing", () => {
+    expect(strength("abc").label).toBe("Too short");
+    expect(strength("abcdefg").hint).toBe("1 more character needed.");
+  });
+  it("flags common passwords and rewards long phrases", () => {
+    expect(strength("password123").score).toBe(1);
+    expect(strength("aaaaaaaaaa").score).toBe(1);
+    expect(strength("sunflower").score).toBe(2);
+    expect(strength("Sunflower42").score).toBe(3);
+    expect(strength("correct horse battery staple").score).toBe(4);
+  });
+  it("refuses short or mismatched new passwords before sending them", () => {
+    expect(newPasswordProblem("short", "short")).toMatch(/8 characters/);
+    expect(newPasswordProblem("long enough", "long enougH")).toMatch(/not the same/);
+    expect(newPasswordProblem("long enough", "long enough")).toBeNull();
+  });
+});
+
+describe("protection", () => {
+  it("says why the computer is not protected, with the fix", () => {
+    const down = protection(null);
+    expect(down.state).toBe("down");
+    expect(down.ok).toBe(false);
+    expect(down.fix).toMatch(/systemctl restart vigie/);
+    const paused = protection(status({ paused_until: "2026-11-23T18:30:00Z" }));
+    expect(paused.state).toBe("paused");
+    expect(paused.fix).toMatch(/Resume/);
+    expect(protection(status({ system_dns_ok: false })).state).toBe("not_reaching");
+  });
+  it("stays protected when an edit failed, and names the problem", () => {
+    const p = protection(status({ last_reload_error: "lists/my.toml:3: bad" }));
+    expect(p.ok).toBe(true);
+    expect(p.detail).toContain("lists/my.toml:3: bad");
+  });
+  it("counts the domains in force", () => {
+    const p = protection(status({ domains: 1234 }));
+    expect(p.headline).toBe("This computer is protected");
+    expect(p.detail).toContain("1,234");
+  });
+});
+
+describe("upstream presets", () => {
+  it("recognises each preset from its settings, and anything else as custom", () => {
+    for (const p of PRESETS) expect(presetOf(p.upstream.map((u) => ({ ...u })))).toBe(p.id);
+    expect(presetOf([{ address: "192.168.1.1", protocol: "udp" }])).toBe("custom");
+  });
+  it("offers a family-filtering DoH resolver", () => {
+    const family = PRESETS.find((p) => p.id === "cloudflare-family")!;
+    expect(family.upstream.every((u) => u.protocol === "https" && u["server-name"])).toBe(true);
+  });
+  it("checks a custom server before saving", () => {
+    expect(upstreamFor("custom", { address: "", protocol: "udp", serverName: "" })).toHaveProperty("problem");
+    expect(upstreamFor("custom", { address: "dns.example", protocol: "udp", serverName: "" })).toHaveProperty("problem");
+    expect(upstreamFor("custom", { address: "9.9.9.9", protocol: "tls", serverName: "" })).toHaveProperty("problem");
+    expect(upstreamFor("custom", { address: "192.168.1.1", protocol: "udp", serverName: "" })).toEqual([
+      { address: "192.168.1.1", protocol: "udp" },
+    ]);
+    expect(upstreamFor("system", { address: "x", protocol: "udp", serverName: "" })).toEqual([]);
+  });
+});
+
+describe("paging", () => {
+  it("goes forward with cursors and back to earlier pages", () => {
+    const p = new Pager();
+    expect([p.page, p.cursor, p.hasPrevious, p.hasNext]).toEqual([1, undefined, false, false]);
+    p.loaded("c2");
+    expect(p.hasNext).toBe(true);
+    p.forward();
+    expect([p.page, p.cursor]).toEqual([2, "c2"]);
+    p.loaded(null);
+    expect(p.hasNext).toBe(false);
+    p.forward();
+    expect(p.page).toBe(2);
+    p.back();
+    expect([p.page, p.cursor]).toEqual([1, undefined]);
+    p.loaded("c2");
+    p.forward();
+    p.reset();
+    expect([p.page, p.cursor]).toEqual([1, undefined]);
+  });
+});
+
+describe("idle lock", () => {
+  afterEach(() => vi.useRealTimers());
+  it("locks after the delay without activity, and activity restarts the countdown", () => {
+    vi.useFakeTimers();
+    const onIdle = vi.fn();
+    const idle = new IdleLock(1000, onIdle);
+    idle.touch();
+    vi.advanceTimersByTime(900);
+    idle.touch();
+    vi.advanceTimersByTime(900);
+    expect(onIdle).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(100);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+    expect(idle.running).toBe(false);
+    idle.touch();
+    idle.stop();
+    vi.advanceTimersByTime(5000);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("preview words", () => {
+  it("shows the normalized domain, its Unicode form, or the reason for refusal", () => {
+    expect(previewText({ outcome: "empty" }).text).toBe("");
+    expect(previewText({ outcome: "domain", domain: "example-chat.test", unicode: "example-chat.test" })).toEqual({
+      text: "Becomes example-chat.test: the site and every name under it.",
+      kind: "ok",
+    });
+    expect(previewText({ outcome: "domain", domain: "xn--bcher-kva.example", unicode: "bücher.example" }).text).toContain(
+      "bücher.example (xn--bcher-kva.example)",
+    );
+    const refused = previewText({ outcome: "refused", reason: "\"1.2.3.4\" is an IP address" });
+    expect(refused.kind).toBe("error");
+    expect(refused.text).toMatch(/^Cannot be added: "1.2.3.4" is an IP address/);
+  });
+});
+
+describe("formatting", () => {
+  it("writes counts and days in words", () => {
+    expect(count(1, "attempt")).toBe("1 attempt");
+    expect(count(1200, "attempt")).toBe("1,200 attempts");
+    expect(shortDay("2026-11-03")).toBe("3 Nov");
+    expect(shortDay("soon")).toBe("soon");
+    expect(when("not a time")).toBe("not a time");
+    expect(when("2026-11-23T10:05:00Z")).toMatch(/^2026-11-2[34] \d\d:05$/);
+  });
+});
+
+describe("errors and markup", () => {
+  it("keeps the kind the Rust side reported", () => {
+    const e = ApiError.from({ kind: "conflict", message: "changed elsewhere" });
+    expect([e.kind, e.message]).toEqual(["conflict", "changed elsewhere"]);
+    expect(ApiError.from("boom").kind).toBe("failed");
+  });
+  it("puts names from the service in as text, never as markup", () => {
+    const el = h("li", {}, "<img src=x onerror=alert(1)>");
+    expect(el.children.length).toBe(0);
+    expect(el.textContent).toBe("<img src=x onerror=alert(1)>");
+  });
+});
