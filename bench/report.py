@@ -131,7 +131,7 @@ def main():
     if shipped_rss is not None:
         print(f"- vigie with the shipped lists, idle: {shipped_ticks:.0f} CPU ticks in 10 s, "
               f"RSS {shipped_rss:.1f} MB")
-    for key in ["uptime-start", "uptime-end", "dnsperf-duration-s", "repeat"]:
+    for key in ["uptime-start", "uptime-end", "dnsperf-duration-s", "repeat", "wall-seconds"]:
         v = rows.get(("machine", "-", key))
         if v:
             print(f"- {key}: {v[0]}")

@@ -346,6 +346,7 @@ inside() {
     trap cleanup EXIT
     rm -f "$WORK/results.tsv"
     mkdir -p "$WORK/logs"
+    local began=$SECONDS
     record machine - uptime-start "$(uptime | sed 's/.*load average: //')"
     record machine - dnsperf-duration-s "$DURATION"
     record machine - repeat "$REPEAT"
@@ -388,6 +389,7 @@ inside() {
         stop_server
     fi
     record machine - uptime-end "$(uptime | sed 's/.*load average: //')"
+    record machine - wall-seconds "$((SECONDS - began))"
 }
 
 if [[ ${1:-} == --in-namespace ]]; then
