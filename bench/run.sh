@@ -2,8 +2,8 @@
 # Vigie beside dnsmasq, unbound, dnsdist and knot-resolver, measured in one run.
 #
 # Run by hand, as root, from anywhere:   bash bench/run.sh
-# (never part of `cargo test` or .ci/run). It stops by itself; with the defaults it takes about
-# 13 minutes on a 2-core machine.
+# (never part of `cargo test` or .ci/run). It stops by itself; with the defaults the measurements
+# take about 15 minutes on a 2-core machine (plus the first build and ~15 s of generation).
 #
 # What it does:
 #   1. installs dnsperf, dnsmasq, unbound, nsd, dnsdist, knot-resolver and dig with apt;
@@ -85,11 +85,11 @@ record() { # server list metric value
 }
 
 cpu_ticks() { # utime + stime of a process, all its threads
-    awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat"
+    awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 status_kb() { # VmHWM or VmRSS in kB
-    awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"
+    awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
 start_upstream() {
@@ -217,6 +217,10 @@ policy.add(policy.rpz(policy.DENY, "$d/blocked.rpz", true))
 policy.add(policy.all(policy.STUB({"127.0.0.1@$UPSTREAM"})))
 EOF
         taskset -c $SERVER_CPU kresd -n -q -c "$d/kresd.conf" "$d" >"$d/log" 2>&1 </dev/null &
+        ;;
+    *)
+        log "unknown server $s (known: vigie dnsmasq unbound dnsdist kresd)"
+        return 1
         ;;
     esac
     SERVER_PID=$!
@@ -351,12 +355,16 @@ inside() {
     record machine - dnsperf-duration-s "$DURATION"
     record machine - repeat "$REPEAT"
     start_upstream
-    local s t r
+    local s t r took
     for s in $SERVERS; do
         log "$s with the 100-domain list"
         t=$(date +%s%N)
-        start_server "$s" 100
-        record "$s" 100 enforced-s "$(await_blocking "$s" 100 "$t")"
+        start_server "$s" 100 || continue
+        if ! took=$(await_blocking "$s" 100 "$t"); then
+            stop_server
+            continue # no figures rather than figures of a server that is not running
+        fi
+        record "$s" 100 enforced-s "$took"
         warm
         for r in $(seq "$REPEAT"); do
             perf "$s" 100 blocked q-blocked-100.txt "$r"
@@ -369,8 +377,12 @@ inside() {
 
         log "$s with the 1,000,000-domain list"
         t=$(date +%s%N)
-        start_server "$s" 1m
-        record "$s" 1m enforced-s "$(await_blocking "$s" 1m "$t")"
+        start_server "$s" 1m || continue
+        if ! took=$(await_blocking "$s" 1m "$t"); then
+            stop_server
+            continue
+        fi
+        record "$s" 1m enforced-s "$took"
         record "$s" 1m vmhwm-at-enforced-kb "$(status_kb "$SERVER_PID" VmHWM)"
         warm
         for r in $(seq "$REPEAT"); do
@@ -384,8 +396,10 @@ inside() {
         log "vigie with its shipped lists, idle"
         t=$(date +%s%N)
         start_server vigie shipped
-        record vigie shipped enforced-s "$(await_blocking vigie shipped "$t")"
-        idle vigie shipped
+        if took=$(await_blocking vigie shipped "$t"); then
+            record vigie shipped enforced-s "$took"
+            idle vigie shipped
+        fi
         stop_server
     fi
     record machine - uptime-end "$(uptime | sed 's/.*load average: //')"
