@@ -57,7 +57,7 @@ def main():
         lines.append((f"answered per server CPU-s, {label}", "q/CPU-s",
                       {s: per_cpu(s, "100", w) for s in servers}))
     for p in ["p50", "p90", "p99", "p999"]:
-        lines.append((f"latency {p} at 10k qps, mix", "ms",
+        lines.append((f"latency {p} at 10k qps, mix (ms)", "ms",
                       {s: med(s, "100", f"lat-{p}-ms") for s in servers}))
     lines.append(("qps, blocked (1M-domain list)", "qps",
                   {s: med(s, "1m", "blocked-qps") for s in servers}))
