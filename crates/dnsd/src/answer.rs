@@ -8,6 +8,7 @@
 //! Extended DNS Error (RFC 8914) whose text names the site.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::LazyLock;
 
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 #[cfg(test)]
@@ -141,15 +142,47 @@ fn add_ede(m: &mut Message, info: u16, text: &str) {
 
 /// The SOA that tells resolvers how long to remember a negative answer. Its owner is the listed
 /// domain, so a cache treats the whole blocked zone alike.
-fn soa(zone: &str, ttl: u32, serial: u32) -> Record {
-    let owner = Name::from_ascii(format!("{zone}.")).unwrap_or_else(|_| Name::root());
-    let mname = Name::from_ascii("vigie.invalid.").expect("static name");
-    let rname = Name::from_ascii("parents.vigie.invalid.").expect("static name");
+///
+/// `zone` is the query name or one of its parent domains, so the owner is cut from the query's
+/// own name rather than parsed again from text: parsing names was the costliest step of a block
+/// answer.
+fn soa(query_name: &Name, zone: &str, ttl: u32, serial: u32) -> Record {
+    // Parsed once: every blocked answer carries them.
+    static MNAME: LazyLock<Name> =
+        LazyLock::new(|| Name::from_ascii("vigie.invalid.").expect("static name"));
+    static RNAME: LazyLock<Name> =
+        LazyLock::new(|| Name::from_ascii("parents.vigie.invalid.").expect("static name"));
+    let owner = owner_within(query_name, zone)
+        .unwrap_or_else(|| Name::from_ascii(format!("{zone}.")).unwrap_or_else(|_| Name::root()));
     Record::from_rdata(
         owner,
         ttl,
-        RData::SOA(SOA::new(mname, rname, serial, 3600, 600, 86_400, ttl)),
+        RData::SOA(SOA::new(
+            MNAME.clone(),
+            RNAME.clone(),
+            serial,
+            3600,
+            600,
+            86_400,
+            ttl,
+        )),
     )
+}
+
+/// The last labels of `name` that spell `zone` (ignoring case), in lowercase; `None` if `zone`
+/// is not `name` or one of its parents.
+fn owner_within(name: &Name, zone: &str) -> Option<Name> {
+    let wanted = zone.split('.').count();
+    let have = usize::from(name.num_labels());
+    if zone.is_empty() || wanted > have {
+        return None;
+    }
+    let same = name
+        .iter()
+        .skip(have - wanted)
+        .zip(zone.split('.'))
+        .all(|(label, part)| label.eq_ignore_ascii_case(part.as_bytes()));
+    same.then(|| name.trim_to(wanted).to_lowercase())
 }
 
 /// What a block answer needs to know.
@@ -188,7 +221,7 @@ pub(crate) fn blocked(req: &Request, b: Block<'_>) -> Message {
             m.add_answer(Record::from_rdata(req.query.name.clone(), b.ttl, data));
         }
         None => {
-            m.add_authority(soa(b.zone, b.ttl, b.serial));
+            m.add_authority(soa(&req.query.name, b.zone, b.ttl, b.serial));
         }
     }
     add_ede(
@@ -208,7 +241,7 @@ pub(crate) fn special(
     why: &str,
 ) -> Message {
     let mut m = response(req, code);
-    m.add_authority(soa(&req.name, ttl, serial));
+    m.add_authority(soa(&req.query.name, &req.name, ttl, serial));
     add_ede(&mut m, EDE_FILTERED, why);
     m
 }
@@ -255,6 +288,25 @@ mod tests {
             m.set_edns(e);
         }
         m.to_vec().unwrap()
+    }
+
+    #[test]
+    fn soa_owner_is_the_listed_domain_cut_from_the_query_name() {
+        let name = Name::from_ascii("WWW.Omegle.COM.").unwrap();
+        let owner = owner_within(&name, "omegle.com").unwrap();
+        assert_eq!(owner.to_ascii(), "omegle.com.");
+        assert_eq!(
+            owner_within(&name, "www.omegle.com").unwrap().to_ascii(),
+            "www.omegle.com."
+        );
+        // Not a parent of the name: the caller falls back to parsing the text.
+        assert!(owner_within(&name, "mega.com").is_none());
+        assert!(owner_within(&name, "a.www.omegle.com").is_none());
+        assert!(owner_within(&name, "").is_none());
+        let record = soa(&name, "omegle.com", 10, 7);
+        assert_eq!(record.name.to_ascii(), "omegle.com.");
+        let fallback = soa(&name, "other.example", 10, 7);
+        assert_eq!(fallback.name.to_ascii(), "other.example.");
     }
 
     #[test]

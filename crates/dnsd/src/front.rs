@@ -24,6 +24,10 @@ const TCP_IDLE: Duration = Duration::from_secs(10);
 const TCP_MAX_CONNECTIONS: usize = 512;
 /// Largest UDP query accepted.
 const UDP_BUFFER: usize = 4096;
+/// Kernel buffers asked for each UDP socket. The default (about 208 KiB) holds only some 200
+/// queries, so a burst from a busy client overflows it and the kernel drops queries before Vigie
+/// sees them; the kernel caps the request at `net.core.rmem_max` / `wmem_max`.
+const UDP_SOCKET_BUFFER: usize = 4 << 20;
 
 /// Sockets bound for one listen address.
 #[derive(Debug)]
@@ -44,6 +48,14 @@ pub(crate) async fn bind(addr: SocketAddr) -> Result<Bound> {
     let udp = UdpSocket::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}/udp: {e}{}", hint(&e)))?;
+    let sock = socket2::SockRef::from(&udp);
+    // Best effort: a smaller buffer only means drops under bursts, never wrong answers.
+    if let Err(e) = sock.set_recv_buffer_size(UDP_SOCKET_BUFFER) {
+        tracing::debug!(error = %e, "cannot enlarge the udp receive buffer");
+    }
+    if let Err(e) = sock.set_send_buffer_size(UDP_SOCKET_BUFFER) {
+        tracing::debug!(error = %e, "cannot enlarge the udp send buffer");
+    }
     let tcp = TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}/tcp: {e}{}", hint(&e)))?;

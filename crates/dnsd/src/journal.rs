@@ -37,6 +37,9 @@ use tokio::time::Instant;
 /// Large enough to absorb a burst from a whole household's browsers while the writer is busy
 /// with the disk, small enough that a stuck disk cannot grow memory without bound.
 const QUEUE_CAPACITY: usize = 4096;
+/// Most queued attempts journaled in one go before the writer looks at its timers and settings
+/// again.
+const BATCH: usize = 256;
 /// Notices are for a live pop-up; a listener that falls this far behind has lost interest.
 const NOTICE_CAPACITY: usize = 256;
 /// Housekeeping cadence: day change and the hourly retention pass are checked this often. Groups
@@ -369,6 +372,9 @@ impl Writer {
                 msg = self.rx.recv() => match msg {
                     Some(Msg::Attempt { attempt, time, at }) => {
                         self.on_attempt(attempt, time, at).await;
+                        if self.take_queued().await {
+                            break;
+                        }
                     }
                     Some(Msg::Shutdown) | None => break,
                 },
@@ -389,6 +395,22 @@ impl Writer {
         }
         self.close_where(|_| true).await;
         self.with_store(Store::sync).await;
+    }
+
+    /// Journals attempts already waiting in the queue, at most [`BATCH`] of them so that ticks
+    /// and setting changes still get their turn. Under a burst of blocked queries, going round
+    /// the main loop for each one (scanning the open groups, re-arming the timer) cost more than
+    /// journaling the attempt itself. True if a shutdown request came up.
+    async fn take_queued(&mut self) -> bool {
+        for _ in 0..BATCH {
+            match self.rx.try_recv() {
+                Ok(Msg::Attempt { attempt, time, at }) => self.on_attempt(attempt, time, at).await,
+                Ok(Msg::Shutdown) => return true,
+                // Empty, or closed: the main loop's `recv` sees the end itself.
+                Err(_) => return false,
+            }
+        }
+        false
     }
 
     /// The next housekeeping tick, or sooner if a group's window ends first, so that the
