@@ -31,17 +31,12 @@ pub(crate) struct Vigie {
 /// be taken by someone's upstream query before Vigie binds it. Another test process can still race
 /// us here, which [`Vigie::start_env`] absorbs by starting again on a bind failure.
 pub(crate) fn free_port() -> u16 {
-    use std::sync::atomic::{AtomicU16, Ordering};
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let _ = NEXT.compare_exchange(
-        0,
-        20_000 + (std::process::id() % 1_000) as u16 * 12,
-        Ordering::SeqCst,
-        Ordering::SeqCst,
-    );
+    use std::sync::atomic::{AtomicU32, Ordering};
+    // Each test process starts at its own place in 20000..32000 and walks on from there.
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let start = std::process::id() % 1_000 * 12;
     loop {
-        let port = NEXT.fetch_add(1, Ordering::SeqCst);
-        let port = 20_000 + (port - 20_000) % 12_000;
+        let port = (20_000 + (start + NEXT.fetch_add(1, Ordering::Relaxed)) % 12_000) as u16;
         let Ok(_tcp) = std::net::TcpListener::bind(("127.0.0.1", port)) else {
             continue;
         };
