@@ -1,42 +1,103 @@
-//! Reading queries off the wire and writing answers back, with hickory-proto.
+//! Reading queries off the wire and writing answers back.
 //!
-//! Everything about the DNS message format lives here, so the pipeline only decides. A packet
-//! whose header cannot be read, or that is itself a response, is dropped (answering it could
-//! feed a loop or a reflection); a readable header with a broken body gets FORMERR. Answers honour
-//! the client's EDNS payload size and are truncated (TC, no records) when they do not fit, so the
-//! client retries over TCP. Blocked and special answers carry an SOA for negative caching and an
-//! Extended DNS Error (RFC 8914) whose text names the site.
+//! Everything about the DNS message format lives here, so the pipeline only decides.
+//!
+//! Reading: the shape nearly every client sends (one question of class IN with a plain name, at
+//! most an EDNS(0) OPT record) is read straight from the bytes; any other shape goes through
+//! hickory-proto's full decoder, which also tells the broken packets apart. A packet whose header
+//! cannot be read, or that is itself a response, is dropped (answering it could feed a loop or a
+//! reflection); a readable header with a broken body gets FORMERR.
+//!
+//! Writing: every answer is written straight into a byte buffer. Vigie's own answers (blocked,
+//! special, SERVFAIL) are a handful of fixed fields, and an upstream answer is encoded once by
+//! hickory-proto when it arrives and kept in that form ([`Encoded`]), so serving it again is a
+//! copy with its TTLs lowered. Building and encoding a message per query was most of the cost of
+//! an answer. Answers honour the client's EDNS payload size and are truncated (TC, no records)
+//! when they do not fit, so the client retries over TCP. Blocked and special answers carry an SOA
+//! for negative caching and an Extended DNS Error (RFC 8914) whose text names the site.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::LazyLock;
 
-use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
-#[cfg(test)]
-use hickory_proto::rr::rdata::opt::EdnsCode;
-use hickory_proto::rr::rdata::opt::EdnsOption;
-use hickory_proto::rr::rdata::{A, AAAA, SOA};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+use hickory_proto::rr::{DNSClass, Name, RData, RecordType};
+use hickory_proto::serialize::binary::{BinDecodable, BinDecoder, BinEncodable, BinEncoder};
 use vigie_policy::{BlockMode, NULL_V6};
+
+use crate::cache::Answer;
 
 /// Largest UDP answer Vigie sends, whatever the client advertises: the DNS Flag Day 2020 value,
 /// which avoids IP fragmentation.
 pub(crate) const MAX_UDP: u16 = 1232;
 /// Largest UDP answer to a client without EDNS.
 const CLASSIC_UDP: u16 = 512;
-/// RFC 8914 option code and the "Blocked" info code.
+/// Longest question on the wire: a 255-byte name, its type and its class.
+const MAX_QUESTION: usize = 255 + 4;
+/// RFC 8914 option code and the info codes Vigie uses.
 const EDE_OPTION: u16 = 15;
 const EDE_BLOCKED: u16 = 15;
 const EDE_FILTERED: u16 = 17;
+/// Longest Extended DNS Error text sent; site names are far shorter.
+const EDE_TEXT_MAX: usize = 300;
+/// The SOA's name server and mailbox, as wire names (`vigie.invalid.`,
+/// `parents.vigie.invalid.`).
+const SOA_MNAME: &[u8] = b"\x05vigie\x07invalid\x00";
+const SOA_RNAME: &[u8] = b"\x07parents\x05vigie\x07invalid\x00";
+/// Where the question's name starts in every message: right after the header.
+const QNAME_AT: usize = 12;
+
+/// The client's EDNS(0) record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientEdns {
+    pub(crate) dnssec_ok: bool,
+}
 
 /// A decoded query.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Request {
-    pub(crate) message: Message,
-    pub(crate) query: Query,
+    pub(crate) id: u16,
+    recursion_desired: bool,
+    checking_disabled: bool,
+    /// The question exactly as it came (name, type, class): echoed byte for byte, so a client
+    /// that randomizes the case of its names finds its own spelling in the answer.
+    question: [u8; MAX_QUESTION],
+    question_len: u8,
+    qtype: RecordType,
+    qclass: DNSClass,
+    pub(crate) edns: Option<ClientEdns>,
     /// Lowercase, no trailing dot, as the matcher wants it.
     pub(crate) name: String,
     /// Largest UDP answer this client accepts.
     pub(crate) udp_limit: u16,
+}
+
+impl Request {
+    pub(crate) fn qtype(&self) -> RecordType {
+        self.qtype
+    }
+
+    pub(crate) fn qclass(&self) -> DNSClass {
+        self.qclass
+    }
+
+    fn question(&self) -> &[u8] {
+        &self.question[..usize::from(self.question_len)]
+    }
+
+    /// The question's name on the wire.
+    fn qname(&self) -> &[u8] {
+        let q = self.question();
+        &q[..q.len() - 4]
+    }
+
+    /// The question as hickory-proto's type, for the upstream.
+    pub(crate) fn query(&self) -> Query {
+        let mut decoder = BinDecoder::new(self.question());
+        Query::read(&mut decoder).unwrap_or_else(|_| {
+            // Every question here was read or written by hickory-proto or checked by
+            // `read_plain`, so this cannot happen; the root name keeps the types honest.
+            Query::query(Name::root(), self.qtype)
+        })
+    }
 }
 
 /// Why a packet gets no normal processing.
@@ -54,8 +115,118 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Request, Reject> {
         // No header, or QR set: a response, never a query.
         return Err(Reject::Drop);
     }
+    match read_plain(bytes) {
+        Some(req) => Ok(req),
+        None => read_full(bytes),
+    }
+}
+
+/// The common shape, read without allocating anything but the name: header with one question
+/// and no records but an optional OPT, a name of letters, digits, `-` and `_`, class IN.
+/// `None` means "some other shape", not "broken": the full decoder decides.
+fn read_plain(bytes: &[u8]) -> Option<Request> {
+    let count = |at: usize| u16::from_be_bytes([bytes[at], bytes[at + 1]]);
+    // QR, opcode: a query; one question, no answer or authority records, at most the OPT.
+    if bytes[2] & 0xf8 != 0 || count(4) != 1 || count(6) != 0 || count(8) != 0 || count(10) > 1 {
+        return None;
+    }
+    let mut name = String::with_capacity(64);
+    let mut at = QNAME_AT;
+    loop {
+        let len = usize::from(*bytes.get(at)?);
+        if len == 0 {
+            break;
+        }
+        if len > 63 {
+            return None; // a pointer or a reserved label type
+        }
+        let label = bytes.get(at + 1..at + 1 + len)?;
+        if !label
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+        {
+            return None;
+        }
+        if !name.is_empty() {
+            name.push('.');
+        }
+        name.extend(label.iter().map(|b| char::from(b.to_ascii_lowercase())));
+        at += 1 + len;
+        if at - QNAME_AT >= 255 {
+            return None;
+        }
+    }
+    if name.is_empty() {
+        return None; // the root: rare enough for the full decoder
+    }
+    let question_end = at + 1 + 4;
+    let fixed = bytes.get(at + 1..question_end)?;
+    let qtype = RecordType::from(u16::from_be_bytes([fixed[0], fixed[1]]));
+    if u16::from_be_bytes([fixed[2], fixed[3]]) != u16::from(DNSClass::IN) {
+        return None;
+    }
+    let (edns, udp_limit) = if count(10) == 1 {
+        let opt = read_opt(bytes, question_end)?;
+        (
+            Some(ClientEdns {
+                dnssec_ok: opt.dnssec_ok,
+            }),
+            opt.payload.clamp(CLASSIC_UDP, MAX_UDP),
+        )
+    } else if bytes.len() == question_end {
+        (None, CLASSIC_UDP)
+    } else {
+        return None;
+    };
+    let mut question = [0u8; MAX_QUESTION];
+    let question_len = question_end - QNAME_AT;
+    question[..question_len].copy_from_slice(&bytes[QNAME_AT..question_end]);
+    Some(Request {
+        id: count(0),
+        recursion_desired: bytes[2] & 0x01 != 0,
+        checking_disabled: bytes[3] & 0x10 != 0,
+        question,
+        question_len: question_len as u8,
+        qtype,
+        qclass: DNSClass::IN,
+        edns,
+        name,
+        udp_limit,
+    })
+}
+
+struct Opt {
+    payload: u16,
+    dnssec_ok: bool,
+}
+
+/// An OPT record of EDNS version 0 that ends the packet, its options well formed.
+fn read_opt(bytes: &[u8], at: usize) -> Option<Opt> {
+    let rr = bytes.get(at..at + 11)?;
+    let field = |i: usize| u16::from_be_bytes([rr[i], rr[i + 1]]);
+    // Root owner, type OPT, version 0 (another version is answered BADVERS by the full path).
+    if rr[0] != 0 || field(1) != u16::from(RecordType::OPT) || rr[6] != 0 {
+        return None;
+    }
+    let end = at + 11 + usize::from(field(9));
+    if end != bytes.len() {
+        return None;
+    }
+    let mut option = at + 11;
+    while option < end {
+        let len = bytes.get(option + 2..option + 4)?;
+        option += 4 + usize::from(u16::from_be_bytes([len[0], len[1]]));
+    }
+    (option == end).then_some(Opt {
+        payload: field(3),
+        dnssec_ok: rr[7] & 0x80 != 0,
+    })
+}
+
+/// Any other shape, through hickory-proto's decoder.
+fn read_full(bytes: &[u8]) -> Result<Request, Reject> {
     let id = u16::from_be_bytes([bytes[0], bytes[1]]);
-    let op_code = OpCode::from_u8((bytes[2] >> 3) & 0x0f);
+    let op_code = (bytes[2] >> 3) & 0x0f;
     let message = match Message::from_vec(bytes) {
         Ok(m) => m,
         Err(_) => {
@@ -69,7 +240,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Request, Reject> {
     if message.metadata.op_code != OpCode::Query {
         return Err(Reject::Reply(error_reply(
             id,
-            message.metadata.op_code,
+            op_code,
             ResponseCode::NotImp,
         )));
     }
@@ -80,24 +251,50 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Request, Reject> {
             ResponseCode::FormErr,
         )));
     }
-    let query = message.queries[0].clone();
-    let name = normalize(&query.name);
+    let query = &message.queries[0];
+    let mut question = [0u8; MAX_QUESTION];
+    let question_len = {
+        let mut wire = Vec::with_capacity(MAX_QUESTION);
+        let mut encoder = BinEncoder::new(&mut wire);
+        if query.emit(&mut encoder).is_err() || wire.len() > MAX_QUESTION {
+            return Err(Reject::Reply(error_reply(
+                id,
+                op_code,
+                ResponseCode::FormErr,
+            )));
+        }
+        question[..wire.len()].copy_from_slice(&wire);
+        wire.len()
+    };
+    let edns = message.edns.as_ref().map(|e| ClientEdns {
+        dnssec_ok: e.flags().dnssec_ok,
+    });
     let udp_limit = match &message.edns {
         Some(edns) => edns.max_payload().clamp(CLASSIC_UDP, MAX_UDP),
         None => CLASSIC_UDP,
     };
     Ok(Request {
-        message,
-        query,
-        name,
+        id,
+        recursion_desired: message.metadata.recursion_desired,
+        checking_disabled: message.metadata.checking_disabled,
+        question,
+        question_len: question_len as u8,
+        qtype: query.query_type(),
+        qclass: query.query_class(),
+        edns,
+        name: normalize(&query.name),
         udp_limit,
     })
 }
 
-fn error_reply(id: u16, op_code: OpCode, code: ResponseCode) -> Vec<u8> {
-    let mut m = Message::error_msg(id, op_code, code);
-    m.metadata.recursion_available = true;
-    m.to_vec().unwrap_or_default()
+/// A bare error answer (header only), for a packet that could not be read as a query.
+fn error_reply(id: u16, op_code: u8, code: ResponseCode) -> Vec<u8> {
+    let mut out = Vec::with_capacity(12);
+    out.extend_from_slice(&id.to_be_bytes());
+    out.push(0x80 | (op_code & 0x0f) << 3);
+    out.push(0x80 | (u16::from(code) & 0x0f) as u8);
+    out.extend_from_slice(&[0; 8]);
+    out
 }
 
 /// Lowercase presentation form without the trailing dot.
@@ -110,79 +307,126 @@ pub(crate) fn normalize(name: &Name) -> String {
     s
 }
 
-/// A response to `req` with the question echoed and no records yet.
-pub(crate) fn response(req: &Request, code: ResponseCode) -> Message {
-    let mut m = Message::new(
-        req.message.metadata.id,
-        MessageType::Response,
-        OpCode::Query,
-    );
-    m.metadata.recursion_desired = req.message.metadata.recursion_desired;
-    m.metadata.recursion_available = true;
-    m.metadata.checking_disabled = req.message.metadata.checking_disabled;
-    m.metadata.response_code = code;
-    m.add_query(req.query.clone());
-    if req.message.edns.is_some() {
-        let mut edns = Edns::new();
-        edns.set_max_payload(MAX_UDP);
-        m.set_edns(edns);
-    }
-    m
+/// Starts an answer to `req` in `out`: the header with these counts, then the question. The
+/// OPT record, when the client sent one, is counted here and written by [`end`].
+fn begin(out: &mut Vec<u8>, req: &Request, code: u8, counts: [u16; 3]) {
+    out.clear();
+    out.extend_from_slice(&req.id.to_be_bytes());
+    // QR, opcode QUERY, RD echoed; RA, CD echoed, the response code.
+    out.push(0x80 | u8::from(req.recursion_desired));
+    out.push(0x80 | if req.checking_disabled { 0x10 } else { 0 } | (code & 0x0f));
+    out.extend_from_slice(&1u16.to_be_bytes());
+    out.extend_from_slice(&counts[0].to_be_bytes());
+    out.extend_from_slice(&counts[1].to_be_bytes());
+    let additional = counts[2] + u16::from(req.edns.is_some());
+    out.extend_from_slice(&additional.to_be_bytes());
+    out.extend_from_slice(req.question());
 }
 
-/// Adds an Extended DNS Error to a response that has EDNS (clients without EDNS cannot read it).
-fn add_ede(m: &mut Message, info: u16, text: &str) {
-    if let Some(edns) = m.edns.as_mut() {
-        let mut data = info.to_be_bytes().to_vec();
-        data.extend_from_slice(text.as_bytes());
-        edns.options_mut()
-            .insert(EdnsOption::Unknown(EDE_OPTION, data));
+/// Ends an answer: the OPT record (with an Extended DNS Error, if any) for a client that sent
+/// one, then truncation if the answer does not fit `limit`.
+fn end(out: &mut Vec<u8>, req: &Request, ede: Option<(u16, &str)>, limit: usize) {
+    if req.edns.is_some() {
+        out.push(0); // root owner
+        out.extend_from_slice(&u16::from(RecordType::OPT).to_be_bytes());
+        out.extend_from_slice(&MAX_UDP.to_be_bytes());
+        out.extend_from_slice(&[0; 4]); // extended code, version 0, no flags
+        match ede {
+            Some((info, text)) => {
+                let text = cut(text, EDE_TEXT_MAX);
+                let len = 2 + text.len() as u16;
+                out.extend_from_slice(&(4 + len).to_be_bytes());
+                out.extend_from_slice(&EDE_OPTION.to_be_bytes());
+                out.extend_from_slice(&len.to_be_bytes());
+                out.extend_from_slice(&info.to_be_bytes());
+                out.extend_from_slice(text.as_bytes());
+            }
+            None => out.extend_from_slice(&0u16.to_be_bytes()),
+        }
     }
+    if out.len() > limit {
+        // Header and question only, TC set: the client asks again over TCP.
+        let code = out[3] & 0x0f;
+        begin(out, req, code, [0; 3]);
+        out[2] |= 0x02;
+        end(out, req, None, usize::MAX);
+    }
+}
+
+/// The longest start of `text` of at most `max` bytes that ends on a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn push_record_head(out: &mut Vec<u8>, rtype: RecordType, ttl: u32, rdlen: usize) {
+    out.extend_from_slice(&u16::from(rtype).to_be_bytes());
+    out.extend_from_slice(&u16::from(DNSClass::IN).to_be_bytes());
+    out.extend_from_slice(&ttl.to_be_bytes());
+    out.extend_from_slice(&(rdlen as u16).to_be_bytes());
 }
 
 /// The SOA that tells resolvers how long to remember a negative answer. Its owner is the listed
-/// domain, so a cache treats the whole blocked zone alike.
-///
-/// `zone` is the query name or one of its parent domains, so the owner is cut from the query's
-/// own name rather than parsed again from text: parsing names was the costliest step of a block
-/// answer.
-fn soa(query_name: &Name, zone: &str, ttl: u32, serial: u32) -> Record {
-    // Parsed once: every blocked answer carries them.
-    static MNAME: LazyLock<Name> =
-        LazyLock::new(|| Name::from_ascii("vigie.invalid.").expect("static name"));
-    static RNAME: LazyLock<Name> =
-        LazyLock::new(|| Name::from_ascii("parents.vigie.invalid.").expect("static name"));
-    let owner = owner_within(query_name, zone)
-        .unwrap_or_else(|| Name::from_ascii(format!("{zone}.")).unwrap_or_else(|_| Name::root()));
-    Record::from_rdata(
-        owner,
+/// domain, so a cache treats the whole blocked zone alike; it points into the question when the
+/// zone is the queried name or one of its parents, as it always is from the pipeline.
+fn push_soa(out: &mut Vec<u8>, req: &Request, zone: &str, ttl: u32, serial: u32) {
+    match zone_offset(req.qname(), zone) {
+        Some(at) => out.extend_from_slice(&(0xc000 | (QNAME_AT + at) as u16).to_be_bytes()),
+        None => {
+            for label in zone.split('.').filter(|l| !l.is_empty() && l.len() <= 63) {
+                out.push(label.len() as u8);
+                out.extend_from_slice(label.as_bytes());
+            }
+            out.push(0);
+        }
+    }
+    push_record_head(
+        out,
+        RecordType::SOA,
         ttl,
-        RData::SOA(SOA::new(
-            MNAME.clone(),
-            RNAME.clone(),
-            serial,
-            3600,
-            600,
-            86_400,
-            ttl,
-        )),
-    )
+        SOA_MNAME.len() + SOA_RNAME.len() + 20,
+    );
+    out.extend_from_slice(SOA_MNAME);
+    out.extend_from_slice(SOA_RNAME);
+    for field in [serial, 3600, 600, 86_400, ttl] {
+        out.extend_from_slice(&field.to_be_bytes());
+    }
 }
 
-/// The last labels of `name` that spell `zone` (ignoring case), in lowercase; `None` if `zone`
-/// is not `name` or one of its parents.
-fn owner_within(name: &Name, zone: &str) -> Option<Name> {
-    let wanted = zone.split('.').count();
-    let have = usize::from(name.num_labels());
-    if zone.is_empty() || wanted > have {
+/// Where, within the wire name `qname`, the labels spelling `zone` (ignoring case) start; `None`
+/// if `zone` is not `qname` or one of its parents.
+fn zone_offset(qname: &[u8], zone: &str) -> Option<usize> {
+    if zone.is_empty() {
         return None;
     }
-    let same = name
-        .iter()
-        .skip(have - wanted)
-        .zip(zone.split('.'))
-        .all(|(label, part)| label.eq_ignore_ascii_case(part.as_bytes()));
-    same.then(|| name.trim_to(wanted).to_lowercase())
+    let mut starts = [0usize; 128];
+    let mut labels = 0;
+    let mut at = 0;
+    while at < qname.len() && qname[at] != 0 {
+        if labels == starts.len() {
+            return None;
+        }
+        starts[labels] = at;
+        labels += 1;
+        at += 1 + usize::from(qname[at]);
+    }
+    let wanted = zone.split('.').count();
+    if wanted > labels {
+        return None;
+    }
+    let from = starts[labels - wanted];
+    let mut at = from;
+    for part in zone.split('.') {
+        let len = usize::from(qname[at]);
+        if !qname[at + 1..at + 1 + len].eq_ignore_ascii_case(part.as_bytes()) {
+            return None;
+        }
+        at += 1 + len;
+    }
+    Some(from)
 }
 
 /// What a block answer needs to know.
@@ -192,7 +436,7 @@ pub(crate) struct Block<'a> {
     pub(crate) address: Ipv4Addr,
     pub(crate) ttl: u32,
     pub(crate) serial: u32,
-    /// The listed domain that matched (or the CNAME target that did).
+    /// The listed domain that matched (or the queried name, for a CNAME block).
     pub(crate) zone: &'a str,
     /// The site's name, for the Extended DNS Error text.
     pub(crate) site: &'a str,
@@ -201,13 +445,19 @@ pub(crate) struct Block<'a> {
 /// The answer to a blocked name, by block mode: `null` gives 0.0.0.0 / `::`, `blockpage` gives
 /// the block address for A and no data for AAAA, `nxdomain` says the name does not exist. Every
 /// other type gets no data: HTTPS/SVCB records could otherwise carry address hints.
-pub(crate) fn blocked(req: &Request, b: Block<'_>) -> Message {
-    let qtype = req.query.query_type();
-    let address: Option<RData> = match (b.mode, qtype) {
+pub(crate) fn blocked(out: &mut Vec<u8>, req: &Request, b: Block<'_>, limit: usize) {
+    let mut v6 = [0u8; 16];
+    let address: Option<&[u8]> = match (b.mode, req.qtype) {
         (BlockMode::Nxdomain, _) => None,
-        (BlockMode::Null, RecordType::A) => Some(RData::A(A(Ipv4Addr::UNSPECIFIED))),
-        (BlockMode::Null, RecordType::AAAA) => Some(RData::AAAA(AAAA(NULL_V6))),
-        (BlockMode::Blockpage, RecordType::A) => Some(RData::A(A(b.address))),
+        (BlockMode::Null, RecordType::A) => Some(&[0, 0, 0, 0]),
+        (BlockMode::Null, RecordType::AAAA) => {
+            v6 = NULL_V6.octets();
+            Some(&v6)
+        }
+        (BlockMode::Blockpage, RecordType::A) => {
+            v6[..4].copy_from_slice(&b.address.octets());
+            Some(&v6[..4])
+        }
         _ => None,
     };
     let code = if b.mode == BlockMode::Nxdomain {
@@ -215,54 +465,165 @@ pub(crate) fn blocked(req: &Request, b: Block<'_>) -> Message {
     } else {
         ResponseCode::NoError
     };
-    let mut m = response(req, code);
+    let code = u16::from(code) as u8;
     match address {
         Some(data) => {
-            m.add_answer(Record::from_rdata(req.query.name.clone(), b.ttl, data));
+            begin(out, req, code, [1, 0, 0]);
+            out.extend_from_slice(&(0xc000 | QNAME_AT as u16).to_be_bytes());
+            push_record_head(out, req.qtype, b.ttl, data.len());
+            out.extend_from_slice(data);
         }
         None => {
-            m.add_authority(soa(&req.query.name, b.zone, b.ttl, b.serial));
+            begin(out, req, code, [0, 1, 0]);
+            push_soa(out, req, b.zone, b.ttl, b.serial);
         }
     }
-    add_ede(
-        &mut m,
-        EDE_BLOCKED,
-        &format!("{} is blocked on this computer", b.site),
-    );
-    m
+    let mut text = String::with_capacity(b.site.len() + 32);
+    text.push_str(b.site);
+    text.push_str(" is blocked on this computer");
+    end(out, req, Some((EDE_BLOCKED, &text)), limit);
 }
 
 /// The fixed answer of a special name (NXDOMAIN or NODATA), with its reason.
 pub(crate) fn special(
+    out: &mut Vec<u8>,
     req: &Request,
     code: ResponseCode,
     ttl: u32,
     serial: u32,
     why: &str,
-) -> Message {
-    let mut m = response(req, code);
-    m.add_authority(soa(&req.query.name, &req.name, ttl, serial));
-    add_ede(&mut m, EDE_FILTERED, why);
-    m
+    limit: usize,
+) {
+    begin(out, req, u16::from(code) as u8, [0, 1, 0]);
+    push_soa(out, req, &req.name, ttl, serial);
+    end(out, req, Some((EDE_FILTERED, why)), limit);
 }
 
 /// SERVFAIL, when the upstream cannot be reached in time.
-pub(crate) fn servfail(req: &Request) -> Message {
-    response(req, ResponseCode::ServFail)
+pub(crate) fn servfail(out: &mut Vec<u8>, req: &Request) {
+    begin(out, req, u16::from(ResponseCode::ServFail) as u8, [0; 3]);
+    end(out, req, None, usize::MAX);
 }
 
-/// Encodes a response; one that does not fit `limit` bytes goes out truncated (TC, no records)
-/// so that the client asks again over TCP.
-pub(crate) fn encode(m: &Message, limit: usize) -> Vec<u8> {
-    match m.to_vec() {
-        Ok(bytes) if bytes.len() <= limit => bytes,
-        Ok(_) => m.truncate().to_vec().unwrap_or_default(),
-        Err(_) => {
-            let mut fail = Message::error_msg(m.metadata.id, OpCode::Query, ResponseCode::ServFail);
-            fail.add_queries(m.queries.iter().cloned());
-            fail.to_vec().unwrap_or_default()
+/// An upstream answer in wire form, ready to be served again to any query with the same
+/// question: its records exactly as they follow the question in a message, so the name
+/// compression pointers into the question stay right for every such query.
+#[derive(Debug)]
+pub(crate) struct Encoded {
+    code: u8,
+    counts: [u16; 3],
+    /// Length of the question this was encoded after; a query whose question differs in
+    /// length cannot use these bytes.
+    question_len: u8,
+    records: Box<[u8]>,
+    /// Where each record's TTL sits in `records`.
+    ttl_at: Box<[u16]>,
+    /// The CNAME targets of the answer section, normalized, for answer inspection.
+    pub(crate) cnames: Box<[String]>,
+}
+
+impl Encoded {
+    /// Bytes held, for the cache's bound.
+    pub(crate) fn size(&self) -> usize {
+        self.records.len()
+            + 2 * self.ttl_at.len()
+            + self.cnames.iter().map(String::len).sum::<usize>()
+    }
+
+    pub(crate) fn fits(&self, req: &Request) -> bool {
+        self.question_len == req.question_len
+    }
+}
+
+/// Encodes an upstream answer to `req` once, for this answer and the cache. `None` if hickory
+/// cannot encode it or its encoding is not as expected (answered SERVFAIL: never seen, but an
+/// answer that cannot be checked is not served).
+pub(crate) fn encode_upstream(req: &Request, answer: Answer) -> Option<Encoded> {
+    let cnames = answer
+        .answers
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::CNAME(target) => Some(normalize(&target.0)),
+            _ => None,
+        })
+        .collect();
+    // Extended response codes would need an OPT of their own; no upstream sends them for
+    // an ordinary question, and SERVFAIL is the honest stand-in.
+    let code = u16::from(answer.code);
+    let code = if code > 0x0f { 2 } else { code as u8 };
+    let mut m = Message::new(0, MessageType::Response, OpCode::Query);
+    m.add_query(req.query());
+    m.answers = answer.answers;
+    m.authorities = answer.authorities;
+    m.additionals = answer.additionals;
+    let wire = m.to_vec().ok()?;
+    let count = |at: usize| u16::from_be_bytes([wire[at], wire[at + 1]]);
+    let counts = [count(6), count(8), count(10)];
+    let start = QNAME_AT + usize::from(req.question_len);
+    if wire.get(QNAME_AT..start)? != req.question() || count(4) != 1 {
+        return None;
+    }
+    let records = wire.get(start..)?;
+    let total = usize::from(counts[0]) + usize::from(counts[1]) + usize::from(counts[2]);
+    let mut ttl_at = Vec::with_capacity(total);
+    let mut at = 0;
+    for _ in 0..total {
+        at = skip_name(records, at)?;
+        let fixed = records.get(at..at + 10)?;
+        let rdlen = usize::from(u16::from_be_bytes([fixed[8], fixed[9]]));
+        ttl_at.push(u16::try_from(at + 4).ok()?);
+        at += 10 + rdlen;
+    }
+    if at != records.len() {
+        return None;
+    }
+    Some(Encoded {
+        code,
+        counts,
+        question_len: req.question_len,
+        records: records.into(),
+        ttl_at: ttl_at.into(),
+        cnames,
+    })
+}
+
+/// The end of the (possibly compressed) name at `at`.
+fn skip_name(bytes: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        let len = *bytes.get(at)?;
+        match len {
+            0 => return Some(at + 1),
+            1..=63 => at += 1 + usize::from(len),
+            0xc0..=0xff => return Some(at + 2).filter(|end| *end <= bytes.len()),
+            _ => return None,
         }
     }
+}
+
+/// How the TTLs of a served upstream answer change.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ttls {
+    /// As the upstream sent them: a fresh answer.
+    AsSent,
+    /// From the cache: at most `cap`, less the `age` in seconds it was kept, at least 1.
+    Aged { cap: u32, age: u32 },
+}
+
+/// An upstream answer (fresh or cached) to `req`.
+pub(crate) fn upstream(out: &mut Vec<u8>, req: &Request, e: &Encoded, ttls: Ttls, limit: usize) {
+    begin(out, req, e.code, e.counts);
+    let start = out.len();
+    out.extend_from_slice(&e.records);
+    if let Ttls::Aged { cap, age } = ttls {
+        for &at in &*e.ttl_at {
+            let at = start + usize::from(at);
+            let field = &mut out[at..at + 4];
+            let ttl = u32::from_be_bytes([field[0], field[1], field[2], field[3]]);
+            let ttl = ttl.min(cap).saturating_sub(age).max(1);
+            field.copy_from_slice(&ttl.to_be_bytes());
+        }
+    }
+    end(out, req, None, limit);
 }
 
 /// The address of a client, for the journal: IPv4-mapped IPv6 shown as IPv4.
@@ -275,6 +636,11 @@ pub(crate) fn client_ip(ip: IpAddr) -> IpAddr {
 
 #[cfg(test)]
 mod tests {
+    use hickory_proto::op::Edns;
+    use hickory_proto::rr::Record;
+    use hickory_proto::rr::rdata::opt::{EdnsCode, EdnsOption};
+    use hickory_proto::rr::rdata::{A, AAAA, CNAME, SOA, TXT};
+
     use super::*;
 
     fn query_bytes(name: &str, qtype: RecordType, edns: bool) -> Vec<u8> {
@@ -290,32 +656,45 @@ mod tests {
         m.to_vec().unwrap()
     }
 
-    #[test]
-    fn soa_owner_is_the_listed_domain_cut_from_the_query_name() {
-        let name = Name::from_ascii("WWW.Omegle.COM.").unwrap();
-        let owner = owner_within(&name, "omegle.com").unwrap();
-        assert_eq!(owner.to_ascii(), "omegle.com.");
-        assert_eq!(
-            owner_within(&name, "www.omegle.com").unwrap().to_ascii(),
-            "www.omegle.com."
-        );
-        // Not a parent of the name: the caller falls back to parsing the text.
-        assert!(owner_within(&name, "mega.com").is_none());
-        assert!(owner_within(&name, "a.www.omegle.com").is_none());
-        assert!(owner_within(&name, "").is_none());
-        let record = soa(&name, "omegle.com", 10, 7);
-        assert_eq!(record.name.to_ascii(), "omegle.com.");
-        let fallback = soa(&name, "other.example", 10, 7);
-        assert_eq!(fallback.name.to_ascii(), "other.example.");
+    fn back(bytes: &[u8]) -> Message {
+        Message::from_vec(bytes).expect("a well-formed answer")
+    }
+
+    fn page() -> Block<'static> {
+        Block {
+            mode: BlockMode::Blockpage,
+            address: Ipv4Addr::new(127, 0, 0, 88),
+            ttl: 10,
+            serial: 1,
+            zone: "omegle.com",
+            site: "Omegle",
+        }
     }
 
     #[test]
-    fn decodes_and_normalizes() {
+    fn decodes_and_normalizes_both_ways() {
         let req = decode(&query_bytes("WWW.Omegle.COM.", RecordType::A, true)).unwrap();
         assert_eq!(req.name, "www.omegle.com");
         assert_eq!(req.udp_limit, MAX_UDP);
+        assert!(req.edns.is_some());
         let req = decode(&query_bytes("a.example.", RecordType::A, false)).unwrap();
         assert_eq!(req.udp_limit, CLASSIC_UDP);
+        assert!(req.edns.is_none());
+        // Not the plain shape (a `*` label, the root): the full decoder reads them alike.
+        let star = decode(&query_bytes("*.Example.", RecordType::TXT, true)).unwrap();
+        assert!(read_plain(&query_bytes("*.Example.", RecordType::TXT, true)).is_none());
+        assert_eq!(star.name, "*.example");
+        assert_eq!(star.qtype(), RecordType::TXT);
+        let root = decode(&query_bytes(".", RecordType::NS, false)).unwrap();
+        assert_eq!(root.name, ".");
+        // Both readers agree on what they both read.
+        let bytes = query_bytes("Mixed-Case_x.example.", RecordType::AAAA, true);
+        let fast = read_plain(&bytes).unwrap();
+        let full = read_full(&bytes).unwrap();
+        assert_eq!(fast.name, full.name);
+        assert_eq!(fast.question(), full.question());
+        assert_eq!(fast.udp_limit, full.udp_limit);
+        assert_eq!(fast.query(), full.query());
     }
 
     #[test]
@@ -329,24 +708,64 @@ mod tests {
         let Err(Reject::Reply(reply)) = decode(&bad) else {
             panic!("expected FORMERR")
         };
-        let reply = Message::from_vec(&reply).unwrap();
+        let reply = back(&reply);
         assert_eq!(reply.metadata.response_code, ResponseCode::FormErr);
         assert_eq!(reply.metadata.id, 4242);
+        let mut update = query_bytes("a.example.", RecordType::A, false);
+        update[2] |= 5 << 3;
+        let Err(Reject::Reply(reply)) = decode(&update) else {
+            panic!("expected NOTIMP")
+        };
+        assert_eq!(back(&reply).metadata.response_code, ResponseCode::NotImp);
+    }
+
+    #[test]
+    fn the_soa_owner_points_at_the_listed_domain_in_the_question() {
+        let qname = b"\x03WWW\x06Omegle\x03COM\x00";
+        assert_eq!(zone_offset(qname, "omegle.com"), Some(4));
+        assert_eq!(zone_offset(qname, "www.omegle.com"), Some(0));
+        assert_eq!(zone_offset(qname, "com"), Some(11));
+        assert_eq!(zone_offset(qname, "mega.com"), None);
+        assert_eq!(zone_offset(qname, "a.www.omegle.com"), None);
+        assert_eq!(zone_offset(qname, ""), None);
+
+        let req = decode(&query_bytes("WWW.Omegle.COM.", RecordType::AAAA, true)).unwrap();
+        let mut out = Vec::new();
+        blocked(&mut out, &req, page(), 1232);
+        let m = back(&out);
+        let soa = &m.authorities[0];
+        assert_eq!(soa.name.to_lowercase().to_ascii(), "omegle.com.");
+        let RData::SOA(data) = &soa.data else {
+            panic!("not an SOA")
+        };
+        assert_eq!(data.mname.to_ascii(), "vigie.invalid.");
+        assert_eq!(data.rname.to_ascii(), "parents.vigie.invalid.");
+        assert_eq!(data.serial, 1);
+        assert_eq!(data.minimum, 10);
+        // A zone outside the name is written out in full.
+        blocked(
+            &mut out,
+            &req,
+            Block {
+                zone: "other.example",
+                ..page()
+            },
+            1232,
+        );
+        assert_eq!(back(&out).authorities[0].name.to_ascii(), "other.example.");
     }
 
     #[test]
     fn block_modes_answer_as_documented() {
         let req = decode(&query_bytes("www.omegle.com.", RecordType::A, true)).unwrap();
-        let b = Block {
-            mode: BlockMode::Blockpage,
-            address: Ipv4Addr::new(127, 0, 0, 88),
-            ttl: 10,
-            serial: 1,
-            zone: "omegle.com",
-            site: "Omegle",
-        };
-        let m = blocked(&req, b);
+        let mut out = Vec::new();
+        blocked(&mut out, &req, page(), 1232);
+        let m = back(&out);
+        assert_eq!(m.metadata.id, 4242);
+        assert!(m.metadata.recursion_desired && m.metadata.recursion_available);
+        assert_eq!(m.queries[0], req.query());
         assert_eq!(m.answers[0].data, RData::A(A(Ipv4Addr::new(127, 0, 0, 88))));
+        assert_eq!(m.answers[0].ttl, 10);
         let opt = m
             .edns
             .as_ref()
@@ -358,47 +777,155 @@ mod tests {
             panic!("no EDE")
         };
         assert_eq!(&data[..2], &EDE_BLOCKED.to_be_bytes());
-        assert!(String::from_utf8_lossy(&data[2..]).contains("Omegle"));
+        assert_eq!(
+            String::from_utf8_lossy(&data[2..]),
+            "Omegle is blocked on this computer"
+        );
 
-        let aaaa = decode(&query_bytes("www.omegle.com.", RecordType::AAAA, true)).unwrap();
-        let m = blocked(&aaaa, b);
+        let aaaa = decode(&query_bytes("www.omegle.com.", RecordType::AAAA, false)).unwrap();
+        blocked(&mut out, &aaaa, page(), 512);
+        let m = back(&out);
         assert!(m.answers.is_empty());
+        assert!(m.edns.is_none(), "no OPT for a client without EDNS");
         assert_eq!(m.authorities[0].record_type(), RecordType::SOA);
 
-        let m = blocked(
-            &aaaa,
-            Block {
-                mode: BlockMode::Null,
-                ..b
-            },
+        let null = Block {
+            mode: BlockMode::Null,
+            ..page()
+        };
+        blocked(&mut out, &aaaa, null, 512);
+        assert_eq!(back(&out).answers[0].data, RData::AAAA(AAAA(NULL_V6)));
+        blocked(&mut out, &req, null, 512);
+        assert_eq!(
+            back(&out).answers[0].data,
+            RData::A(A(Ipv4Addr::UNSPECIFIED))
         );
-        assert_eq!(m.answers[0].data, RData::AAAA(AAAA(NULL_V6)));
-        let m = blocked(
-            &req,
-            Block {
-                mode: BlockMode::Nxdomain,
-                ..b
-            },
-        );
+        let nx = Block {
+            mode: BlockMode::Nxdomain,
+            ..page()
+        };
+        blocked(&mut out, &req, nx, 512);
+        let m = back(&out);
         assert_eq!(m.metadata.response_code, ResponseCode::NXDomain);
         assert_eq!(m.authorities[0].name.to_ascii(), "omegle.com.");
     }
 
     #[test]
+    fn special_and_servfail() {
+        let req = decode(&query_bytes(
+            "use-application-dns.net.",
+            RecordType::A,
+            true,
+        ))
+        .unwrap();
+        let mut out = Vec::new();
+        special(&mut out, &req, ResponseCode::NXDomain, 5, 2, "why", 1232);
+        let m = back(&out);
+        assert_eq!(m.metadata.response_code, ResponseCode::NXDomain);
+        assert_eq!(m.authorities[0].name.to_ascii(), "use-application-dns.net.");
+        servfail(&mut out, &req);
+        let m = back(&out);
+        assert_eq!(m.metadata.response_code, ResponseCode::ServFail);
+        assert_eq!(m.queries[0], req.query());
+        assert!(m.edns.is_some());
+    }
+
+    fn upstream_answer(name: &str) -> Answer {
+        let owner = Name::from_ascii(name).unwrap();
+        let target = Name::from_ascii("Edge.CDN.example.").unwrap();
+        Answer {
+            code: ResponseCode::NoError,
+            answers: vec![
+                Record::from_rdata(owner, 300, RData::CNAME(CNAME(target.clone()))),
+                Record::from_rdata(target, 30, RData::A(A(Ipv4Addr::new(192, 0, 2, 7)))),
+            ],
+            authorities: vec![],
+            additionals: vec![],
+        }
+    }
+
+    #[test]
+    fn upstream_answers_are_served_from_their_encoding_with_aged_ttls() {
+        let req = decode(&query_bytes("www.site.example.", RecordType::A, true)).unwrap();
+        let e = encode_upstream(&req, upstream_answer("www.site.example.")).unwrap();
+        assert_eq!(&*e.cnames, ["edge.cdn.example".to_string()]);
+        let mut out = Vec::new();
+        upstream(&mut out, &req, &e, Ttls::AsSent, 1232);
+        let m = back(&out);
+        assert_eq!(m.answers.len(), 2);
+        assert_eq!((m.answers[0].ttl, m.answers[1].ttl), (300, 30));
+        assert!(m.edns.is_some());
+
+        // Another client, another case, no EDNS: its own id and question, TTLs aged.
+        let mut other = query_bytes("WWW.Site.EXAMPLE.", RecordType::A, false);
+        other[0..2].copy_from_slice(&7u16.to_be_bytes());
+        let other = decode(&other).unwrap();
+        assert!(e.fits(&other));
+        upstream(&mut out, &other, &e, Ttls::Aged { cap: 100, age: 40 }, 512);
+        let m = back(&out);
+        assert_eq!(m.metadata.id, 7);
+        assert_eq!(m.queries[0].name.to_ascii(), "WWW.Site.EXAMPLE.");
+        assert_eq!(
+            m.answers[0].name.to_lowercase().to_ascii(),
+            "www.site.example."
+        );
+        assert_eq!((m.answers[0].ttl, m.answers[1].ttl), (60, 1));
+        assert_eq!(m.answers[1].data, RData::A(A(Ipv4Addr::new(192, 0, 2, 7))));
+        assert!(m.edns.is_none());
+
+        let longer = decode(&query_bytes("www.site.example.org.", RecordType::A, false)).unwrap();
+        assert!(!e.fits(&longer));
+    }
+
+    #[test]
+    fn negative_upstream_answers_keep_their_soa() {
+        let req = decode(&query_bytes("nope.example.", RecordType::A, false)).unwrap();
+        let zone = Name::from_ascii("example.").unwrap();
+        let soa = SOA::new(zone.clone(), zone.clone(), 1, 1, 1, 1, 60);
+        let e = encode_upstream(
+            &req,
+            Answer {
+                code: ResponseCode::NXDomain,
+                answers: vec![],
+                authorities: vec![Record::from_rdata(zone, 120, RData::SOA(soa))],
+                additionals: vec![],
+            },
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        upstream(&mut out, &req, &e, Ttls::Aged { cap: 60, age: 0 }, 512);
+        let m = back(&out);
+        assert_eq!(m.metadata.response_code, ResponseCode::NXDomain);
+        assert_eq!(m.authorities[0].ttl, 60);
+    }
+
+    #[test]
     fn oversized_answers_are_truncated() {
         let req = decode(&query_bytes("big.example.", RecordType::TXT, false)).unwrap();
-        let mut m = response(&req, ResponseCode::NoError);
-        for _ in 0..10 {
-            m.add_answer(Record::from_rdata(
-                req.query.name.clone(),
-                60,
-                RData::TXT(hickory_proto::rr::rdata::TXT::new(vec!["x".repeat(200)])),
-            ));
-        }
-        let bytes = encode(&m, 512);
-        let back = Message::from_vec(&bytes).unwrap();
-        assert!(back.metadata.truncation);
-        assert!(back.answers.is_empty());
-        assert!(encode(&m, 65_535).len() > 2000);
+        let owner = Name::from_ascii("big.example.").unwrap();
+        let answer = Answer {
+            code: ResponseCode::NoError,
+            answers: (0..10)
+                .map(|_| {
+                    Record::from_rdata(
+                        owner.clone(),
+                        60,
+                        RData::TXT(TXT::new(vec!["x".repeat(200)])),
+                    )
+                })
+                .collect(),
+            authorities: vec![],
+            additionals: vec![],
+        };
+        let e = encode_upstream(&req, answer).unwrap();
+        let mut out = Vec::new();
+        upstream(&mut out, &req, &e, Ttls::AsSent, 512);
+        let m = back(&out);
+        assert!(m.metadata.truncation);
+        assert!(m.answers.is_empty());
+        assert_eq!(m.queries.len(), 1);
+        upstream(&mut out, &req, &e, Ttls::AsSent, 65_535);
+        assert!(out.len() > 2000);
+        assert_eq!(back(&out).answers.len(), 10);
     }
 }

@@ -6,29 +6,66 @@
 //! change. It is flushed when the upstreams change, since another resolver (a family filter, say)
 //! may answer differently.
 //!
+//! Answers are kept encoded (`answer::Encoded`), so serving one is a copy with its TTLs lowered
+//! by the time it spent here.
+//!
 //! TTLs are honoured and clamped to the configured bounds; negative answers (NXDOMAIN, NODATA)
 //! are kept for the SOA's negative TTL, capped separately. The store is `quick_cache`, bounded
 //! by a weight in which a large answer counts for more than a small one, with its S3-FIFO
 //! eviction keeping frequently asked names over one-off ones.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{DNSClass, Record, RecordType};
-use quick_cache::Weighter;
 use quick_cache::sync::Cache as Store;
+use quick_cache::{Equivalent, Weighter};
 use vigie_policy::RawCache;
 
+use crate::answer::{Encoded, Ttls};
+
 /// What identifies a cached answer.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Key {
     pub(crate) name: String,
     pub(crate) qtype: RecordType,
     pub(crate) qclass: DNSClass,
 }
 
-/// An upstream answer, as stored.
+/// A [`Key`] that borrows its name, so that a lookup allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyRef<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) qtype: RecordType,
+    pub(crate) qclass: DNSClass,
+}
+
+// Both hash the same fields the same way, as `Equivalent` requires.
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.as_str().hash(state);
+        self.qtype.hash(state);
+        self.qclass.hash(state);
+    }
+}
+
+impl Hash for KeyRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.qtype.hash(state);
+        self.qclass.hash(state);
+    }
+}
+
+impl Equivalent<Key> for KeyRef<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        self.name == key.name && self.qtype == key.qtype && self.qclass == key.qclass
+    }
+}
+
+/// An upstream answer as it arrives, before it is encoded.
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) code: ResponseCode,
@@ -37,12 +74,19 @@ pub(crate) struct Answer {
     pub(crate) additionals: Vec<Record>,
 }
 
+/// A stored answer.
 #[derive(Debug)]
-struct Entry {
-    answer: Answer,
+pub(crate) struct Entry {
+    pub(crate) encoded: Encoded,
     stored: Instant,
     ttl: u32,
-    bytes: u64,
+}
+
+impl Entry {
+    /// How the TTLs of this answer are served now.
+    pub(crate) fn ttls(&self, age: u32) -> Ttls {
+        Ttls::Aged { cap: self.ttl, age }
+    }
 }
 
 /// Bytes of an answer counted as one entry's weight.
@@ -53,7 +97,7 @@ struct ByBytes;
 
 impl Weighter<Key, Arc<Entry>> for ByBytes {
     fn weight(&self, _key: &Key, entry: &Arc<Entry>) -> u64 {
-        1 + entry.bytes / WEIGHT_UNIT
+        1 + entry.encoded.size() as u64 / WEIGHT_UNIT
     }
 }
 
@@ -74,38 +118,25 @@ impl Cache {
         }
     }
 
-    /// A fresh answer, with TTLs lowered by the time it spent here; `None` when absent or stale.
-    pub(crate) fn get(&self, key: &Key) -> Option<Answer> {
+    /// A fresh answer and its age in seconds; `None` when absent or stale.
+    pub(crate) fn get(&self, key: KeyRef<'_>) -> Option<(Arc<Entry>, u32)> {
         let store = self.store.as_ref()?;
-        let entry = store.get(key)?;
+        let entry = store.get(&key)?;
         let age = entry.stored.elapsed().as_secs() as u32;
         if age >= entry.ttl {
-            store.remove(key);
+            store.remove(&key);
             return None;
         }
-        let aged = |records: &[Record]| -> Vec<Record> {
-            records
-                .iter()
-                .map(|r| {
-                    let mut r = r.clone();
-                    r.ttl = r.ttl.min(entry.ttl).saturating_sub(age).max(1);
-                    r
-                })
-                .collect()
-        };
-        Some(Answer {
-            code: entry.answer.code,
-            answers: aged(&entry.answer.answers),
-            authorities: aged(&entry.answer.authorities),
-            additionals: aged(&entry.answer.additionals),
-        })
+        Some((entry, age))
     }
 
-    /// Stores an answer for as long as its records say, within the bounds. Errors other than
-    /// NXDOMAIN are not stored: a failing upstream should be asked again.
-    pub(crate) fn put(&self, key: Key, answer: Answer, bytes: usize) {
-        let Some(store) = &self.store else { return };
-        let ttl = match answer.code {
+    /// How long an answer may be kept, within the bounds; 0 means not at all. Errors other than
+    /// NXDOMAIN are not kept: a failing upstream should be asked again.
+    pub(crate) fn lifetime(&self, answer: &Answer) -> u32 {
+        if self.store.is_none() {
+            return 0;
+        }
+        match answer.code {
             ResponseCode::NoError if !answer.answers.is_empty() => {
                 let min = answer.answers.iter().map(|r| r.ttl).min().unwrap_or(0);
                 min.clamp(self.bounds.min_ttl, self.bounds.max_ttl)
@@ -114,15 +145,19 @@ impl Cache {
                 negative_ttl(&answer.authorities).min(self.bounds.max_negative_ttl)
             }
             _ => 0,
-        };
+        }
+    }
+
+    /// Stores an encoded answer for `ttl` seconds (from [`Cache::lifetime`]).
+    pub(crate) fn put(&self, key: Key, encoded: Encoded, ttl: u32) {
+        let Some(store) = &self.store else { return };
         if ttl == 0 {
             return;
         }
         let entry = Entry {
-            answer,
+            encoded,
             stored: Instant::now(),
             ttl,
-            bytes: bytes as u64,
         };
         store.insert(key, Arc::new(entry));
     }
@@ -151,20 +186,16 @@ fn negative_ttl(authorities: &[Record]) -> u32 {
         .unwrap_or(0)
 }
 
-/// How long a cached answer may be used, for tests and status.
-#[allow(dead_code)]
-pub(crate) fn max_age(bounds: &RawCache) -> Duration {
-    Duration::from_secs(u64::from(bounds.max_ttl))
-}
-
 #[cfg(test)]
 mod tests {
     use std::net::Ipv4Addr;
 
+    use hickory_proto::op::{Message, Query};
     use hickory_proto::rr::rdata::{A, SOA};
     use hickory_proto::rr::{Name, RData};
 
     use super::*;
+    use crate::answer;
 
     fn key(name: &str) -> Key {
         Key {
@@ -172,6 +203,14 @@ mod tests {
             qtype: RecordType::A,
             qclass: DNSClass::IN,
         }
+    }
+
+    fn get(c: &Cache, name: &str) -> Option<(Arc<Entry>, u32)> {
+        c.get(KeyRef {
+            name,
+            qtype: RecordType::A,
+            qclass: DNSClass::IN,
+        })
     }
 
     fn a(ttl: u32) -> Answer {
@@ -198,6 +237,23 @@ mod tests {
         }
     }
 
+    /// Encodes and stores `answer` as the cache's caller does; returns the lifetime given.
+    fn store(c: &Cache, name: &str, answer: Answer) -> u32 {
+        let mut q = Message::query();
+        q.add_query(Query::query(
+            Name::from_ascii(format!("{name}.example.")).unwrap(),
+            RecordType::A,
+        ));
+        let req = answer::decode(&q.to_vec().unwrap()).unwrap();
+        let ttl = c.lifetime(&answer);
+        c.put(
+            key(name),
+            answer::encode_upstream(&req, answer).unwrap(),
+            ttl,
+        );
+        ttl
+    }
+
     #[test]
     fn answers_are_kept_for_their_ttl_within_bounds() {
         let bounds = RawCache {
@@ -207,34 +263,41 @@ mod tests {
             max_negative_ttl: 30,
         };
         let c = Cache::new(&bounds);
-        c.put(key("a"), a(300), 50);
-        let got = c.get(&key("a")).unwrap();
-        assert_eq!(got.answers[0].ttl, 60, "clamped to max-ttl");
-        c.put(key("nx"), nx(3600, 120), 50);
-        assert!(c.get(&key("nx")).is_some());
-        assert_eq!(c.len(), 2);
+        assert_eq!(store(&c, "a", a(300)), 60, "clamped to max-ttl");
+        let (entry, age) = get(&c, "a").unwrap();
+        assert_eq!(age, 0);
+        assert!(matches!(entry.ttls(age), Ttls::Aged { cap: 60, age: 0 }));
+        assert_eq!(
+            store(&c, "nx", nx(3600, 120)),
+            30,
+            "negative answers by their own cap"
+        );
+        assert!(get(&c, "nx").is_some());
+        assert_eq!(
+            store(&c, "nx2", nx(20, 120)),
+            20,
+            "the SOA's TTL when lower"
+        );
+        assert_eq!(c.len(), 3);
         c.clear();
-        assert!(c.get(&key("a")).is_none());
+        assert!(get(&c, "a").is_none());
     }
 
     #[test]
     fn zero_ttl_and_servfail_are_not_cached() {
         let c = Cache::new(&RawCache::default());
-        c.put(key("zero"), a(0), 50);
-        assert!(c.get(&key("zero")).is_none());
+        store(&c, "zero", a(0));
+        assert!(get(&c, "zero").is_none());
         let mut fail = a(300);
         fail.code = ResponseCode::ServFail;
-        c.put(key("fail"), fail, 50);
-        assert!(c.get(&key("fail")).is_none());
-        c.put(
-            key("nosoa"),
-            Answer {
-                authorities: vec![],
-                ..nx(1, 1)
-            },
-            50,
-        );
-        assert!(c.get(&key("nosoa")).is_none());
+        assert_eq!(store(&c, "fail", fail), 0);
+        assert!(get(&c, "fail").is_none());
+        let nosoa = Answer {
+            authorities: vec![],
+            ..nx(1, 1)
+        };
+        assert_eq!(store(&c, "nosoa", nosoa), 0);
+        assert!(get(&c, "nosoa").is_none());
     }
 
     #[test]
@@ -244,14 +307,14 @@ mod tests {
             ..RawCache::default()
         });
         for i in 0..1000 {
-            c.put(key(&format!("n{i}")), a(300), 50);
+            store(&c, &format!("n{i}"), a(300));
         }
         assert!(c.len() <= 60, "{} entries held", c.len());
         let off = Cache::new(&RawCache {
             max_entries: 0,
             ..RawCache::default()
         });
-        off.put(key("a"), a(300), 50);
-        assert!(off.get(&key("a")).is_none());
+        assert_eq!(store(&off, "a", a(300)), 0);
+        assert!(get(&off, "a").is_none());
     }
 }

@@ -72,6 +72,7 @@ pub(crate) async fn serve_udp(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut buf = vec![0u8; UDP_BUFFER];
+    let mut out = Vec::with_capacity(usize::from(crate::answer::MAX_UDP));
     loop {
         let (len, peer) = tokio::select! {
             _ = stop.changed() => return,
@@ -84,17 +85,18 @@ pub(crate) async fn serve_udp(
                 }
             },
         };
-        match pipeline::begin(&shared, &buf[..len], peer.ip(), Transport::Udp) {
+        match pipeline::begin(&shared, &buf[..len], peer.ip(), Transport::Udp, &mut out) {
             Step::Drop => {}
-            Step::Reply(reply) => {
-                let _ = socket.send_to(&reply, peer).await;
+            Step::Reply => {
+                let _ = socket.send_to(&out, peer).await;
             }
             Step::Forward(pending) => {
                 let shared = shared.clone();
                 let socket = socket.clone();
                 tokio::spawn(async move {
-                    let reply = pipeline::finish(&shared, *pending).await;
-                    let _ = socket.send_to(&reply, peer).await;
+                    let mut out = Vec::with_capacity(512);
+                    pipeline::finish(&shared, *pending, &mut out).await;
+                    let _ = socket.send_to(&out, peer).await;
                 });
             }
         }
@@ -157,13 +159,15 @@ async fn connection(
         tokio::time::timeout(TCP_IDLE, stream.read_exact(&mut query))
             .await
             .context("tcp query timed out")??;
-        let Some(reply) = pipeline::handle(shared, &query, peer.ip(), Transport::Tcp).await else {
+        // Room for the length prefix first, then the answer after it.
+        let mut out = Vec::with_capacity(512);
+        if !pipeline::handle(shared, &query, peer.ip(), Transport::Tcp, &mut out).await {
             // A dropped query on TCP: the stream can no longer be trusted.
             return Ok(());
-        };
-        let mut out = Vec::with_capacity(reply.len() + 2);
-        out.extend_from_slice(&(reply.len() as u16).to_be_bytes());
-        out.extend_from_slice(&reply);
-        stream.write_all(&out).await?;
+        }
+        let mut framed = Vec::with_capacity(out.len() + 2);
+        framed.extend_from_slice(&(out.len() as u16).to_be_bytes());
+        framed.extend_from_slice(&out);
+        stream.write_all(&framed).await?;
     }
 }

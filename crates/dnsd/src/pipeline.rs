@@ -7,12 +7,11 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use hickory_proto::op::{Message, ResponseCode};
-use hickory_proto::rr::RData;
+use hickory_proto::op::ResponseCode;
 use vigie_policy::{Decision, Special, SpecialAnswer};
 
-use crate::answer::{self, Block, Reject, Request};
-use crate::cache::{self, Answer};
+use crate::answer::{self, Block, Encoded, Reject, Request, Ttls};
+use crate::cache::{Key, KeyRef};
 use crate::journal::Attempt;
 use crate::state::{Generation, Shared, Stats};
 
@@ -28,8 +27,8 @@ pub(crate) enum Transport {
 pub(crate) enum Step {
     /// Send nothing.
     Drop,
-    /// Send these bytes.
-    Reply(Vec<u8>),
+    /// Send the answer written into the caller's buffer.
+    Reply,
     /// The upstream must be asked: finish with [`finish`].
     Forward(Box<Pending>),
 }
@@ -42,27 +41,36 @@ pub(crate) struct Pending {
     client: IpAddr,
     limit: usize,
     explicitly_allowed: bool,
-    key: cache::Key,
 }
 
-/// Answers one query packet; `None` means send nothing.
+/// Answers one query packet into `out`; `false` means send nothing.
 pub(crate) async fn handle(
     shared: &Shared,
     bytes: &[u8],
     client: IpAddr,
     transport: Transport,
-) -> Option<Vec<u8>> {
-    match begin(shared, bytes, client, transport) {
-        Step::Drop => None,
-        Step::Reply(bytes) => Some(bytes),
-        Step::Forward(pending) => Some(finish(shared, *pending).await),
+    out: &mut Vec<u8>,
+) -> bool {
+    match begin(shared, bytes, client, transport, out) {
+        Step::Drop => false,
+        Step::Reply => true,
+        Step::Forward(pending) => {
+            finish(shared, *pending, out).await;
+            true
+        }
     }
 }
 
 /// Stages 1 to 6 up to the cache, without waiting on anything: blocked, special and cached
-/// answers are complete here, so the front ends answer them inline and only spawn a task for
-/// the queries that go upstream.
-pub(crate) fn begin(shared: &Shared, bytes: &[u8], client: IpAddr, transport: Transport) -> Step {
+/// answers are complete here (written into `out`), so the front ends answer them inline and only
+/// spawn a task for the queries that go upstream.
+pub(crate) fn begin(
+    shared: &Shared,
+    bytes: &[u8],
+    client: IpAddr,
+    transport: Transport,
+    out: &mut Vec<u8>,
+) -> Step {
     Stats::bump(&shared.stats.queries);
 
     // 1. Decode. Garbage must cost little and never panic: an unreadable header or a packet that
@@ -75,7 +83,9 @@ pub(crate) fn begin(shared: &Shared, bytes: &[u8], client: IpAddr, transport: Tr
         }
         Err(Reject::Reply(reply)) => {
             Stats::bump(&shared.stats.malformed);
-            return Step::Reply(reply);
+            out.clear();
+            out.extend_from_slice(&reply);
+            return Step::Reply;
         }
     };
     let limit = match transport {
@@ -83,7 +93,7 @@ pub(crate) fn begin(shared: &Shared, bytes: &[u8], client: IpAddr, transport: Tr
         Transport::Tcp => usize::from(u16::MAX),
     };
     // One policy for the whole query, even if a reload lands while it waits on the upstream.
-    let generation = shared.current();
+    let generation = shared.generation.load();
     let policy = &generation.policy;
     let settings = &policy.settings;
 
@@ -93,14 +103,16 @@ pub(crate) fn begin(shared: &Shared, bytes: &[u8], client: IpAddr, transport: Tr
     // Probe names (`probe`) are the service asking itself whether the computer's lookups reach
     //    it: seen here, answered NXDOMAIN, never forwarded, never journaled.
     if shared.probe.saw(&req.name) {
-        let m = answer::special(
+        answer::special(
+            out,
             &req,
             ResponseCode::NXDomain,
             0,
             generation.number,
             "Vigie's check that this computer's lookups reach it",
+            limit,
         );
-        return Step::Reply(answer::encode(&m, limit));
+        return Step::Reply;
     }
 
     // 3. Special names come before any list: they switch off ways around Vigie (Firefox's
@@ -112,14 +124,16 @@ pub(crate) fn begin(shared: &Shared, bytes: &[u8], client: IpAddr, transport: Tr
             SpecialAnswer::NxDomain => ResponseCode::NXDomain,
             SpecialAnswer::NoData => ResponseCode::NoError,
         };
-        let m = answer::special(
+        answer::special(
+            out,
             &req,
             code,
             settings.block_ttl,
             generation.number,
             special.describe(),
+            limit,
         );
-        return Step::Reply(answer::encode(&m, limit));
+        return Step::Reply;
     }
 
     // 4 and 5. Allowlist, then blocklist: the matcher answers both in one walk, and an allowed
@@ -132,71 +146,66 @@ pub(crate) fn begin(shared: &Shared, bytes: &[u8], client: IpAddr, transport: Tr
         d => d,
     };
     if let Decision::Blocked(reason) = decision {
-        let m = block(
+        let site = reason.site;
+        let (list, rule) = (reason.list.id.as_str(), reason.rule);
+        block(
             shared,
             &generation,
             &req,
             client,
-            reason.site,
-            &reason.list.id,
-            reason.rule,
-            None,
+            Reason {
+                site,
+                list,
+                rule,
+                cname: None,
+            },
+            out,
+            limit,
         );
-        return Step::Reply(answer::encode(&m, limit));
+        return Step::Reply;
     }
     let explicitly_allowed = matches!(decision, Decision::Allowed(_));
 
     // 6. Cache, then upstream. The cache holds upstream answers only, never decisions, so the
     //    stages above always run with the policy in force.
-    let key = cache::Key {
-        name: req.name.clone(),
-        qtype: req.query.query_type(),
-        qclass: req.query.query_class(),
+    let key = KeyRef {
+        name: &req.name,
+        qtype: req.qtype(),
+        qclass: req.qclass(),
     };
-    if let Some(hit) = shared.cache.get(&key) {
+    if let Some((entry, age)) = shared.cache.get(key)
+        && entry.encoded.fits(&req)
+    {
         Stats::bump(&shared.stats.cache_hits);
-        let m = inspect_and_answer(shared, &generation, &req, client, explicitly_allowed, hit);
-        return Step::Reply(answer::encode(&m, limit));
+        inspect_and_answer(
+            shared,
+            &generation,
+            &req,
+            client,
+            explicitly_allowed,
+            &entry.encoded,
+            entry.ttls(age),
+            out,
+            limit,
+        );
+        return Step::Reply;
     }
     Step::Forward(Box::new(Pending {
         req,
-        generation,
+        generation: arc_swap::Guard::into_inner(generation),
         client,
         limit,
         explicitly_allowed,
-        key,
     }))
 }
 
 /// Stage 6's upstream half and stage 7, for a query [`begin`] could not answer.
-pub(crate) async fn finish(shared: &Shared, p: Pending) -> Vec<u8> {
+pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) {
     Stats::bump(&shared.stats.forwarded);
     let upstream = shared.upstream.load_full();
-    let dnssec_ok = p
-        .req
-        .message
-        .edns
-        .as_ref()
-        .is_some_and(|e| e.flags().dnssec_ok);
-    let m = match upstream.ask(p.req.query.clone(), dnssec_ok).await {
-        Ok(fresh) => {
-            shared
-                .stats
-                .upstream_ok
-                .store(1, std::sync::atomic::Ordering::Relaxed);
-            let records = fresh.answers.len() + fresh.authorities.len() + fresh.additionals.len();
-            shared
-                .cache
-                .put(p.key, clone_answer(&fresh), 96 + 64 * records);
-            inspect_and_answer(
-                shared,
-                &p.generation,
-                &p.req,
-                p.client,
-                p.explicitly_allowed,
-                fresh,
-            )
-        }
+    let dnssec_ok = p.req.edns.is_some_and(|e| e.dnssec_ok);
+    let fresh = match upstream.ask(p.req.query(), dnssec_ok).await {
+        Ok(fresh) => fresh,
         Err(failure) => {
             Stats::bump(&shared.stats.servfail);
             shared
@@ -204,81 +213,111 @@ pub(crate) async fn finish(shared: &Shared, p: Pending) -> Vec<u8> {
                 .upstream_ok
                 .store(2, std::sync::atomic::Ordering::Relaxed);
             tracing::debug!(name = %p.req.name, "upstream gave no answer: {failure}");
-            answer::servfail(&p.req)
+            answer::servfail(out, &p.req);
+            return;
         }
     };
-    answer::encode(&m, p.limit)
+    shared
+        .stats
+        .upstream_ok
+        .store(1, std::sync::atomic::Ordering::Relaxed);
+    let lifetime = shared.cache.lifetime(&fresh);
+    let Some(encoded) = answer::encode_upstream(&p.req, fresh) else {
+        Stats::bump(&shared.stats.servfail);
+        tracing::debug!(name = %p.req.name, "upstream answer could not be encoded");
+        answer::servfail(out, &p.req);
+        return;
+    };
+    inspect_and_answer(
+        shared,
+        &p.generation,
+        &p.req,
+        p.client,
+        p.explicitly_allowed,
+        &encoded,
+        Ttls::AsSent,
+        out,
+        p.limit,
+    );
+    let key = Key {
+        qtype: p.req.qtype(),
+        qclass: p.req.qclass(),
+        name: p.req.name,
+    };
+    shared.cache.put(key, encoded, lifetime);
 }
 
 /// 7. Answer inspection: an allowed name whose CNAME chain reaches a blocked domain is blocked
 ///    too, or any site could be reached through a CNAME under an unlisted name. It runs on
 ///    cached answers as well, so a list change applies to them at once. A name the parent
 ///    allowed explicitly is trusted as a whole.
+#[allow(clippy::too_many_arguments)]
 fn inspect_and_answer(
     shared: &Shared,
     generation: &Generation,
     req: &Request,
     client: IpAddr,
     explicitly_allowed: bool,
-    upstream_answer: Answer,
-) -> Message {
-    if !explicitly_allowed && !shared.paused() {
-        for record in &upstream_answer.answers {
-            if let RData::CNAME(target) = &record.data {
-                let target = answer::normalize(&target.0);
-                if let Decision::Blocked(reason) = generation.policy.matcher.decide(&target) {
-                    let (site, list, rule) = (reason.site, reason.list.id.as_str(), reason.rule);
-                    return block(
-                        shared,
-                        generation,
-                        req,
-                        client,
-                        site,
-                        list,
-                        rule,
-                        Some(target.clone()),
-                    );
-                }
+    upstream_answer: &Encoded,
+    ttls: Ttls,
+    out: &mut Vec<u8>,
+    limit: usize,
+) {
+    if !explicitly_allowed && !upstream_answer.cnames.is_empty() && !shared.paused() {
+        for target in &upstream_answer.cnames {
+            if let Decision::Blocked(reason) = generation.policy.matcher.decide(target) {
+                let reason = Reason {
+                    site: reason.site,
+                    list: reason.list.id.as_str(),
+                    rule: reason.rule,
+                    cname: Some(target),
+                };
+                block(shared, generation, req, client, reason, out, limit);
+                return;
             }
         }
     }
-    let mut m = answer::response(req, upstream_answer.code);
-    m.answers = upstream_answer.answers;
-    m.authorities = upstream_answer.authorities;
-    m.additionals = upstream_answer.additionals;
-    m
+    answer::upstream(out, req, upstream_answer, ttls, limit);
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Why a name is blocked.
+struct Reason<'a> {
+    site: &'a str,
+    list: &'a str,
+    rule: &'a str,
+    /// The CNAME target that matched, when the queried name itself is not listed.
+    cname: Option<&'a str>,
+}
+
 fn block(
     shared: &Shared,
     generation: &Generation,
     req: &Request,
     client: IpAddr,
-    site: &str,
-    list: &str,
-    rule: &str,
-    cname: Option<String>,
-) -> Message {
+    reason: Reason<'_>,
+    out: &mut Vec<u8>,
+    limit: usize,
+) {
     Stats::bump(&shared.stats.blocked);
     let settings = &generation.policy.settings;
     // A CNAME block answers for the queried name's own zone: an SOA for the blocked target's
     // zone would be out of place in an answer about another name.
-    let zone = if cname.is_some() {
+    let zone = if reason.cname.is_some() {
         req.name.as_str()
     } else {
-        rule
+        reason.rule
     };
     shared.journal.record(Attempt {
         client: answer::client_ip(client),
         name: req.name.clone(),
-        site: site.to_string(),
-        list: list.to_string(),
-        rule: rule.to_string(),
-        qtype: req.query.query_type().to_string(),
-        cname,
+        site: reason.site.to_string(),
+        list: reason.list.to_string(),
+        rule: reason.rule.to_string(),
+        qtype: req.qtype().to_string(),
+        cname: reason.cname.map(str::to_string),
     });
     answer::blocked(
+        out,
         req,
         Block {
             mode: settings.block_mode,
@@ -286,16 +325,8 @@ fn block(
             ttl: settings.block_ttl,
             serial: generation.number,
             zone,
-            site,
+            site: reason.site,
         },
-    )
-}
-
-fn clone_answer(a: &Answer) -> Answer {
-    Answer {
-        code: a.code,
-        answers: a.answers.clone(),
-        authorities: a.authorities.clone(),
-        additionals: a.additionals.clone(),
-    }
+        limit,
+    );
 }
