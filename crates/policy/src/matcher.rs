@@ -8,10 +8,14 @@
 //! against: every listed name is stored once in one string arena; a name is an end offset into it
 //! (its start is the previous end). Names are added site by site, so the tag of each name (site
 //! index, allow bit) is kept as runs: one `(first entry, tag)` pair per run of names that share a
-//! site, found by binary search on a hit only. An open-addressing table of
-//! `u32` entry indices, at most half full, finds a name by hash. Lookup walks the query name once
+//! site, found by binary search on a hit only. An open-addressing table of `u32` slots, at most
+//! half full, finds a name by hash; a slot holds the entry index in its low bits and, in the bits
+//! the index does not need, a fingerprint of the name's hash, so a slot held by another name is
+//! almost always passed over without reading that name's text. Lookup walks the query name once
 //! from right to left, so the hash of every suffix that starts at a label boundary falls out of a
-//! single pass; each such suffix costs one probe, usually into an empty slot.
+//! single pass; then it reads the first slot of every suffix before comparing any of them. With a
+//! million names those reads miss the CPU cache, and issuing them together lets them wait in
+//! parallel rather than one after another.
 //!
 //! A matcher is built once per policy and never changed: share it read-only across threads (it
 //! is `Send + Sync` with no interior mutability) and build a new one to change anything.
@@ -82,7 +86,11 @@ impl Decision<'_> {
     }
 }
 
+/// A free slot. No slot holding an entry equals it: the index bits of an entry are never all
+/// ones (see `index_bits`).
 const EMPTY: u32 = u32::MAX;
+/// Most suffixes of one name looked up together: a name of at most 255 bytes has at most 128.
+const MAX_SUFFIXES: usize = 128;
 const ALLOW_BIT: u32 = 1 << 31;
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -104,6 +112,24 @@ fn finish(mut x: u64) -> u64 {
 /// Hash of a whole name, the same as the one the right-to-left walk finds for that suffix.
 fn hash_name(name: &[u8]) -> u64 {
     finish(name.iter().rev().fold(FNV_OFFSET, |s, &b| step(s, b)))
+}
+
+/// Bits of a slot that hold the entry index for `entries` entries: enough that the largest
+/// index is below all ones, so that no entry's slot equals [`EMPTY`].
+fn index_mask(entries: usize) -> u32 {
+    let bits = usize::BITS - (entries + 1).leading_zeros();
+    if bits >= 32 {
+        u32::MAX
+    } else {
+        (1u32 << bits) - 1
+    }
+}
+
+/// The fingerprint of a hash, in the slot bits that `index_mask` leaves free. It comes from the
+/// high half of the hash, which the slot position (the low bits) does not use.
+#[inline(always)]
+fn fingerprint(hash: u64, index_mask: u32) -> u32 {
+    (hash >> 32) as u32 & !index_mask
 }
 
 /// Collects lists, sites and domains, then builds an immutable [`Matcher`].
@@ -159,23 +185,27 @@ impl MatcherBuilder {
     pub fn build(mut self) -> Matcher {
         let slots = (self.ends.len() * 2).next_power_of_two().max(16);
         let mask = slots - 1;
+        let index_mask = index_mask(self.ends.len());
         let mut table = vec![EMPTY; slots];
         let mut duplicates = 0;
         for i in 0..self.ends.len() {
             let name = entry(&self.text, &self.ends, i).as_bytes();
-            let mut slot = hash_name(name) as usize & mask;
+            let hash = hash_name(name);
+            let packed = i as u32 | fingerprint(hash, index_mask);
+            let mut slot = hash as usize & mask;
             loop {
                 let held = table[slot];
                 if held == EMPTY {
-                    table[slot] = i as u32;
+                    table[slot] = packed;
                     break;
                 }
-                if entry(&self.text, &self.ends, held as usize).as_bytes() == name {
+                let held_index = (held & index_mask) as usize;
+                if entry(&self.text, &self.ends, held_index).as_bytes() == name {
                     duplicates += 1;
                     let new_allows = tag_of(&self.runs, i) & ALLOW_BIT != 0;
-                    let held_allows = tag_of(&self.runs, held as usize) & ALLOW_BIT != 0;
+                    let held_allows = tag_of(&self.runs, held_index) & ALLOW_BIT != 0;
                     if new_allows && !held_allows {
-                        table[slot] = i as u32;
+                        table[slot] = packed;
                     }
                     break;
                 }
@@ -193,6 +223,7 @@ impl MatcherBuilder {
             runs: self.runs,
             table,
             mask,
+            index_mask,
             duplicates,
         }
     }
@@ -219,6 +250,8 @@ pub struct Matcher {
     runs: Vec<(u32, u32)>,
     table: Vec<u32>,
     mask: usize,
+    /// The slot bits that hold an entry index; the others hold its fingerprint.
+    index_mask: u32,
     duplicates: usize,
 }
 
@@ -234,14 +267,65 @@ impl Matcher {
     pub fn decide(&self, name: &str) -> Decision<'_> {
         let bytes = name.as_bytes();
         let bytes = bytes.strip_suffix(b".").unwrap_or(bytes);
-        let mut blocked = None;
+        // Every suffix that starts on a label boundary, shortest first, with its hash.
+        let mut suffixes = [(0usize, 0u64); MAX_SUFFIXES];
+        let mut count = 0;
         let mut state = FNV_OFFSET;
         let mut i = bytes.len();
         while i > 0 {
             i -= 1;
             let b = bytes[i];
-            if b == b'.' {
-                match self.probe(&bytes[i + 1..], state) {
+            if b == b'.' && i + 1 < bytes.len() {
+                if count == MAX_SUFFIXES {
+                    return self.decide_one_by_one(bytes);
+                }
+                suffixes[count] = (i + 1, finish(state));
+                count += 1;
+            }
+            state = step(state, b);
+        }
+        if !bytes.is_empty() {
+            if count == MAX_SUFFIXES {
+                return self.decide_one_by_one(bytes);
+            }
+            suffixes[count] = (0, finish(state));
+            count += 1;
+        }
+        // Read every first slot before looking at any: independent loads that miss the cache
+        // together instead of in turn.
+        let mut first = [EMPTY; MAX_SUFFIXES];
+        for (slot, &(_, hash)) in first.iter_mut().zip(&suffixes[..count]) {
+            *slot = self.table[hash as usize & self.mask];
+        }
+        // The shortest allowed suffix wins at once; otherwise the longest blocked one.
+        let mut blocked = None;
+        for (&(start, hash), &held) in suffixes[..count].iter().zip(&first) {
+            match self.probe_from(&bytes[start..], hash, held) {
+                Some(e) if tag_of(&self.runs, e) & ALLOW_BIT != 0 => {
+                    return Decision::Allowed(self.reason(e));
+                }
+                Some(e) => blocked = Some(e),
+                None => {}
+            }
+        }
+        blocked.map_or(Decision::Unlisted, |e| Decision::Blocked(self.reason(e)))
+    }
+
+    /// [`Matcher::decide`] for a name with more labels than any DNS name has: no batching.
+    fn decide_one_by_one(&self, bytes: &[u8]) -> Decision<'_> {
+        let mut blocked = None;
+        let mut state = FNV_OFFSET;
+        let mut i = bytes.len();
+        let mut check = |start: usize, state: u64| {
+            let hash = finish(state);
+            let held = self.table[hash as usize & self.mask];
+            self.probe_from(&bytes[start..], hash, held)
+        };
+        while i > 0 {
+            i -= 1;
+            let b = bytes[i];
+            if b == b'.' && i + 1 < bytes.len() {
+                match check(i + 1, state) {
                     Some(e) if tag_of(&self.runs, e) & ALLOW_BIT != 0 => {
                         return Decision::Allowed(self.reason(e));
                     }
@@ -251,31 +335,32 @@ impl Matcher {
             }
             state = step(state, b);
         }
-        match self.probe(bytes, state) {
+        match check(0, state) {
             Some(e) if tag_of(&self.runs, e) & ALLOW_BIT != 0 => Decision::Allowed(self.reason(e)),
             Some(e) => Decision::Blocked(self.reason(e)),
             None => blocked.map_or(Decision::Unlisted, |e| Decision::Blocked(self.reason(e))),
         }
     }
 
+    /// The entry for `suffix` (whose hash is `hash`), walking on from its first slot `held`.
     #[inline]
-    fn probe(&self, suffix: &[u8], state: u64) -> Option<usize> {
-        if suffix.is_empty() {
-            return None;
-        }
-        let mut slot = finish(state) as usize & self.mask;
+    fn probe_from(&self, suffix: &[u8], hash: u64, mut held: u32) -> Option<usize> {
+        let fingerprint = fingerprint(hash, self.index_mask);
+        let mut slot = hash as usize & self.mask;
         loop {
-            let held = self.table[slot];
             if held == EMPTY {
                 return None;
             }
-            if entry(&self.text, &self.ends, held as usize)
-                .as_bytes()
-                .eq_ignore_ascii_case(suffix)
+            let index = (held & self.index_mask) as usize;
+            if held & !self.index_mask == fingerprint
+                && entry(&self.text, &self.ends, index)
+                    .as_bytes()
+                    .eq_ignore_ascii_case(suffix)
             {
-                return Some(held as usize);
+                return Some(index);
             }
             slot = (slot + 1) & self.mask;
+            held = self.table[slot];
         }
     }
 
@@ -369,6 +454,53 @@ mod tests {
                 Some((r.list.id.clone(), r.site.to_string(), r.rule.to_string()))
             }
             _ => None,
+        }
+    }
+
+    #[test]
+    fn names_with_more_labels_than_dns_allows_are_decided_one_by_one_alike() {
+        let m = sample();
+        let deep = format!("{}www.omegle.com", "a.".repeat(200));
+        assert!(deep.split('.').count() > MAX_SUFFIXES);
+        assert_eq!(
+            blocked_rule(&m, &deep),
+            Some(("stranger-chat".into(), "Omegle".into(), "omegle.com".into()))
+        );
+        let allowed = format!("{}help.omegle.com", "a.".repeat(200));
+        assert!(matches!(m.decide(&allowed), Decision::Allowed(_)));
+        for name in [
+            "omegle.com",
+            "x.help.omegle.com",
+            "cdn.ome.tv",
+            "ome.tv.",
+            "tv",
+            "",
+            ".",
+        ] {
+            assert_eq!(
+                m.decide(name),
+                m.decide_one_by_one(
+                    name.as_bytes()
+                        .strip_suffix(b".")
+                        .unwrap_or(name.as_bytes())
+                ),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn slots_keep_the_index_below_all_ones_and_the_fingerprint_above_it() {
+        assert_eq!(index_mask(0), 1);
+        assert_eq!(index_mask(1), 0b11);
+        assert_eq!(index_mask(2), 0b11);
+        assert_eq!(index_mask(3), 0b111);
+        assert_eq!(index_mask(1_000_000), (1 << 20) - 1);
+        for n in [0usize, 1, 2, 3, 1_000_000, (1 << 20) - 2] {
+            let mask = index_mask(n);
+            // The largest index never fills the mask: a slot holding it is never EMPTY.
+            assert!(n == 0 || ((n - 1) as u32) < mask, "{n}");
+            assert_eq!(fingerprint(u64::MAX, mask) & mask, 0);
         }
     }
 
