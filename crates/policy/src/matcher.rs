@@ -316,7 +316,7 @@ impl Matcher {
         let mut blocked = None;
         let mut state = FNV_OFFSET;
         let mut i = bytes.len();
-        let mut check = |start: usize, state: u64| {
+        let check = |start: usize, state: u64| {
             let hash = finish(state);
             let held = self.table[hash as usize & self.mask];
             self.probe_from(&bytes[start..], hash, held)
