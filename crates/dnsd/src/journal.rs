@@ -30,7 +30,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use time::format_description::BorrowedFormatItem;
 use time::{Date, OffsetDateTime};
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -40,6 +40,13 @@ const QUEUE_CAPACITY: usize = 4096;
 /// Most queued attempts journaled in one go before the writer looks at its timers and settings
 /// again.
 const BATCH: usize = 256;
+/// Longest a reader waits for the writer to catch up; a stuck disk must not hang the API.
+const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long the writer lets attempts gather once it has caught up. Attempts come from the DNS
+/// threads; a sender wakes the writer only while it waits in the queue, so pausing here turns a
+/// wake-up (a thread switch) per blocked query into one per pause when blocked queries stream
+/// in. A notice waits at most this long.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(10);
 /// Notices are for a live pop-up; a listener that falls this far behind has lost interest.
 const NOTICE_CAPACITY: usize = 256;
 /// Housekeeping cadence: day change and the hourly retention pass are checked this often. Groups
@@ -158,6 +165,8 @@ enum Msg {
         time: OffsetDateTime,
         at: Instant,
     },
+    /// Answered once every attempt queued before it is journaled.
+    Settle(oneshot::Sender<()>),
     Shutdown,
 }
 
@@ -297,6 +306,19 @@ impl Journal {
         }
     }
 
+    /// Returns once every attempt recorded before the call is journaled (or, at worst, after
+    /// [`SETTLE_WAIT`]), so that a reader sees the attempts just answered: the writer lets
+    /// attempts gather before it takes them.
+    pub(crate) async fn settled(&self) {
+        let (done, wait) = oneshot::channel();
+        let asked = async {
+            if self.inner.queue.send(Msg::Settle(done)).await.is_ok() {
+                let _ = wait.await;
+            }
+        };
+        let _ = tokio::time::timeout(SETTLE_WAIT, asked).await;
+    }
+
     /// One notice per attempt (not per query), sent when its first query arrives.
     #[allow(
         dead_code,
@@ -363,6 +385,14 @@ struct Writer {
     next_tick: Instant,
 }
 
+/// What [`Writer::take_queued`] left in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Queued {
+    Empty,
+    More,
+    Shutdown,
+}
+
 impl Writer {
     async fn run(mut self) {
         self.maintain().await;
@@ -372,9 +402,14 @@ impl Writer {
                 msg = self.rx.recv() => match msg {
                     Some(Msg::Attempt { attempt, time, at }) => {
                         self.on_attempt(attempt, time, at).await;
-                        if self.take_queued().await {
-                            break;
+                        match self.take_queued().await {
+                            Queued::Shutdown => break,
+                            Queued::Empty => tokio::time::sleep(GATHER).await,
+                            Queued::More => {}
                         }
+                    }
+                    Some(Msg::Settle(done)) => {
+                        let _ = done.send(());
                     }
                     Some(Msg::Shutdown) | None => break,
                 },
@@ -389,8 +424,12 @@ impl Writer {
         // Attempts queued before the shutdown request are real attempts: journal them too.
         self.rx.close();
         while let Some(msg) = self.rx.recv().await {
-            if let Msg::Attempt { attempt, time, at } = msg {
-                self.on_attempt(attempt, time, at).await;
+            match msg {
+                Msg::Attempt { attempt, time, at } => self.on_attempt(attempt, time, at).await,
+                Msg::Settle(done) => {
+                    let _ = done.send(());
+                }
+                Msg::Shutdown => {}
             }
         }
         self.close_where(|_| true).await;
@@ -400,17 +439,20 @@ impl Writer {
     /// Journals attempts already waiting in the queue, at most [`BATCH`] of them so that ticks
     /// and setting changes still get their turn. Under a burst of blocked queries, going round
     /// the main loop for each one (scanning the open groups, re-arming the timer) cost more than
-    /// journaling the attempt itself. True if a shutdown request came up.
-    async fn take_queued(&mut self) -> bool {
+    /// journaling the attempt itself.
+    async fn take_queued(&mut self) -> Queued {
         for _ in 0..BATCH {
             match self.rx.try_recv() {
                 Ok(Msg::Attempt { attempt, time, at }) => self.on_attempt(attempt, time, at).await,
-                Ok(Msg::Shutdown) => return true,
+                Ok(Msg::Settle(done)) => {
+                    let _ = done.send(());
+                }
+                Ok(Msg::Shutdown) => return Queued::Shutdown,
                 // Empty, or closed: the main loop's `recv` sees the end itself.
-                Err(_) => return false,
+                Err(_) => return Queued::Empty,
             }
         }
-        false
+        Queued::More
     }
 
     /// The next housekeeping tick, or sooner if a group's window ends first, so that the
@@ -1493,6 +1535,24 @@ mod tests {
         assert_eq!(omegle.types, ["A", "AAAA"]);
         with_timeout(journal.shutdown()).await;
         assert!(journal.open_entries().is_empty());
+    }
+
+    #[tokio::test]
+    async fn settled_waits_for_every_attempt_recorded_before_it() {
+        let tmp = TempDir::new().unwrap();
+        let journal = Journal::start(config(tmp.path(), LONG_WINDOW));
+        // The first attempt sets the writer gathering; the next ones arrive while it pauses.
+        journal.record(attempt("192.168.1.20", "omegle.com", "A"));
+        tokio::task::yield_now().await;
+        journal.record(attempt("192.168.1.20", "omegle.com", "AAAA"));
+        journal.record(attempt("192.168.1.21", "chatroulette.com", "A"));
+        with_timeout(journal.settled()).await;
+        let open = journal.open_entries();
+        assert_eq!(open.len(), 2, "{open:?}");
+        assert_eq!(open.iter().map(|e| e.count).sum::<u32>(), 3);
+        with_timeout(journal.shutdown()).await;
+        // After shutdown there is no writer: settling gives up rather than hang.
+        with_timeout(journal.settled()).await;
     }
 
     #[tokio::test]

@@ -71,6 +71,7 @@ fn range(f: &Filters) -> Result<(Date, Date), Failure> {
 /// Every attempt of the days, open groups included (they win over their first line on disk),
 /// newest first.
 async fn load(api: &Arc<Api>, from: Date, to: Date) -> Result<Vec<Entry>, Failure> {
+    api.shared.journal.settled().await;
     let dir = api.journal.clone();
     let read = tokio::task::spawn_blocking(move || read_entries(&dir, from, to))
         .await

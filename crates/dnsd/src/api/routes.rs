@@ -94,6 +94,7 @@ async fn status(State(api): Api_) -> axum::Json<v1::Status> {
     let generation = shared.current();
     let settings = &generation.policy.settings;
     let journal = api.journal.clone();
+    shared.journal.settled().await;
     let open = shared.journal.open_entries();
     let attempts_today = tokio::task::spawn_blocking(move || attempts::count_today(&journal, open))
         .await
