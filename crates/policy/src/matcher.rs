@@ -5,17 +5,18 @@
 //! decision carries its reason: the list, the site, and the listed domain (the rule) that matched.
 //!
 //! Layout, chosen for a million domains in well under the memory of the peers it is measured
-//! against: every listed name is stored once in one string arena; a name is an end offset into it
-//! (its start is the previous end). Names are added site by site, so the tag of each name (site
-//! index, allow bit) is kept as runs: one `(first entry, tag)` pair per run of names that share a
-//! site, found by binary search on a hit only. An open-addressing table of `u32` slots, at most
-//! half full, finds a name by hash; a slot holds the entry index in its low bits and, in the bits
-//! the index does not need, a fingerprint of the name's hash, so a slot held by another name is
-//! almost always passed over without reading that name's text. Lookup walks the query name once
-//! from right to left, so the hash of every suffix that starts at a label boundary falls out of a
-//! single pass; then it reads the first slot of every suffix before comparing any of them. With a
-//! million names those reads miss the CPU cache, and issuing them together lets them wait in
-//! parallel rather than one after another.
+//! against: every listed name is stored once in one string arena, each followed by a NUL; a name
+//! is known by its start offset in the arena. Names are added site by site, so the tag of each
+//! name (site index, allow bit) is kept as runs: one `(first offset, tag)` pair per run of names
+//! that share a site, found by binary search on a hit only. An open-addressing table of `u32`
+//! slots, at most half full, finds a name by hash; a slot holds the name's offset in its low bits
+//! and, in the bits the offset does not need, a fingerprint of the name's hash, so a slot held by
+//! another name is almost always passed over without reading that name's text, and checking a
+//! match reads the arena once. Lookup walks the query name once from right to left, so the hash
+//! of every suffix that starts at a label boundary falls out of a single pass; then it reads the
+//! first slot of every suffix before comparing any of them. With a million names those reads miss
+//! the CPU cache, and issuing them together lets them wait in parallel rather than one after
+//! another.
 //!
 //! A matcher is built once per policy and never changed: share it read-only across threads (it
 //! is `Send + Sync` with no interior mutability) and build a new one to change anything.
@@ -86,8 +87,8 @@ impl Decision<'_> {
     }
 }
 
-/// A free slot. No slot holding an entry equals it: the index bits of an entry are never all
-/// ones (see `index_bits`).
+/// A free slot. No slot holding a name equals it: the offset bits of a name are never all ones
+/// (see `index_mask`).
 const EMPTY: u32 = u32::MAX;
 /// Most suffixes of one name looked up together: a name of at most 255 bytes has at most 128.
 const MAX_SUFFIXES: usize = 128;
@@ -114,8 +115,8 @@ fn hash_name(name: &[u8]) -> u64 {
     finish(name.iter().rev().fold(FNV_OFFSET, |s, &b| step(s, b)))
 }
 
-/// Bits of a slot that hold the entry index for `entries` entries: enough that the largest
-/// index is below all ones, so that no entry's slot equals [`EMPTY`].
+/// Bits of a slot that hold an offset below `entries`: enough that the largest offset is below
+/// all ones, so that no name's slot equals [`EMPTY`].
 fn index_mask(entries: usize) -> u32 {
     let bits = usize::BITS - (entries + 1).leading_zeros();
     if bits >= 32 {
@@ -138,7 +139,8 @@ pub struct MatcherBuilder {
     lists: Vec<ListMeta>,
     sites: Vec<SiteMeta>,
     text: String,
-    ends: Vec<u32>,
+    /// Where each name starts in `text`, in the order added.
+    starts: Vec<u32>,
     runs: Vec<(u32, u32)>,
 }
 
@@ -150,8 +152,8 @@ impl MatcherBuilder {
 
     /// Reserves room for `domains` more domains of about `bytes` bytes in all.
     pub fn reserve(&mut self, domains: usize, bytes: usize) {
-        self.ends.reserve(domains);
-        self.text.reserve(bytes);
+        self.starts.reserve(domains);
+        self.text.reserve(bytes + domains);
     }
 
     /// Adds a list and returns its index.
@@ -174,24 +176,26 @@ impl MatcherBuilder {
     pub fn domain(&mut self, site: SiteIdx, domain: &Domain) {
         let allow = self.lists[self.sites[site.0 as usize].list as usize].action == Action::Allow;
         let tag = site.0 | if allow { ALLOW_BIT } else { 0 };
+        let start = self.text.len() as u32;
         if self.runs.last().is_none_or(|&(_, last)| last != tag) {
-            self.runs.push((self.ends.len() as u32, tag));
+            self.runs.push((start, tag));
         }
+        self.starts.push(start);
         self.text.push_str(domain.as_str());
-        self.ends.push(self.text.len() as u32);
+        self.text.push('\0');
     }
 
     /// Builds the matcher.
     pub fn build(mut self) -> Matcher {
-        let slots = (self.ends.len() * 2).next_power_of_two().max(16);
+        let slots = (self.starts.len() * 2).next_power_of_two().max(16);
         let mask = slots - 1;
-        let index_mask = index_mask(self.ends.len());
+        let index_mask = index_mask(self.text.len());
         let mut table = vec![EMPTY; slots];
         let mut duplicates = 0;
-        for i in 0..self.ends.len() {
-            let name = entry(&self.text, &self.ends, i).as_bytes();
+        for &start in &self.starts {
+            let name = name_at(&self.text, start as usize).as_bytes();
             let hash = hash_name(name);
-            let packed = i as u32 | fingerprint(hash, index_mask);
+            let packed = start | fingerprint(hash, index_mask);
             let mut slot = hash as usize & mask;
             loop {
                 let held = table[slot];
@@ -199,11 +203,11 @@ impl MatcherBuilder {
                     table[slot] = packed;
                     break;
                 }
-                let held_index = (held & index_mask) as usize;
-                if entry(&self.text, &self.ends, held_index).as_bytes() == name {
+                let held_start = held & index_mask;
+                if name_at(&self.text, held_start as usize).as_bytes() == name {
                     duplicates += 1;
-                    let new_allows = tag_of(&self.runs, i) & ALLOW_BIT != 0;
-                    let held_allows = tag_of(&self.runs, held_index) & ALLOW_BIT != 0;
+                    let new_allows = tag_of(&self.runs, start) & ALLOW_BIT != 0;
+                    let held_allows = tag_of(&self.runs, held_start) & ALLOW_BIT != 0;
                     if new_allows && !held_allows {
                         table[slot] = packed;
                     }
@@ -213,13 +217,12 @@ impl MatcherBuilder {
             }
         }
         self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
         self.runs.shrink_to_fit();
         Matcher {
             lists: self.lists,
             sites: self.sites,
+            names: self.starts.len(),
             text: self.text,
-            ends: self.ends,
             runs: self.runs,
             table,
             mask,
@@ -229,15 +232,17 @@ impl MatcherBuilder {
     }
 }
 
-/// The tag of entry `i`: the last run that starts at or before it.
-fn tag_of(runs: &[(u32, u32)], i: usize) -> u32 {
-    let after = runs.partition_point(|&(start, _)| start as usize <= i);
+/// The tag of the name starting at `start`: the last run that starts at or before it.
+fn tag_of(runs: &[(u32, u32)], start: u32) -> u32 {
+    let after = runs.partition_point(|&(first, _)| first <= start);
     runs[after - 1].1
 }
 
-fn entry<'t>(text: &'t str, ends: &[u32], i: usize) -> &'t str {
-    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-    &text[start..ends[i] as usize]
+/// The name starting at `start`, up to its NUL.
+fn name_at(text: &str, start: usize) -> &str {
+    let rest = &text[start..];
+    let len = rest.bytes().position(|b| b == 0).unwrap_or(rest.len());
+    &rest[..len]
 }
 
 /// An immutable, compiled set of block and allow rules.
@@ -245,12 +250,13 @@ fn entry<'t>(text: &'t str, ends: &[u32], i: usize) -> &'t str {
 pub struct Matcher {
     lists: Vec<ListMeta>,
     sites: Vec<SiteMeta>,
+    /// Names added, duplicates included.
+    names: usize,
     text: String,
-    ends: Vec<u32>,
     runs: Vec<(u32, u32)>,
     table: Vec<u32>,
     mask: usize,
-    /// The slot bits that hold an entry index; the others hold its fingerprint.
+    /// The slot bits that hold a name's offset; the others hold its fingerprint.
     index_mask: u32,
     duplicates: usize,
 }
@@ -342,40 +348,46 @@ impl Matcher {
         }
     }
 
-    /// The entry for `suffix` (whose hash is `hash`), walking on from its first slot `held`.
+    /// The offset of `suffix` (whose hash is `hash`), walking on from its first slot `held`.
     #[inline]
-    fn probe_from(&self, suffix: &[u8], hash: u64, mut held: u32) -> Option<usize> {
+    fn probe_from(&self, suffix: &[u8], hash: u64, mut held: u32) -> Option<u32> {
         let fingerprint = fingerprint(hash, self.index_mask);
         let mut slot = hash as usize & self.mask;
+        let text = self.text.as_bytes();
         loop {
             if held == EMPTY {
                 return None;
             }
-            let index = (held & self.index_mask) as usize;
-            if held & !self.index_mask == fingerprint
-                && entry(&self.text, &self.ends, index)
-                    .as_bytes()
-                    .eq_ignore_ascii_case(suffix)
-            {
-                return Some(index);
+            let start = held & self.index_mask;
+            if held & !self.index_mask == fingerprint {
+                let at = start as usize;
+                let end = at + suffix.len();
+                // The suffix, then the NUL that ends the listed name: nothing longer. No listed
+                // name holds a NUL, so a suffix with one must not match across two names.
+                if text.get(end) == Some(&0)
+                    && text[at..end].eq_ignore_ascii_case(suffix)
+                    && !suffix.contains(&0)
+                {
+                    return Some(start);
+                }
             }
             slot = (slot + 1) & self.mask;
             held = self.table[slot];
         }
     }
 
-    fn reason(&self, e: usize) -> Reason<'_> {
+    fn reason(&self, e: u32) -> Reason<'_> {
         let site = &self.sites[(tag_of(&self.runs, e) & !ALLOW_BIT) as usize];
         Reason {
             list: &self.lists[site.list as usize],
             site: &site.name,
-            rule: entry(&self.text, &self.ends, e),
+            rule: name_at(&self.text, e as usize),
         }
     }
 
     /// Number of distinct domains (block and allow).
     pub fn len(&self) -> usize {
-        self.ends.len() - self.duplicates
+        self.names - self.duplicates
     }
 
     /// True when no domain is listed.
@@ -402,7 +414,7 @@ impl Matcher {
     /// the benchmark measures the real figure with a counting allocator).
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity()
-            + 4 * (self.ends.capacity() + self.table.capacity())
+            + 4 * self.table.capacity()
             + 8 * self.runs.capacity()
             + self
                 .sites
@@ -487,6 +499,18 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn a_name_never_matches_across_the_end_of_a_listed_one() {
+        let m = sample();
+        // The arena holds "omegle.com\0omegle.fm\0…": no query may run past a name's end.
+        assert_eq!(m.decide("omegle.com\0omegle.fm"), Decision::Unlisted);
+        assert_eq!(m.decide("x.omegle.co"), Decision::Unlisted);
+        assert!(
+            m.decide("a\0b.omegle.com").is_blocked(),
+            "the listed suffix still counts"
+        );
     }
 
     #[test]
