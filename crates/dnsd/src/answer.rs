@@ -324,22 +324,30 @@ fn begin(out: &mut Vec<u8>, req: &Request, code: u8, counts: [u16; 3]) {
 }
 
 /// Ends an answer: the OPT record (with an Extended DNS Error, if any) for a client that sent
-/// one, then truncation if the answer does not fit `limit`.
-fn end(out: &mut Vec<u8>, req: &Request, ede: Option<(u16, &str)>, limit: usize) {
+/// one, then truncation if the answer does not fit `limit`. The error's text is given in parts,
+/// written one after the other, so that no string is built for it.
+fn end(out: &mut Vec<u8>, req: &Request, ede: Option<(u16, &[&str])>, limit: usize) {
     if req.edns.is_some() {
         out.push(0); // root owner
         out.extend_from_slice(&u16::from(RecordType::OPT).to_be_bytes());
         out.extend_from_slice(&MAX_UDP.to_be_bytes());
         out.extend_from_slice(&[0; 4]); // extended code, version 0, no flags
         match ede {
-            Some((info, text)) => {
-                let text = cut(text, EDE_TEXT_MAX);
-                let len = 2 + text.len() as u16;
-                out.extend_from_slice(&(4 + len).to_be_bytes());
+            Some((info, parts)) => {
+                let rdlen_at = out.len();
+                out.extend_from_slice(&[0; 2]); // rdlength, set below
                 out.extend_from_slice(&EDE_OPTION.to_be_bytes());
-                out.extend_from_slice(&len.to_be_bytes());
+                out.extend_from_slice(&[0; 2]); // option length, set below
                 out.extend_from_slice(&info.to_be_bytes());
-                out.extend_from_slice(text.as_bytes());
+                let mut room = EDE_TEXT_MAX;
+                for part in parts {
+                    let part = cut(part, room);
+                    out.extend_from_slice(part.as_bytes());
+                    room -= part.len();
+                }
+                let option_len = (out.len() - rdlen_at - 6) as u16;
+                out[rdlen_at..rdlen_at + 2].copy_from_slice(&(option_len + 4).to_be_bytes());
+                out[rdlen_at + 4..rdlen_at + 6].copy_from_slice(&option_len.to_be_bytes());
             }
             None => out.extend_from_slice(&0u16.to_be_bytes()),
         }
@@ -399,6 +407,7 @@ fn push_soa(out: &mut Vec<u8>, req: &Request, zone: &str, ttl: u32, serial: u32)
 /// Where, within the wire name `qname`, the labels spelling `zone` (ignoring case) start; `None`
 /// if `zone` is not `qname` or one of its parents.
 fn zone_offset(qname: &[u8], zone: &str) -> Option<usize> {
+    let zone = zone.as_bytes();
     if zone.is_empty() {
         return None;
     }
@@ -413,20 +422,30 @@ fn zone_offset(qname: &[u8], zone: &str) -> Option<usize> {
         labels += 1;
         at += 1 + usize::from(qname[at]);
     }
-    let wanted = zone.split('.').count();
+    let wanted = zone.iter().filter(|&&b| b == b'.').count() + 1;
     if wanted > labels {
         return None;
     }
+    // The last `wanted` labels, joined by dots, must spell the zone.
     let from = starts[labels - wanted];
     let mut at = from;
-    for part in zone.split('.') {
+    let mut z = 0;
+    while at < qname.len() && qname[at] != 0 {
+        if at != from {
+            if zone.get(z) != Some(&b'.') {
+                return None;
+            }
+            z += 1;
+        }
         let len = usize::from(qname[at]);
-        if !qname[at + 1..at + 1 + len].eq_ignore_ascii_case(part.as_bytes()) {
+        let label = qname.get(at + 1..at + 1 + len)?;
+        if !zone.get(z..z + len)?.eq_ignore_ascii_case(label) {
             return None;
         }
+        z += len;
         at += 1 + len;
     }
-    Some(from)
+    (z == zone.len()).then_some(from)
 }
 
 /// What a block answer needs to know.
@@ -478,10 +497,12 @@ pub(crate) fn blocked(out: &mut Vec<u8>, req: &Request, b: Block<'_>, limit: usi
             push_soa(out, req, b.zone, b.ttl, b.serial);
         }
     }
-    let mut text = String::with_capacity(b.site.len() + 32);
-    text.push_str(b.site);
-    text.push_str(" is blocked on this computer");
-    end(out, req, Some((EDE_BLOCKED, &text)), limit);
+    end(
+        out,
+        req,
+        Some((EDE_BLOCKED, &[b.site, " is blocked on this computer"])),
+        limit,
+    );
 }
 
 /// The fixed answer of a special name (NXDOMAIN or NODATA), with its reason.
@@ -496,7 +517,7 @@ pub(crate) fn special(
 ) {
     begin(out, req, u16::from(code) as u8, [0, 1, 0]);
     push_soa(out, req, &req.name, ttl, serial);
-    end(out, req, Some((EDE_FILTERED, why)), limit);
+    end(out, req, Some((EDE_FILTERED, &[why])), limit);
 }
 
 /// SERVFAIL, when the upstream cannot be reached in time.
@@ -726,6 +747,9 @@ mod tests {
         assert_eq!(zone_offset(qname, "www.omegle.com"), Some(0));
         assert_eq!(zone_offset(qname, "com"), Some(11));
         assert_eq!(zone_offset(qname, "mega.com"), None);
+        assert_eq!(zone_offset(qname, "omegle.co"), None);
+        assert_eq!(zone_offset(qname, "omegle.comm"), None);
+        assert_eq!(zone_offset(qname, "omegle..com"), None);
         assert_eq!(zone_offset(qname, "a.www.omegle.com"), None);
         assert_eq!(zone_offset(qname, ""), None);
 

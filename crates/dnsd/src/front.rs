@@ -144,8 +144,10 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                     continue;
                 }
                 Err(e) => {
-                    // ICMP errors from earlier sends surface here on some systems; keep serving.
+                    // ICMP errors from earlier sends surface here on some systems; keep serving,
+                    // but never spin on an error that repeats.
                     tracing::debug!(error = %e, "udp receive failed");
+                    std::thread::sleep(Duration::from_millis(1));
                     continue;
                 }
             }

@@ -69,7 +69,8 @@ pub(crate) struct Attempt {
     pub(crate) site: String,
     pub(crate) list: String,
     pub(crate) rule: String,
-    pub(crate) qtype: String,
+    /// The record type asked for, e.g. `AAAA`.
+    pub(crate) qtype: &'static str,
     /// Set when the block came from a CNAME target rather than the name itself.
     pub(crate) cname: Option<String>,
 }
@@ -193,8 +194,8 @@ struct Group {
 impl Group {
     fn merge(&mut self, attempt: &Attempt) {
         self.entry.count = self.entry.count.saturating_add(1);
-        if !self.entry.types.contains(&attempt.qtype) {
-            self.entry.types.push(attempt.qtype.clone());
+        if !self.entry.types.iter().any(|t| t == attempt.qtype) {
+            self.entry.types.push(attempt.qtype.to_string());
         }
         if self.entry.cname.is_none() {
             self.entry.cname.clone_from(&attempt.cname);
@@ -494,7 +495,7 @@ impl Writer {
             site: attempt.site,
             list: attempt.list,
             rule: attempt.rule,
-            types: vec![attempt.qtype],
+            types: vec![attempt.qtype.to_string()],
             count: 1,
             cname: attempt.cname,
         };
@@ -1014,14 +1015,14 @@ mod tests {
         }
     }
 
-    fn attempt(client: &str, site: &str, qtype: &str) -> Attempt {
+    fn attempt(client: &str, site: &str, qtype: &'static str) -> Attempt {
         Attempt {
             client: client.parse().expect("test IP"),
             name: format!("www.{site}"),
             site: site.to_owned(),
             list: "stranger-chat".to_owned(),
             rule: site.to_owned(),
-            qtype: qtype.to_owned(),
+            qtype,
             cname: None,
         }
     }

@@ -75,7 +75,7 @@ pub(crate) fn begin(
 
     // 1. Decode. Garbage must cost little and never panic: an unreadable header or a packet that
     //    is itself a response is dropped; a readable header with a broken body gets FORMERR.
-    let req = match answer::decode(bytes) {
+    let mut req = match answer::decode(bytes) {
         Ok(req) => req,
         Err(Reject::Drop) => {
             Stats::bump(&shared.stats.malformed);
@@ -148,11 +148,14 @@ pub(crate) fn begin(
     if let Decision::Blocked(reason) = decision {
         let site = reason.site;
         let (list, rule) = (reason.list.id.as_str(), reason.rule);
+        // The query is answered here, so its name can go to the journal as it is.
+        let name = std::mem::take(&mut req.name);
         block(
             shared,
             &generation,
             &req,
             client,
+            name,
             Reason {
                 site,
                 list,
@@ -272,7 +275,8 @@ fn inspect_and_answer(
                     rule: reason.rule,
                     cname: Some(target),
                 };
-                block(shared, generation, req, client, reason, out, limit);
+                let name = req.name.clone();
+                block(shared, generation, req, client, name, reason, out, limit);
                 return;
             }
         }
@@ -289,11 +293,13 @@ struct Reason<'a> {
     cname: Option<&'a str>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn block(
     shared: &Shared,
     generation: &Generation,
     req: &Request,
     client: IpAddr,
+    name: String,
     reason: Reason<'_>,
     out: &mut Vec<u8>,
     limit: usize,
@@ -303,19 +309,10 @@ fn block(
     // A CNAME block answers for the queried name's own zone: an SOA for the blocked target's
     // zone would be out of place in an answer about another name.
     let zone = if reason.cname.is_some() {
-        req.name.as_str()
+        name.as_str()
     } else {
         reason.rule
     };
-    shared.journal.record(Attempt {
-        client: answer::client_ip(client),
-        name: req.name.clone(),
-        site: reason.site.to_string(),
-        list: reason.list.to_string(),
-        rule: reason.rule.to_string(),
-        qtype: req.qtype().to_string(),
-        cname: reason.cname.map(str::to_string),
-    });
     answer::blocked(
         out,
         req,
@@ -329,4 +326,13 @@ fn block(
         },
         limit,
     );
+    shared.journal.record(Attempt {
+        client: answer::client_ip(client),
+        name,
+        site: reason.site.to_string(),
+        list: reason.list.to_string(),
+        rule: reason.rule.to_string(),
+        qtype: req.qtype().into(),
+        cname: reason.cname.map(str::to_string),
+    });
 }
