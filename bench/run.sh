@@ -20,7 +20,9 @@
 #
 # Knobs (environment): DURATION (seconds per dnsperf run, default 10), REPEAT (runs per
 # throughput figure, the median is kept; default 3), SERVERS (default
-# "vigie dnsmasq unbound dnsdist kresd"), WORK (scratch folder, default /tmp/vigie-bench),
+# "vigie dnsmasq unbound dnsdist kresd"; a server named twice is measured in two sessions and its
+# figures pooled, e.g. "vigie unbound vigie unbound", so that drifts in the machine's speed
+# fall on every server alike), WORK (scratch folder, default /tmp/vigie-bench),
 # SKIP_INSTALL=1, SKIP_BUILD=1.
 set -euo pipefail
 
