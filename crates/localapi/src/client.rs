@@ -24,8 +24,10 @@ pub struct Versioned<T> {
     pub value: T,
 }
 
-/// Filters of `GET /v1/attempts`.
-#[derive(Debug, Clone, Default)]
+/// Filters of `GET /v1/attempts`: sent by the client, read by the service's route and by the
+/// desktop app's command.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AttemptQuery {
     /// First day, `YYYY-MM-DD` (default: 30 days ago).
     pub from: Option<String>,

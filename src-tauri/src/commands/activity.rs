@@ -3,43 +3,36 @@
 
 use std::path::PathBuf;
 
-use serde::Deserialize;
 use tauri::State;
 use vigie_localapi::{AttemptQuery, AttemptsPage, Summary};
 
 use crate::error::{AppError, Kind, Result};
 use crate::state::Console;
 
-/// The page's filters.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub(crate) struct Filter {
-    from: Option<String>,
-    to: Option<String>,
-    site: Option<String>,
-    q: Option<String>,
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
-
-impl From<Filter> for AttemptQuery {
-    fn from(f: Filter) -> AttemptQuery {
-        let some = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-        AttemptQuery {
-            from: some(f.from),
-            to: some(f.to),
-            site: some(f.site),
-            q: some(f.q),
-            limit: f.limit,
-            cursor: some(f.cursor),
-        }
+/// The page's filters with its empty fields dropped: a cleared search box means no filter.
+fn without_blanks(f: AttemptQuery) -> AttemptQuery {
+    let some = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    AttemptQuery {
+        from: some(f.from),
+        to: some(f.to),
+        site: some(f.site),
+        q: some(f.q),
+        limit: f.limit,
+        cursor: some(f.cursor),
     }
 }
 
 /// `GET /v1/attempts`.
 #[tauri::command]
-pub(crate) async fn attempts(console: State<'_, Console>, filter: Filter) -> Result<AttemptsPage> {
-    Ok(console.client().await.attempts(&filter.into()).await?)
+pub(crate) async fn attempts(
+    console: State<'_, Console>,
+    filter: AttemptQuery,
+) -> Result<AttemptsPage> {
+    Ok(console
+        .client()
+        .await
+        .attempts(&without_blanks(filter))
+        .await?)
 }
 
 /// `GET /v1/attempts/summary`.
@@ -50,8 +43,11 @@ pub(crate) async fn summary(console: State<'_, Console>, days: u32) -> Result<Su
 
 /// Saves every attempt matching `filter` as CSV in the Downloads folder; returns the path.
 #[tauri::command]
-pub(crate) async fn export_csv(console: State<'_, Console>, filter: Filter) -> Result<String> {
-    let mut query: AttemptQuery = filter.into();
+pub(crate) async fn export_csv(
+    console: State<'_, Console>,
+    filter: AttemptQuery,
+) -> Result<String> {
+    let mut query = without_blanks(filter);
     query.cursor = None;
     query.limit = None;
     let csv = console.client().await.attempts_csv(&query).await?;

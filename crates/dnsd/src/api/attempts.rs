@@ -22,16 +22,8 @@ const MAX_DAYS: i64 = 366;
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 1000;
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Filters {
-    from: Option<String>,
-    to: Option<String>,
-    site: Option<String>,
-    q: Option<String>,
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
+/// The query string of the attempts routes: the client's own type.
+type Filters = vigie_localapi::AttemptQuery;
 
 fn day(text: &str, field: &str) -> Result<Date, Failure> {
     Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|_| {
