@@ -411,26 +411,16 @@ fn zone_offset(qname: &[u8], zone: &str) -> Option<usize> {
     if zone.is_empty() {
         return None;
     }
-    let mut starts = [0usize; 128];
-    let mut labels = 0;
-    let mut at = 0;
-    while at < qname.len() && qname[at] != 0 {
-        if labels == starts.len() {
-            return None;
-        }
-        starts[labels] = at;
-        labels += 1;
-        at += 1 + usize::from(qname[at]);
-    }
-    let wanted = zone.iter().filter(|&&b| b == b'.').count() + 1;
-    if wanted > labels {
+    let root = label_starts(qname).last()?;
+    // In wire form a zone of n characters takes n + 1 bytes before the root: a length byte in
+    // place of each dot and one in front. So only one label can start it.
+    let from = root.checked_sub(zone.len() + 1)?;
+    if !label_starts(qname).any(|at| at == from) {
         return None;
     }
-    // The last `wanted` labels, joined by dots, must spell the zone.
-    let from = starts[labels - wanted];
     let mut at = from;
     let mut z = 0;
-    while at < qname.len() && qname[at] != 0 {
+    while at < root {
         if at != from {
             if zone.get(z) != Some(&b'.') {
                 return None;
@@ -446,6 +436,18 @@ fn zone_offset(qname: &[u8], zone: &str) -> Option<usize> {
         at += 1 + len;
     }
     (z == zone.len()).then_some(from)
+}
+
+/// Where each label of the wire name `qname` starts, ending with the root label's offset; it
+/// stops early on a name that runs past the bytes.
+fn label_starts(qname: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut next = Some(0);
+    std::iter::from_fn(move || {
+        let at = next?;
+        let len = *qname.get(at)?;
+        next = (len != 0).then(|| at + 1 + usize::from(len));
+        Some(at)
+    })
 }
 
 /// What a block answer needs to know.
@@ -752,6 +754,11 @@ mod tests {
         assert_eq!(zone_offset(qname, "omegle..com"), None);
         assert_eq!(zone_offset(qname, "a.www.omegle.com"), None);
         assert_eq!(zone_offset(qname, ""), None);
+        // As long as a real tail, but not on a label boundary.
+        assert_eq!(zone_offset(qname, "gle.com"), None);
+        assert_eq!(zone_offset(qname, "gle.comx"), None);
+        // A name that runs past its bytes has no root to count back from.
+        assert_eq!(zone_offset(b"\x03www\x06omegle", "omegle"), None);
 
         let req = decode(&query_bytes("WWW.Omegle.COM.", RecordType::AAAA, true)).unwrap();
         let mut out = Vec::new();

@@ -59,20 +59,71 @@ const SIZE_LIMIT_MESSAGE: &str = "journal size limit reached";
 const DAY_FORMAT: &[BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
-/// One blocked query, as the resolver saw it.
+/// One blocked query, as the resolver saw it. One is built for every blocked query, so it copies
+/// no text: the name is the query's own, the site and list are shared with the policy, and the
+/// rule is the tail of the matched name that spells it.
 #[derive(Clone, Debug)]
 pub(crate) struct Attempt {
     pub(crate) client: IpAddr,
     /// The name that was asked for, e.g. `www.omegle.com`.
     pub(crate) name: String,
     /// The site it belongs to, e.g. `omegle.com`; attempts are grouped by it.
-    pub(crate) site: String,
-    pub(crate) list: String,
-    pub(crate) rule: String,
+    pub(crate) site: Arc<str>,
+    pub(crate) list: Arc<str>,
+    rule: Rule,
     /// The record type asked for, e.g. `AAAA`.
     pub(crate) qtype: &'static str,
     /// Set when the block came from a CNAME target rather than the name itself.
     pub(crate) cname: Option<String>,
+}
+
+/// The listed domain that matched. It is the matched name or one of its parents, so it is
+/// almost always kept as where it starts in that name.
+#[derive(Clone, Debug)]
+enum Rule {
+    Tail(usize),
+    Text(String),
+}
+
+impl Attempt {
+    /// `rule` is the listed domain that matched `cname` when there is one, else `name`.
+    pub(crate) fn new(
+        client: IpAddr,
+        name: String,
+        site: Arc<str>,
+        list: Arc<str>,
+        rule: &str,
+        qtype: &'static str,
+        cname: Option<String>,
+    ) -> Self {
+        let matched = cname.as_deref().unwrap_or(&name);
+        let rule = if matched.as_bytes().ends_with(rule.as_bytes()) {
+            Rule::Tail(matched.len() - rule.len())
+        } else {
+            Rule::Text(rule.to_owned())
+        };
+        Attempt {
+            client,
+            name,
+            site,
+            list,
+            rule,
+            qtype,
+            cname,
+        }
+    }
+
+    /// The listed domain that matched: the name itself or one of its parents.
+    pub(crate) fn rule(&self) -> &str {
+        match &self.rule {
+            Rule::Tail(at) => {
+                let matched = self.cname.as_deref().unwrap_or(&self.name);
+                // A tail that `new` checked; `get` only spares a panic path.
+                matched.get(*at..).unwrap_or(matched)
+            }
+            Rule::Text(rule) => rule,
+        }
+    }
 }
 
 /// One line of a day file. Several lines may share an `id`; the last one is the truth.
@@ -162,8 +213,9 @@ struct Inner {
 enum Msg {
     Attempt {
         attempt: Attempt,
-        // Stamped in `record`, so that queueing delay does not stretch the merge window.
-        time: OffsetDateTime,
+        // Stamped in `record`, so that queueing delay does not stretch the merge window. Only
+        // the monotonic clock: most attempts merge into an open group and never need the wall
+        // time, which `wall_time` derives for the others.
         at: Instant,
     },
     /// Answered once every attempt queued before it is journaled.
@@ -179,7 +231,7 @@ struct State {
     notices: broadcast::Sender<Notice>,
 }
 
-type GroupKey = (IpAddr, String);
+type GroupKey = (IpAddr, Arc<str>);
 
 #[derive(Debug)]
 struct Group {
@@ -254,6 +306,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// The wall-clock time of the monotonic instant `at`, which is in the recent past.
+fn wall_time(at: Instant) -> OffsetDateTime {
+    OffsetDateTime::now_utc() - Instant::now().saturating_duration_since(at)
+}
+
 fn today() -> Date {
     OffsetDateTime::now_utc().date()
 }
@@ -299,7 +356,6 @@ impl Journal {
     pub(crate) fn record(&self, attempt: Attempt) {
         let msg = Msg::Attempt {
             attempt,
-            time: OffsetDateTime::now_utc(),
             at: Instant::now(),
         };
         if self.inner.queue.try_send(msg).is_err() {
@@ -401,8 +457,8 @@ impl Writer {
             let wake = self.next_wake();
             tokio::select! {
                 msg = self.rx.recv() => match msg {
-                    Some(Msg::Attempt { attempt, time, at }) => {
-                        self.on_attempt(attempt, time, at).await;
+                    Some(Msg::Attempt { attempt, at }) => {
+                        self.on_attempt(attempt, at).await;
                         match self.take_queued().await {
                             Queued::Shutdown => break,
                             Queued::Empty => tokio::time::sleep(GATHER).await,
@@ -426,7 +482,7 @@ impl Writer {
         self.rx.close();
         while let Some(msg) = self.rx.recv().await {
             match msg {
-                Msg::Attempt { attempt, time, at } => self.on_attempt(attempt, time, at).await,
+                Msg::Attempt { attempt, at } => self.on_attempt(attempt, at).await,
                 Msg::Settle(done) => {
                     let _ = done.send(());
                 }
@@ -444,7 +500,7 @@ impl Writer {
     async fn take_queued(&mut self) -> Queued {
         for _ in 0..BATCH {
             match self.rx.try_recv() {
-                Ok(Msg::Attempt { attempt, time, at }) => self.on_attempt(attempt, time, at).await,
+                Ok(Msg::Attempt { attempt, at }) => self.on_attempt(attempt, at).await,
                 Ok(Msg::Settle(done)) => {
                     let _ = done.send(());
                 }
@@ -467,7 +523,7 @@ impl Writer {
             .fold(self.next_tick, Instant::min)
     }
 
-    async fn on_attempt(&mut self, attempt: Attempt, time: OffsetDateTime, at: Instant) {
+    async fn on_attempt(&mut self, attempt: Attempt, at: Instant) {
         let key = (attempt.client, attempt.site.clone());
         let expired = {
             let mut groups = lock(&self.state.groups);
@@ -486,15 +542,16 @@ impl Writer {
             self.close_where(|(k, _)| *k == key).await;
         }
 
+        let time = wall_time(at);
         let id = self.next_id(time);
         let entry = Entry {
             id,
             time,
             client: attempt.client.to_string(),
+            rule: attempt.rule().to_owned(),
+            site: attempt.site.to_string(),
+            list: attempt.list.to_string(),
             name: attempt.name,
-            site: attempt.site,
-            list: attempt.list,
-            rule: attempt.rule,
             types: vec![attempt.qtype.to_string()],
             count: 1,
             cname: attempt.cname,
@@ -1016,15 +1073,15 @@ mod tests {
     }
 
     fn attempt(client: &str, site: &str, qtype: &'static str) -> Attempt {
-        Attempt {
-            client: client.parse().expect("test IP"),
-            name: format!("www.{site}"),
-            site: site.to_owned(),
-            list: "stranger-chat".to_owned(),
-            rule: site.to_owned(),
+        Attempt::new(
+            client.parse().expect("test IP"),
+            format!("www.{site}"),
+            site.into(),
+            "stranger-chat".into(),
+            site,
             qtype,
-            cname: None,
-        }
+            None,
+        )
     }
 
     fn entry(id: u64, count: u32, types: &[&str]) -> Entry {

@@ -147,7 +147,7 @@ pub(crate) fn begin(
     };
     if let Decision::Blocked(reason) = decision {
         let site = reason.site;
-        let (list, rule) = (reason.list.id.as_str(), reason.rule);
+        let (list, rule) = (&reason.list.id, reason.rule);
         // The query is answered here, so its name can go to the journal as it is.
         let name = std::mem::take(&mut req.name);
         block(
@@ -271,7 +271,7 @@ fn inspect_and_answer(
             if let Decision::Blocked(reason) = generation.policy.matcher.decide(target) {
                 let reason = Reason {
                     site: reason.site,
-                    list: reason.list.id.as_str(),
+                    list: &reason.list.id,
                     rule: reason.rule,
                     cname: Some(target),
                 };
@@ -286,8 +286,8 @@ fn inspect_and_answer(
 
 /// Why a name is blocked.
 struct Reason<'a> {
-    site: &'a str,
-    list: &'a str,
+    site: &'a Arc<str>,
+    list: &'a Arc<str>,
     rule: &'a str,
     /// The CNAME target that matched, when the queried name itself is not listed.
     cname: Option<&'a str>,
@@ -326,13 +326,13 @@ fn block(
         },
         limit,
     );
-    shared.journal.record(Attempt {
-        client: answer::client_ip(client),
+    shared.journal.record(Attempt::new(
+        answer::client_ip(client),
         name,
-        site: reason.site.to_string(),
-        list: reason.list.to_string(),
-        rule: reason.rule.to_string(),
-        qtype: req.qtype().into(),
-        cname: reason.cname.map(str::to_string),
-    });
+        Arc::clone(reason.site),
+        Arc::clone(reason.list),
+        reason.rule,
+        req.qtype().into(),
+        reason.cname.map(str::to_string),
+    ));
 }

@@ -21,6 +21,8 @@
 //! A matcher is built once per policy and never changed: share it read-only across threads (it
 //! is `Send + Sync` with no interior mutability) and build a new one to change anything.
 
+use std::sync::Arc;
+
 use crate::Domain;
 
 /// What a list's domains do when matched.
@@ -36,8 +38,9 @@ pub enum Action {
 /// What the matcher knows of a list, for reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListMeta {
-    /// Stable id, such as `stranger-chat` or `my-sites`.
-    pub id: String,
+    /// Stable id, such as `stranger-chat` or `my-sites`. Shared, so that whatever keeps a
+    /// reason (the attempt journal, for every blocked query) holds it without copying it.
+    pub id: Arc<str>,
     /// Name a parent reads.
     pub name: String,
     /// Block or allow.
@@ -47,7 +50,7 @@ pub struct ListMeta {
 #[derive(Debug, Clone)]
 struct SiteMeta {
     list: u32,
-    name: Box<str>,
+    name: Arc<str>,
 }
 
 /// Index of a list inside a [`MatcherBuilder`].
@@ -63,8 +66,8 @@ pub struct SiteIdx(u32);
 pub struct Reason<'m> {
     /// The list the rule belongs to.
     pub list: &'m ListMeta,
-    /// The site the rule belongs to, as parents see it.
-    pub site: &'m str,
+    /// The site the rule belongs to, as parents see it; shared, like the list's id.
+    pub site: &'m Arc<str>,
     /// The listed domain that matched: the name itself or one of its parents.
     pub rule: &'m str,
 }
@@ -464,9 +467,11 @@ mod tests {
 
     fn blocked_rule(m: &Matcher, name: &str) -> Option<(String, String, String)> {
         match m.decide(name) {
-            Decision::Blocked(r) => {
-                Some((r.list.id.clone(), r.site.to_string(), r.rule.to_string()))
-            }
+            Decision::Blocked(r) => Some((
+                r.list.id.to_string(),
+                r.site.to_string(),
+                r.rule.to_string(),
+            )),
             _ => None,
         }
     }
@@ -572,8 +577,8 @@ mod tests {
         let m = sample();
         match m.decide("help.omegle.com") {
             Decision::Allowed(r) => {
-                assert_eq!(r.list.id, "allowed");
-                assert_eq!(r.site, "School project");
+                assert_eq!(&*r.list.id, "allowed");
+                assert_eq!(&**r.site, "School project");
                 assert_eq!(r.rule, "help.omegle.com");
             }
             other => panic!("{other:?}"),

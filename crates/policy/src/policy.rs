@@ -209,7 +209,7 @@ impl Policy {
 /// Adds every site and domain of a list to a matcher builder.
 pub fn add_list(builder: &mut MatcherBuilder, file: &ListFile) {
     let list = builder.list(ListMeta {
-        id: file.list.id.clone(),
+        id: file.list.id.as_str().into(),
         name: file.list.name.clone(),
         action: file.list.action,
     });
@@ -311,7 +311,7 @@ fn stream_import(
         .map_err(|e| Error::io(path, &e))?;
     let format = crate::import::Format::detect(&String::from_utf8_lossy(&head));
     let list = builder.list(ListMeta {
-        id: file.list.id.clone(),
+        id: file.list.id.as_str().into(),
         name: file.list.name.clone(),
         action: file.list.action,
     });

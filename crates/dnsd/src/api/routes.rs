@@ -658,8 +658,8 @@ async fn check(
     }
     let generation = api.shared.current();
     let reason = |r: vigie_policy::Reason<'_>| v1::CheckReason {
-        list: r.list.id.clone(),
-        site: r.site.into(),
+        list: r.list.id.to_string(),
+        site: r.site.to_string(),
         rule: r.rule.into(),
     };
     let (verdict, reason, explanation) = match generation.policy.matcher.decide(domain.as_str()) {
