@@ -91,8 +91,13 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     });
 
     let (stop_tx, stop_rx) = watch::channel(false);
+    let mut udp = Vec::new();
     for (_, b) in bound {
-        tokio::spawn(front::serve_udp(shared.clone(), b.udp, stop_rx.clone()));
+        udp.push(tokio::spawn(front::serve_udp(
+            shared.clone(),
+            b.udp,
+            stop_rx.clone(),
+        )));
         tokio::spawn(front::serve_tcp(shared.clone(), b.tcp, stop_rx.clone()));
     }
     api::serve(
@@ -133,6 +138,10 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     wait_for_signal().await.map_err(Fatal::runtime)?;
     tracing::info!("stopping");
     let _ = stop_tx.send(true);
+    // The UDP threads hand their last attempts to the journal as they end.
+    for thread in udp {
+        let _ = thread.await;
+    }
     shared.journal.shutdown().await;
     summary(&shared);
     println!("Vigie stopped.");

@@ -2,13 +2,15 @@
 //!
 //! UDP: each socket is served by a thread of its own that takes up to [`UDP_BATCH`] datagrams
 //! per system call (`recvmmsg`), answers blocked, special and cached queries inline, and sends
-//! those answers back together (`sendmmsg`). Only a query that goes upstream becomes a task on
-//! the async runtime, so a slow upstream never holds up the others. Under load the system calls
-//! were the larger part of an answer's cost; a thread that blocks in the kernel is also woken
-//! straight by it, with no scheduler between the packet and its answer. One thread per socket
-//! answers some 250,000 queries a second, far more than a family computer asks. TCP (RFC 7766): several queries per connection, answered
-//! in order, with an idle timeout and a bound on open connections so that idle or hostile
-//! clients cannot exhaust the service.
+//! those answers back together (`sendmmsg`). It folds its blocked queries together before they
+//! go to the journal (`coalesce`). Only a query that goes upstream becomes a task on the async
+//! runtime, so a slow upstream never holds up the others. Under load the system calls were the
+//! larger part of an answer's cost; a thread that blocks in the kernel is also woken straight by
+//! it, with no scheduler between the packet and its answer. One thread per socket answers some
+//! 250,000 queries a second, far more than a family computer asks.
+//!
+//! TCP (RFC 7766): several queries per connection, answered in order, with an idle timeout and a
+//! bound on open connections so that idle or hostile clients cannot exhaust the service.
 
 use std::io::{IoSlice, IoSliceMut, PipeReader};
 use std::net::SocketAddr;
@@ -27,7 +29,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Handle;
 use tokio::sync::{Semaphore, watch};
+use tokio::time::Instant;
 
+use crate::coalesce::Coalescer;
 use crate::pipeline::{self, Step, Transport};
 use crate::state::Shared;
 
@@ -124,6 +128,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
     let mut peers = [None::<SockaddrStorage>; UDP_BATCH];
     let mut rx = MultiHeaders::<SockaddrStorage>::preallocate(UDP_BATCH, None);
     let mut tx = MultiHeaders::<SockaddrStorage>::preallocate(UDP_BATCH, None);
+    let mut attempts = Coalescer::new(shared.journal.clone());
     loop {
         let count = {
             let mut slices: Vec<[IoSliceMut<'_>; 1]> =
@@ -138,6 +143,8 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                     count
                 }
                 Err(Errno::EAGAIN | Errno::EINTR) => {
+                    // Nothing is held back while the service waits.
+                    attempts.flush();
                     if !wait(socket, wake, PollFlags::POLLIN) {
                         return;
                     }
@@ -152,6 +159,8 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                 }
             }
         };
+        // One clock read per batch: the batch's queries all arrived within it.
+        let now = Instant::now();
         let mut replies = 0;
         for (query, &(len, from)) in queries.iter().zip(&received[..count]) {
             let Some(from) = from else { continue };
@@ -165,16 +174,24 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                     peers[replies] = Some(from);
                     replies += 1;
                 }
+                Step::Blocked(attempt) => {
+                    attempts.record(attempt, now);
+                    peers[replies] = Some(from);
+                    replies += 1;
+                }
                 Step::Forward(pending) => {
                     let shared = shared.clone();
                     let socket = socket.clone();
                     rt.spawn(async move {
                         let mut out = Vec::with_capacity(512);
-                        pipeline::finish(&shared, *pending, &mut out).await;
+                        let attempt = pipeline::finish(&shared, *pending, &mut out).await;
                         // Never blocks: with the send buffer full (megabytes of answers
                         // waiting) this one is dropped and the client asks again.
                         if let Err(e) = socket.send_to(&out, peer) {
                             tracing::debug!(error = %e, "udp send failed");
+                        }
+                        if let Some(attempt) = attempt {
+                            shared.journal.record(attempt);
                         }
                     });
                 }
@@ -189,6 +206,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
         ) {
             return;
         }
+        attempts.flush_if_due(now);
     }
 }
 

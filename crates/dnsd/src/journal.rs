@@ -24,15 +24,18 @@ use std::net::IpAddr;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
+use hickory_proto::rr::RecordType;
 use serde::{Deserialize, Serialize};
 use time::format_description::BorrowedFormatItem;
 use time::{Date, OffsetDateTime};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
+
+use crate::coalesce::Gate;
 
 /// Large enough to absorb a burst from a whole household's browsers while the writer is busy
 /// with the disk, small enough that a stuck disk cannot grow memory without bound.
@@ -59,9 +62,10 @@ const SIZE_LIMIT_MESSAGE: &str = "journal size limit reached";
 const DAY_FORMAT: &[BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
-/// One blocked query, as the resolver saw it. One is built for every blocked query, so it copies
-/// no text: the name is the query's own, the site and list are shared with the policy, and the
-/// rule is the tail of the matched name that spells it.
+/// One blocked query as the resolver saw it, or several from one client for one site folded
+/// together (see `coalesce`). One is built for every blocked query, so it copies no text: the
+/// name is the query's own, the site and list are shared with the policy, and the rule is the
+/// tail of the matched name that spells it.
 #[derive(Clone, Debug)]
 pub(crate) struct Attempt {
     pub(crate) client: IpAddr,
@@ -71,10 +75,50 @@ pub(crate) struct Attempt {
     pub(crate) site: Arc<str>,
     pub(crate) list: Arc<str>,
     rule: Rule,
-    /// The record type asked for, e.g. `AAAA`.
-    pub(crate) qtype: &'static str,
+    /// The record types asked for, e.g. `AAAA`, in order of first appearance.
+    types: Types,
+    /// Queries folded into this attempt, the first one included.
+    count: u32,
     /// Set when the block came from a CNAME target rather than the name itself.
     pub(crate) cname: Option<String>,
+}
+
+/// Most record types one folded attempt keeps; a browser asks for three (A, AAAA, HTTPS).
+const MAX_TYPES: usize = 8;
+
+/// Record types in order of first appearance, kept inline: no allocation per query.
+#[derive(Clone, Copy, Debug)]
+struct Types {
+    seen: [RecordType; MAX_TYPES],
+    len: usize,
+}
+
+impl Types {
+    fn one(qtype: RecordType) -> Self {
+        let mut seen = [qtype; MAX_TYPES];
+        seen[0] = qtype;
+        Types { seen, len: 1 }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = RecordType> + '_ {
+        self.seen[..self.len].iter().copied()
+    }
+
+    /// Adds the types of `other` not seen yet; `false`, and nothing changed, if they do not fit.
+    fn add(&mut self, other: &Types) -> bool {
+        let mut merged = *self;
+        for t in other.iter() {
+            if !merged.iter().any(|s| s == t) {
+                if merged.len == MAX_TYPES {
+                    return false;
+                }
+                merged.seen[merged.len] = t;
+                merged.len += 1;
+            }
+        }
+        *self = merged;
+        true
+    }
 }
 
 /// The listed domain that matched. It is the matched name or one of its parents, so it is
@@ -93,7 +137,7 @@ impl Attempt {
         site: Arc<str>,
         list: Arc<str>,
         rule: &str,
-        qtype: &'static str,
+        qtype: RecordType,
         cname: Option<String>,
     ) -> Self {
         let matched = cname.as_deref().unwrap_or(&name);
@@ -108,9 +152,24 @@ impl Attempt {
             site,
             list,
             rule,
-            qtype,
+            types: Types::one(qtype),
+            count: 1,
             cname,
         }
+    }
+
+    /// Folds `later`, a query from the same client for the same site, into this attempt, as
+    /// the journal would fold it into this attempt's entry; gives it back if its record types
+    /// do not fit.
+    pub(crate) fn fold(&mut self, later: Attempt) -> Option<Attempt> {
+        if !self.types.add(&later.types) {
+            return Some(later);
+        }
+        self.count = self.count.saturating_add(later.count);
+        if self.cname.is_none() {
+            self.cname = later.cname;
+        }
+        None
     }
 
     /// The listed domain that matched: the name itself or one of its parents.
@@ -205,6 +264,8 @@ struct Inner {
     // A watch rather than a queued message so that a reload is never lost to a full queue.
     config: watch::Sender<JournalConfig>,
     state: Arc<State>,
+    /// The DNS threads that fold attempts before recording them.
+    gates: Mutex<Vec<Weak<Gate>>>,
     // An async mutex so that a second `shutdown` waits for the first one to finish.
     writer: tokio::sync::Mutex<Option<JoinHandle<()>>>,
 }
@@ -245,9 +306,12 @@ struct Group {
 
 impl Group {
     fn merge(&mut self, attempt: &Attempt) {
-        self.entry.count = self.entry.count.saturating_add(1);
-        if !self.entry.types.iter().any(|t| t == attempt.qtype) {
-            self.entry.types.push(attempt.qtype.to_string());
+        self.entry.count = self.entry.count.saturating_add(attempt.count);
+        for qtype in attempt.types.iter() {
+            let qtype: &str = qtype.into();
+            if !self.entry.types.iter().any(|t| t == qtype) {
+                self.entry.types.push(qtype.to_owned());
+            }
         }
         if self.entry.cname.is_none() {
             self.entry.cname.clone_from(&attempt.cname);
@@ -267,7 +331,11 @@ struct Counters {
 
 impl Counters {
     fn bump(counter: &AtomicU64) {
-        counter.fetch_add(1, Ordering::Relaxed);
+        Self::add(counter, 1);
+    }
+
+    fn add(counter: &AtomicU64, n: u32) {
+        counter.fetch_add(u64::from(n), Ordering::Relaxed);
     }
 
     fn error(&self, message: String) {
@@ -345,6 +413,7 @@ impl Journal {
             inner: Arc::new(Inner {
                 queue,
                 config: config_tx,
+                gates: Mutex::new(Vec::new()),
                 state,
                 writer: tokio::sync::Mutex::new(Some(task)),
             }),
@@ -354,21 +423,43 @@ impl Journal {
     /// Never blocks: when the queue is full (or the journal is shut down) the query is counted
     /// in `dropped` and forgotten, because answering DNS matters more than the journal.
     pub(crate) fn record(&self, attempt: Attempt) {
-        let msg = Msg::Attempt {
-            attempt,
-            at: Instant::now(),
-        };
-        if self.inner.queue.try_send(msg).is_err() {
-            Counters::bump(&self.inner.state.stats.dropped);
+        self.record_at(attempt, Instant::now());
+    }
+
+    /// [`Journal::record`] for an attempt whose first query arrived at `at`.
+    pub(crate) fn record_at(&self, attempt: Attempt, at: Instant) {
+        let count = attempt.count;
+        if self
+            .inner
+            .queue
+            .try_send(Msg::Attempt { attempt, at })
+            .is_err()
+        {
+            Counters::add(&self.inner.state.stats.dropped, count);
         }
+    }
+
+    /// Lets [`Journal::settled`] wait for what the gate's thread holds back.
+    pub(crate) fn watch_gate(&self, gate: &Arc<Gate>) {
+        let mut gates = lock(&self.inner.gates);
+        gates.retain(|g| g.strong_count() > 0);
+        gates.push(Arc::downgrade(gate));
     }
 
     /// Returns once every attempt recorded before the call is journaled (or, at worst, after
     /// [`SETTLE_WAIT`]), so that a reader sees the attempts just answered: the writer lets
-    /// attempts gather before it takes them.
+    /// attempts gather before it takes them, and a busy DNS thread holds some back (see
+    /// `coalesce`).
     pub(crate) async fn settled(&self) {
         let (done, wait) = oneshot::channel();
+        let gates: Vec<Arc<Gate>> = lock(&self.inner.gates)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
         let asked = async {
+            for gate in gates {
+                gate.passed().await;
+            }
             if self.inner.queue.send(Msg::Settle(done)).await.is_ok() {
                 let _ = wait.await;
             }
@@ -530,7 +621,7 @@ impl Writer {
             match groups.get_mut(&key) {
                 Some(group) if at.saturating_duration_since(group.opened) < self.window => {
                     group.merge(&attempt);
-                    Counters::bump(&self.state.stats.merged);
+                    Counters::add(&self.state.stats.merged, attempt.count);
                     return;
                 }
                 Some(_) => true,
@@ -542,6 +633,8 @@ impl Writer {
             self.close_where(|(k, _)| *k == key).await;
         }
 
+        // The queries folded in before it reached the writer are merged ones too.
+        Counters::add(&self.state.stats.merged, attempt.count.saturating_sub(1));
         let time = wall_time(at);
         let id = self.next_id(time);
         let entry = Entry {
@@ -552,8 +645,12 @@ impl Writer {
             site: attempt.site.to_string(),
             list: attempt.list.to_string(),
             name: attempt.name,
-            types: vec![attempt.qtype.to_string()],
-            count: 1,
+            types: attempt
+                .types
+                .iter()
+                .map(|t| <&str>::from(t).to_owned())
+                .collect(),
+            count: attempt.count,
             cname: attempt.cname,
         };
         let notice = Notice {
@@ -1072,14 +1169,14 @@ mod tests {
         }
     }
 
-    fn attempt(client: &str, site: &str, qtype: &'static str) -> Attempt {
+    fn attempt(client: &str, site: &str, qtype: &str) -> Attempt {
         Attempt::new(
             client.parse().expect("test IP"),
             format!("www.{site}"),
             site.into(),
             "stranger-chat".into(),
             site,
-            qtype,
+            qtype.parse().expect("test record type"),
             None,
         )
     }

@@ -9,6 +9,7 @@ mod app;
 mod blockpage;
 mod cache;
 mod cli;
+mod coalesce;
 mod commands;
 mod front;
 mod install;

@@ -29,6 +29,9 @@ pub(crate) enum Step {
     Drop,
     /// Send the answer written into the caller's buffer.
     Reply,
+    /// Send the answer written into the caller's buffer, and journal the attempt: the name is
+    /// blocked. The caller journals it, so that a busy thread can fold attempts together.
+    Blocked(Attempt),
     /// The upstream must be asked: finish with [`finish`].
     Forward(Box<Pending>),
 }
@@ -43,7 +46,7 @@ pub(crate) struct Pending {
     explicitly_allowed: bool,
 }
 
-/// Answers one query packet into `out`; `false` means send nothing.
+/// Answers one query packet into `out` and journals a blocked one; `false` means send nothing.
 pub(crate) async fn handle(
     shared: &Shared,
     bytes: &[u8],
@@ -51,14 +54,16 @@ pub(crate) async fn handle(
     transport: Transport,
     out: &mut Vec<u8>,
 ) -> bool {
-    match begin(shared, bytes, client, transport, out) {
-        Step::Drop => false,
-        Step::Reply => true,
-        Step::Forward(pending) => {
-            finish(shared, *pending, out).await;
-            true
-        }
+    let attempt = match begin(shared, bytes, client, transport, out) {
+        Step::Drop => return false,
+        Step::Reply => None,
+        Step::Blocked(attempt) => Some(attempt),
+        Step::Forward(pending) => finish(shared, *pending, out).await,
+    };
+    if let Some(attempt) = attempt {
+        shared.journal.record(attempt);
     }
+    true
 }
 
 /// Stages 1 to 6 up to the cache, without waiting on anything: blocked, special and cached
@@ -150,7 +155,7 @@ pub(crate) fn begin(
         let (list, rule) = (&reason.list.id, reason.rule);
         // The query is answered here, so its name can go to the journal as it is.
         let name = std::mem::take(&mut req.name);
-        block(
+        return Step::Blocked(block(
             shared,
             &generation,
             &req,
@@ -164,8 +169,7 @@ pub(crate) fn begin(
             },
             out,
             limit,
-        );
-        return Step::Reply;
+        ));
     }
     let explicitly_allowed = matches!(decision, Decision::Allowed(_));
 
@@ -180,7 +184,7 @@ pub(crate) fn begin(
         && entry.encoded.fits(&req)
     {
         Stats::bump(&shared.stats.cache_hits);
-        inspect_and_answer(
+        let attempt = inspect_and_answer(
             shared,
             &generation,
             &req,
@@ -191,7 +195,7 @@ pub(crate) fn begin(
             out,
             limit,
         );
-        return Step::Reply;
+        return attempt.map_or(Step::Reply, Step::Blocked);
     }
     Step::Forward(Box::new(Pending {
         req,
@@ -202,8 +206,9 @@ pub(crate) fn begin(
     }))
 }
 
-/// Stage 6's upstream half and stage 7, for a query [`begin`] could not answer.
-pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) {
+/// Stage 6's upstream half and stage 7, for a query [`begin`] could not answer; gives the
+/// attempt to journal if answer inspection blocked it.
+pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Option<Attempt> {
     Stats::bump(&shared.stats.forwarded);
     let upstream = shared.upstream.load_full();
     let dnssec_ok = p.req.edns.is_some_and(|e| e.dnssec_ok);
@@ -217,7 +222,7 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) {
                 .store(2, std::sync::atomic::Ordering::Relaxed);
             tracing::debug!(name = %p.req.name, "upstream gave no answer: {failure}");
             answer::servfail(out, &p.req);
-            return;
+            return None;
         }
     };
     shared
@@ -229,9 +234,9 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) {
         Stats::bump(&shared.stats.servfail);
         tracing::debug!(name = %p.req.name, "upstream answer could not be encoded");
         answer::servfail(out, &p.req);
-        return;
+        return None;
     };
-    inspect_and_answer(
+    let attempt = inspect_and_answer(
         shared,
         &p.generation,
         &p.req,
@@ -248,6 +253,7 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) {
         name: p.req.name,
     };
     shared.cache.put(key, encoded, lifetime);
+    attempt
 }
 
 /// 7. Answer inspection: an allowed name whose CNAME chain reaches a blocked domain is blocked
@@ -265,7 +271,7 @@ fn inspect_and_answer(
     ttls: Ttls,
     out: &mut Vec<u8>,
     limit: usize,
-) {
+) -> Option<Attempt> {
     if !explicitly_allowed && !upstream_answer.cnames.is_empty() && !shared.paused() {
         for target in &upstream_answer.cnames {
             if let Decision::Blocked(reason) = generation.policy.matcher.decide(target) {
@@ -276,12 +282,14 @@ fn inspect_and_answer(
                     cname: Some(target),
                 };
                 let name = req.name.clone();
-                block(shared, generation, req, client, name, reason, out, limit);
-                return;
+                return Some(block(
+                    shared, generation, req, client, name, reason, out, limit,
+                ));
             }
         }
     }
     answer::upstream(out, req, upstream_answer, ttls, limit);
+    None
 }
 
 /// Why a name is blocked.
@@ -293,6 +301,7 @@ struct Reason<'a> {
     cname: Option<&'a str>,
 }
 
+/// Writes the answer to a blocked name and returns its attempt, for the caller to journal.
 #[allow(clippy::too_many_arguments)]
 fn block(
     shared: &Shared,
@@ -303,7 +312,7 @@ fn block(
     reason: Reason<'_>,
     out: &mut Vec<u8>,
     limit: usize,
-) {
+) -> Attempt {
     Stats::bump(&shared.stats.blocked);
     let settings = &generation.policy.settings;
     // A CNAME block answers for the queried name's own zone: an SOA for the blocked target's
@@ -326,13 +335,13 @@ fn block(
         },
         limit,
     );
-    shared.journal.record(Attempt::new(
+    Attempt::new(
         answer::client_ip(client),
         name,
         Arc::clone(reason.site),
         Arc::clone(reason.list),
         reason.rule,
-        req.qtype().into(),
+        req.qtype(),
         reason.cname.map(str::to_string),
-    ));
+    )
 }
