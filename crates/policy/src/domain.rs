@@ -33,6 +33,17 @@ pub struct Domain(Box<str>);
 impl Domain {
     /// Parses anything a parent might paste into one normalized name, or says why it cannot.
     pub fn parse(input: &str) -> Result<Domain, Error> {
+        if is_plain(input) {
+            // Nothing around the host to strip and nothing to map: `parse_pasted` would hand the
+            // input on unchanged. Most lines of a big list are like this.
+            check_shape(input)?;
+            check_registrable(input)?;
+            return Ok(Domain(input.into()));
+        }
+        Self::parse_pasted(input)
+    }
+
+    fn parse_pasted(input: &str) -> Result<Domain, Error> {
         let host = extract_host(input)?;
         let ascii = to_ascii(host)?;
         check_shape(&ascii)?;
@@ -106,6 +117,19 @@ impl<'de> serde::Deserialize<'de> for Domain {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Domain::parse(&text).map_err(serde::de::Error::custom)
     }
+}
+
+/// A name already in normalized form as far as characters go: lowercase ASCII letters, digits,
+/// hyphens and inner dots, and no `xn--` label (those are checked by IDNA).
+fn is_plain(input: &str) -> bool {
+    let bytes = input.as_bytes();
+    !bytes.is_empty()
+        && !bytes.ends_with(b".")
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && !bytes.starts_with(b"xn--")
+        && !bytes.windows(5).any(|w| w == b".xn--")
 }
 
 /// Strips what surrounds a host in pasted text: spaces, scheme, user info, path, port, a
@@ -257,6 +281,51 @@ fn check_registrable(ascii: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_names_take_the_short_way_to_the_same_result() {
+        let inputs = [
+            "omegle.com",
+            "www.omegle.com",
+            "a-b.c-d.example",
+            "x1.co.uk",
+            "com",
+            "co.uk",
+            "github.io",
+            "localhost",
+            "1.2.3.4",
+            "10.0.0.300",
+            "a..omegle.com",
+            ".omegle.com",
+            "-a.omegle.com",
+            "a-.omegle.com",
+            "xn--bcher-kva.example",
+            "shop.xn--p1ai",
+            "xn--.example",
+            "xn--zz.example",
+            &format!("{}.example", "a".repeat(64)),
+            &format!("{}example", "a.".repeat(130)),
+        ];
+        for input in inputs {
+            let fast = is_plain(input);
+            let expect_fast = !input.contains("xn--");
+            assert_eq!(fast, expect_fast, "{input}");
+            assert_eq!(
+                format!("{:?}", Domain::parse(input)),
+                format!("{:?}", Domain::parse_pasted(input)),
+                "{input}"
+            );
+        }
+        for not_plain in [
+            "Omegle.com",
+            "omegle.com.",
+            "omegle.com ",
+            "*.omegle.com",
+            "",
+        ] {
+            assert!(!is_plain(not_plain), "{not_plain}");
+        }
+    }
 
     fn ok(input: &str) -> String {
         match Domain::parse(input) {

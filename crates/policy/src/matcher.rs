@@ -119,6 +119,9 @@ fn hash_name(name: &[u8]) -> u64 {
     finish(name.iter().rev().fold(FNV_OFFSET, |s, &b| step(s, b)))
 }
 
+/// Names whose first slots `build` reads before inserting them.
+const BUILD_AHEAD: usize = 16;
+
 /// Bits of a slot that hold an offset below `entries`: enough that the largest offset is below
 /// all ones, so that no name's slot equals [`EMPTY`].
 fn index_mask(entries: usize) -> u32 {
@@ -196,28 +199,56 @@ impl MatcherBuilder {
         let index_mask = index_mask(self.text.len());
         let mut table = vec![EMPTY; slots];
         let mut duplicates = 0;
-        for &start in &self.starts {
-            let name = name_at(&self.text, start as usize).as_bytes();
-            let hash = hash_name(name);
-            let packed = start | fingerprint(hash, index_mask);
-            let mut slot = hash as usize & mask;
-            loop {
-                let held = table[slot];
-                if held == EMPTY {
-                    table[slot] = packed;
-                    break;
-                }
-                let held_start = held & index_mask;
-                if name_at(&self.text, held_start as usize).as_bytes() == name {
-                    duplicates += 1;
-                    let new_allows = tag_of(&self.runs, start) & ALLOW_BIT != 0;
-                    let held_allows = tag_of(&self.runs, held_start) & ALLOW_BIT != 0;
-                    if new_allows && !held_allows {
+        let text = self.text.as_bytes();
+        // Names sit one after another, each followed by its NUL, so the next one's start gives
+        // this one's end without reading it.
+        let ends = self.starts.iter().skip(1).map(|&next| next as usize - 1);
+        let mut names = self
+            .starts
+            .iter()
+            .copied()
+            .zip(ends.chain([text.len().saturating_sub(1)]));
+        // With a million names nearly every first slot misses the CPU cache. Reading the first
+        // slots of a few names before inserting any lets those misses overlap, as in `decide`.
+        let mut batch = [(0u32, 0usize, 0u64); BUILD_AHEAD];
+        loop {
+            let mut count = 0;
+            let mut warm = [EMPTY; BUILD_AHEAD];
+            for (at, (start, end)) in batch.iter_mut().zip(names.by_ref()) {
+                let hash = hash_name(&text[start as usize..end]);
+                *at = (start, end, hash);
+                warm[count] = table[hash as usize & mask];
+                count += 1;
+            }
+            if count == 0 {
+                break;
+            }
+            std::hint::black_box(&warm);
+            for &(start, end, hash) in &batch[..count] {
+                let name = &text[start as usize..end];
+                let fingerprint = fingerprint(hash, index_mask);
+                let packed = start | fingerprint;
+                let mut slot = hash as usize & mask;
+                loop {
+                    let held = table[slot];
+                    if held == EMPTY {
                         table[slot] = packed;
+                        break;
                     }
-                    break;
+                    let held_start = held & index_mask;
+                    if held & !index_mask == fingerprint
+                        && name_at(&self.text, held_start as usize).as_bytes() == name
+                    {
+                        duplicates += 1;
+                        let new_allows = tag_of(&self.runs, start) & ALLOW_BIT != 0;
+                        let held_allows = tag_of(&self.runs, held_start) & ALLOW_BIT != 0;
+                        if new_allows && !held_allows {
+                            table[slot] = packed;
+                        }
+                        break;
+                    }
+                    slot = (slot + 1) & mask;
                 }
-                slot = (slot + 1) & mask;
             }
         }
         self.text.shrink_to_fit();
