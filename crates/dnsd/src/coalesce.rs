@@ -148,15 +148,11 @@ mod tests {
     use tempfile::TempDir;
 
     use super::*;
-    use crate::journal::{Entry, JournalConfig};
+    use crate::journal::Entry;
+    use crate::journal::tests::{LONG_WINDOW, config};
 
     fn journal(dir: &TempDir) -> Journal {
-        Journal::start(JournalConfig {
-            dir: dir.path().to_path_buf(),
-            retention_days: 90,
-            max_bytes: 1 << 30,
-            merge_window: Duration::from_secs(600),
-        })
+        Journal::start(config(dir.path(), LONG_WINDOW))
     }
 
     fn attempt(client: &str, site: &Arc<str>, qtype: &str) -> Attempt {

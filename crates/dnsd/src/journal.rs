@@ -95,9 +95,11 @@ struct Types {
 
 impl Types {
     fn one(qtype: RecordType) -> Self {
-        let mut seen = [qtype; MAX_TYPES];
-        seen[0] = qtype;
-        Types { seen, len: 1 }
+        // Only the first `len` entries count; the rest just need a value.
+        Types {
+            seen: [qtype; MAX_TYPES],
+            len: 1,
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = RecordType> + '_ {
@@ -1152,15 +1154,15 @@ fn read_day(file: File, folded: &mut HashMap<u64, Entry>) -> io::Result<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::future::Future;
     use tempfile::TempDir;
 
     const WINDOW: Duration = Duration::from_millis(200);
-    const LONG_WINDOW: Duration = Duration::from_secs(600);
+    pub(crate) const LONG_WINDOW: Duration = Duration::from_secs(600);
 
-    fn config(dir: &Path, merge_window: Duration) -> JournalConfig {
+    pub(crate) fn config(dir: &Path, merge_window: Duration) -> JournalConfig {
         JournalConfig {
             dir: dir.to_path_buf(),
             retention_days: 90,
