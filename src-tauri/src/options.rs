@@ -57,26 +57,14 @@ impl Options {
                 other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
             }
         }
-        let dir = match (runtime.or(env_runtime), dev) {
-            (Some(dir), _) => dir,
-            (None, true) => dev_runtime_dir()?,
-            (None, false) => PathBuf::from("/run/vigie"),
-        };
+        // The same rule as the command line's, from `vigie-localapi`.
+        let dir =
+            vigie_localapi::runtime_dir(dev, runtime.or(env_runtime)).map_err(|e| e.to_string())?;
         Ok(Options {
             face,
-            socket: dir.join(vigie_localapi::SOCKET_NAME),
+            socket: vigie_localapi::socket_path(&dir),
         })
     }
-}
-
-/// The runtime folder of `vigie run --dev`, computed the same way as the service does.
-fn dev_runtime_dir() -> Result<PathBuf, String> {
-    let dirs = directories::ProjectDirs::from("", "", "vigie")
-        .ok_or("no home folder was found; pass --runtime-dir")?;
-    Ok(dirs
-        .runtime_dir()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| dirs.data_local_dir().join("run")))
 }
 
 #[cfg(test)]

@@ -17,13 +17,16 @@ use arc_swap::ArcSwap;
 use tokio::sync::watch;
 use vigie_policy::{Origin, Policy, Settings, shipped_lists};
 
-use crate::cache::Cache;
 use crate::cli::RunArgs;
-use crate::journal::Journal;
+use crate::dns::cache::Cache;
+use crate::dns::front;
+use crate::dns::upstream::{self, Upstream};
+use crate::fatal::Fatal;
+use crate::journal::{Journal, journal_config};
 use crate::paths::Paths;
+use crate::probe::Probe;
 use crate::state::{Generation, Overrides, ReloadState, Shared, Stats};
-use crate::upstream::{self, Upstream};
-use crate::{Fatal, api, blockpage, front, reload};
+use crate::{api, blockpage, reload};
 
 /// Dev mode's unprivileged addresses.
 const DEV_LISTEN: &str = "127.0.0.1:5353";
@@ -72,10 +75,10 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     for addr in &settings.listen {
         bound.push((*addr, front::bind(*addr).await.map_err(Fatal::bind)?));
     }
-    let socket = paths.runtime.join(vigie_localapi::SOCKET_NAME);
+    let socket = vigie_localapi::socket_path(&paths.runtime);
     let api_listener = api::bind(&socket).await.map_err(Fatal::bind)?;
 
-    let journal = Journal::start(reload::journal_config(&paths.journal(), &settings));
+    let journal = Journal::start(journal_config(&paths.journal(), &settings));
     let upstream = Upstream::new(&upstreams).map_err(Fatal::upstream)?;
     let shared = Arc::new(Shared {
         generation: ArcSwap::from_pointee(Generation { number: 1, policy }),
@@ -87,7 +90,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         overrides,
         started: Instant::now(),
         paused_until: Default::default(),
-        probe: crate::probe::Probe::new(args.probe_system_dns),
+        probe: Arc::new(Probe::new(args.probe_system_dns)),
     });
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -130,7 +133,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     };
 
     if args.probe_system_dns {
-        tokio::spawn(crate::probe::Probe::run(shared.clone(), stop_rx.clone()));
+        tokio::spawn(Arc::clone(&shared.probe).run(stop_rx.clone()));
     }
     banner(&shared, &settings, &paths, page.is_ok());
     println!("  local API: {}", socket.display());

@@ -34,8 +34,8 @@ pub(crate) async fn run(command: Command) -> u8 {
 }
 
 fn connect(args: &cli::Client) -> Result<Client> {
-    let dir = crate::paths::runtime_dir(args.dev, args.runtime_dir.clone())?;
-    Ok(Client::new(dir.join(vigie_localapi::SOCKET_NAME)))
+    let dir = vigie_localapi::runtime_dir(args.dev, args.runtime_dir.clone())?;
+    Ok(Client::new(vigie_localapi::socket_path(&dir)))
 }
 
 /// Reads one secret: from the terminal without echo, or a line of standard input.
@@ -284,7 +284,7 @@ async fn lists(args: &cli::Client, action: ListAction) -> Result<()> {
             }
             for l in lists {
                 let state = if l.enabled { "on " } else { "off" };
-                let kind = if l.action == "allow" {
+                let kind = if l.action == vigie_localapi::ListAction::Allow {
                     "allows"
                 } else {
                     "blocks"

@@ -3,53 +3,24 @@
 //! This file only parses the command line, sets up logging and the runtime, and turns a fatal
 //! error into a one-line reason and an exit code that says what failed.
 
-mod answer;
 mod api;
 mod app;
 mod blockpage;
-mod cache;
 mod cli;
-mod coalesce;
 mod commands;
-mod front;
+mod dns;
+mod fatal;
+mod files;
 mod install;
 mod journal;
 mod paths;
-mod pipeline;
 mod probe;
 mod reload;
 mod state;
-mod upstream;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-
-/// A failure that ends the process, with the exit code that names its kind.
-#[derive(Debug)]
-pub(crate) struct Fatal {
-    code: u8,
-    error: anyhow::Error,
-}
-
-impl Fatal {
-    /// Folders or configuration unusable (exit 3).
-    pub(crate) fn config(error: anyhow::Error) -> Fatal {
-        Fatal { code: 3, error }
-    }
-    /// A listen address could not be bound (exit 4).
-    pub(crate) fn bind(error: anyhow::Error) -> Fatal {
-        Fatal { code: 4, error }
-    }
-    /// No usable upstream, or a loop (exit 5).
-    pub(crate) fn upstream(error: anyhow::Error) -> Fatal {
-        Fatal { code: 5, error }
-    }
-    /// Anything else at run time (exit 1).
-    pub(crate) fn runtime(error: anyhow::Error) -> Fatal {
-        Fatal { code: 1, error }
-    }
-}
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

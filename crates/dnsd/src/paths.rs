@@ -38,33 +38,19 @@ impl Paths {
     }
 }
 
-/// The runtime folder (where the API socket is) for a client command.
-pub(crate) fn runtime_dir(dev: bool, explicit: Option<PathBuf>) -> Result<PathBuf> {
-    if let Some(dir) = explicit {
-        return Ok(dir);
-    }
-    Ok(if dev {
-        dev_defaults()?.runtime
-    } else {
-        installed_defaults().runtime
-    })
-}
-
 fn installed_defaults() -> Paths {
     Paths {
         config: PathBuf::from("/etc/vigie"),
         data: PathBuf::from("/var/lib/vigie"),
-        runtime: PathBuf::from("/run/vigie"),
+        runtime: PathBuf::from(vigie_localapi::INSTALLED_RUNTIME_DIR),
     }
 }
 
 fn dev_defaults() -> Result<Paths> {
     let dirs = directories::ProjectDirs::from("", "", "vigie")
         .context("no home folder was found for per-user files; pass --config-dir and --data-dir")?;
-    let runtime = dirs
-        .runtime_dir()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| dirs.data_local_dir().join("run"));
+    // The one rule the clients use too, so they always find the dev service's socket.
+    let runtime = vigie_localapi::dev_runtime_dir()?;
     Ok(Paths {
         config: dirs.config_dir().into(),
         data: dirs.data_local_dir().into(),

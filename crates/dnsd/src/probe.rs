@@ -24,13 +24,24 @@ pub(crate) const INTERVAL: Duration = Duration::from_secs(60);
 /// A status request runs a fresh check when the last one is older than this.
 const FRESH: Duration = Duration::from_secs(15);
 
+/// What the last check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// No check has finished yet.
+    Unknown = 0,
+    /// The probe name reached Vigie.
+    Reached = 1,
+    /// It did not: the computer's lookups go somewhere else.
+    Missed = 2,
+}
+
 /// The probe's state, shared with the pipeline.
 #[derive(Debug, Default)]
 pub(crate) struct Probe {
     enabled: bool,
     /// Probe names being looked up, and whether the pipeline saw each.
     pending: Mutex<HashMap<String, bool>>,
-    /// 0 unknown, 1 reached Vigie, 2 did not.
+    /// The last [`Reach`], as a byte.
     result: AtomicU8,
     /// Unix time of the last finished check.
     checked_at: AtomicI64,
@@ -57,10 +68,18 @@ impl Probe {
 
     /// The last result, `None` when not probing or not known yet.
     pub(crate) fn result(&self) -> Option<bool> {
+        match self.reach() {
+            Reach::Reached => Some(true),
+            Reach::Missed => Some(false),
+            Reach::Unknown => None,
+        }
+    }
+
+    fn reach(&self) -> Reach {
         match self.result.load(Ordering::Relaxed) {
-            1 => Some(true),
-            2 => Some(false),
-            _ => None,
+            r if r == Reach::Reached as u8 => Reach::Reached,
+            r if r == Reach::Missed as u8 => Reach::Missed,
+            _ => Reach::Unknown,
         }
     }
 
@@ -104,8 +123,8 @@ impl Probe {
             .expect("probe state")
             .remove(&name)
             .unwrap_or(false);
-        self.result
-            .store(if seen { 1 } else { 2 }, Ordering::Relaxed);
+        let reach = if seen { Reach::Reached } else { Reach::Missed };
+        self.result.store(reach as u8, Ordering::Relaxed);
         self.checked_at.store(now(), Ordering::Relaxed);
         if !seen {
             tracing::warn!(
@@ -117,7 +136,7 @@ impl Probe {
 
     /// Checks now and then until `stop`.
     pub(crate) async fn run(
-        shared: std::sync::Arc<crate::state::Shared>,
+        self: std::sync::Arc<Self>,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
         // Let the listeners settle and the system resolver pick Vigie up.
@@ -127,7 +146,7 @@ impl Probe {
                 _ = tokio::time::sleep(wait) => {}
                 _ = stop.changed() => return,
             }
-            shared.probe.check().await;
+            self.check().await;
             wait = INTERVAL;
         }
     }

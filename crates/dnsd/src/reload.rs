@@ -15,9 +15,9 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::{mpsc, watch};
 use vigie_policy::Policy;
 
-use crate::journal::JournalConfig;
+use crate::dns::upstream::Upstream;
+use crate::journal::journal_config;
 use crate::state::{Generation, Shared};
-use crate::upstream::Upstream;
 
 /// Quiet time after the last event before reloading.
 const DEBOUNCE: Duration = Duration::from_millis(120);
@@ -80,16 +80,6 @@ pub(crate) async fn reload(
     state.warnings = warnings;
     tracing::info!(generation = number, "policy reloaded");
     Ok(number)
-}
-
-/// The journal's settings from the service's.
-pub(crate) fn journal_config(dir: &Path, s: &vigie_policy::Settings) -> JournalConfig {
-    JournalConfig {
-        dir: dir.to_path_buf(),
-        retention_days: s.journal.retention_days,
-        max_bytes: u64::from(s.journal.max_size_mb) * 1024 * 1024,
-        merge_window: Duration::from_secs(u64::from(s.journal.merge_window_secs)),
-    }
 }
 
 /// Watches `config_dir` until `stop` turns true. The watcher is returned so it lives as long as

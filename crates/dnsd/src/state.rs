@@ -11,11 +11,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use arc_swap::ArcSwap;
-use vigie_policy::{Policy, Settings};
+use vigie_policy::{Policy, Settings, Verdict};
 
-use crate::cache::Cache;
+use crate::dns::cache::Cache;
+use crate::dns::upstream::Upstream;
 use crate::journal::Journal;
-use crate::upstream::Upstream;
+use crate::probe::Probe;
 
 /// One loaded policy and its number (the SOA serial of blocked answers).
 #[derive(Debug)]
@@ -39,7 +40,7 @@ impl Overrides {
             s.listen = self.listen.clone();
         }
         if !self.upstream.is_empty() {
-            s.upstreams = crate::upstream::plain(&self.upstream);
+            s.upstreams = crate::dns::upstream::plain(&self.upstream);
         }
         if let Some(page) = self.block_page {
             s.block_page = page;
@@ -58,13 +59,36 @@ pub(crate) struct Stats {
     pub(crate) forwarded: AtomicU64,
     pub(crate) servfail: AtomicU64,
     pub(crate) malformed: AtomicU64,
-    /// The last upstream lookup: 0 none yet, 1 answered, 2 failed.
-    pub(crate) upstream_ok: AtomicU8,
+    /// The last upstream lookup, an [`UpstreamHealth`].
+    upstream: AtomicU8,
+}
+
+/// How the last upstream lookup went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UpstreamHealth {
+    /// No lookup has gone upstream yet.
+    Unknown = 0,
+    Answered = 1,
+    Failed = 2,
 }
 
 impl Stats {
     pub(crate) fn bump(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records how the last upstream lookup went.
+    pub(crate) fn upstream_health(&self, health: UpstreamHealth) {
+        self.upstream.store(health as u8, Ordering::Relaxed);
+    }
+
+    /// How the last upstream lookup went.
+    pub(crate) fn last_upstream(&self) -> UpstreamHealth {
+        match self.upstream.load(Ordering::Relaxed) {
+            1 => UpstreamHealth::Answered,
+            2 => UpstreamHealth::Failed,
+            _ => UpstreamHealth::Unknown,
+        }
     }
 }
 
@@ -91,13 +115,22 @@ pub(crate) struct Shared {
     /// Unix time at which a parent's pause ends; 0 when protection is on.
     pub(crate) paused_until: AtomicI64,
     /// Whether the computer's own lookups reach this service.
-    pub(crate) probe: crate::probe::Probe,
+    pub(crate) probe: Arc<Probe>,
 }
 
 impl Shared {
     /// The policy in force.
     pub(crate) fn current(&self) -> Arc<Generation> {
         self.generation.load_full()
+    }
+
+    /// The policy's verdict for `name`, with a parent's pause applied: the one place where a
+    /// pause lets blocked names through. It never touches special names.
+    pub(crate) fn verdict<'p>(&self, policy: &'p Policy, name: &str) -> Verdict<'p> {
+        match policy.verdict(name) {
+            Verdict::Blocked(_) if self.paused() => Verdict::Unlisted,
+            verdict => verdict,
+        }
     }
 
     /// Whether a parent paused protection and the pause has not run out. It is read only for

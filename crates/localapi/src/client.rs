@@ -5,11 +5,15 @@
 //! and never printed (`Client`'s `Debug` hides it).
 
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 
+use eventsource_stream::Eventsource;
+use futures_util::{Stream, StreamExt};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use tokio::net::UnixStream;
 
 use crate::types::*;
@@ -65,17 +69,16 @@ impl AttemptQuery {
     }
 }
 
-/// Percent-encodes a query value: everything but unreserved characters.
+/// Everything but RFC 3986's unreserved characters is encoded in a path segment or query value.
+const RESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a path segment or query value.
 pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(value, RESERVED).to_string()
 }
 
 /// A raw answer.
@@ -135,9 +138,8 @@ impl Client {
                     socket: self.socket.clone(),
                     source,
                 })?;
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| Error::Http(e.to_string()))?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
         tokio::spawn(connection);
         let mut request = Request::builder()
             .method(method)
@@ -152,25 +154,15 @@ impl Client {
         if body.is_some() {
             request = request.header("content-type", "application/json");
         }
-        let request = request
-            .body(Full::new(Bytes::from(body.unwrap_or_default())))
-            .map_err(|e| Error::Http(e.to_string()))?;
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| Error::Http(e.to_string()))?;
+        let request = request.body(Full::new(Bytes::from(body.unwrap_or_default())))?;
+        let response = sender.send_request(request).await?;
         let status = response.status();
         let etag = response
             .headers()
             .get("etag")
             .and_then(|v| v.to_str().ok())
             .map(String::from);
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| Error::Http(e.to_string()))?
-            .to_bytes();
+        let body = response.into_body().collect().await?.to_bytes();
         Ok(Reply { status, etag, body })
     }
 
@@ -189,7 +181,10 @@ impl Client {
         } else {
             serde_json::from_slice(&reply.body)
         }
-        .map_err(|e| Error::Decode(format!("{path}: {e}")))?;
+        .map_err(|e| Error::Decode {
+            what: path.to_string(),
+            source: Box::new(e),
+        })?;
         Ok(Versioned {
             etag: reply.etag.unwrap_or_default(),
             value,
@@ -374,7 +369,10 @@ impl Client {
             )
             .await?;
         let reply = check(reply)?;
-        String::from_utf8(reply.body.to_vec()).map_err(|e| Error::Decode(e.to_string()))
+        String::from_utf8(reply.body.to_vec()).map_err(|e| Error::Decode {
+            what: "/v1/attempts.csv".into(),
+            source: Box::new(e),
+        })
     }
 
     /// `GET /v1/attempts/summary?days=`.
@@ -412,65 +410,64 @@ impl Client {
                     socket: self.socket.clone(),
                     source,
                 })?;
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| Error::Http(e.to_string()))?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
         tokio::spawn(connection);
         let request = Request::builder()
             .uri("/v1/notices")
             .header("host", "vigie")
             .header("accept", "text/event-stream")
-            .body(Full::new(Bytes::new()))
-            .map_err(|e| Error::Http(e.to_string()))?;
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| Error::Http(e.to_string()))?;
+            .body(Full::new(Bytes::new()))?;
+        let response = sender.send_request(request).await?;
         if !response.status().is_success() {
             return Err(Error::Api {
                 status: response.status().as_u16(),
                 message: "notices refused".into(),
             });
         }
+        let events = response.into_body().into_data_stream().eventsource();
         Ok(Notices {
-            body: response.into_body(),
-            buffer: String::new(),
+            events: Box::pin(events),
         })
     }
 }
 
-/// A live stream of notices.
-#[derive(Debug)]
+type Events = dyn Stream<
+        Item = Result<
+            eventsource_stream::Event,
+            eventsource_stream::EventStreamError<hyper::Error>,
+        >,
+    > + Send;
+
+/// A live stream of notices. Its server-sent events are parsed by `eventsource-stream`, which
+/// handles CRLF line ends, multi-line data and a character split across two reads.
 pub struct Notices {
-    body: hyper::body::Incoming,
-    buffer: String,
+    events: Pin<Box<Events>>,
+}
+
+impl std::fmt::Debug for Notices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notices").finish_non_exhaustive()
+    }
 }
 
 impl Notices {
     /// The next notice; `None` when the service closed the stream.
     pub async fn next(&mut self) -> Option<Result<Notice, Error>> {
         loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let event: String = self.buffer.drain(..end + 2).collect();
-                let data: String = event
-                    .lines()
-                    .filter_map(|l| l.strip_prefix("data:"))
-                    .map(str::trim_start)
-                    .collect();
-                if data.is_empty() {
-                    continue; // a keep-alive comment
-                }
-                return Some(serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string())));
+            let event = match self.events.next().await? {
+                Ok(event) => event,
+                Err(e) => return Some(Err(Error::Stream(e))),
+            };
+            if event.data.is_empty() {
+                continue; // a keep-alive comment
             }
-            let frame = self.body.frame().await?;
-            match frame {
-                Ok(frame) => {
-                    if let Some(data) = frame.data_ref() {
-                        self.buffer.push_str(&String::from_utf8_lossy(data));
-                    }
-                }
-                Err(e) => return Some(Err(Error::Http(e.to_string()))),
-            }
+            return Some(
+                serde_json::from_str(&event.data).map_err(|e| Error::Decode {
+                    what: "/v1/notices".into(),
+                    source: Box::new(e),
+                }),
+            );
         }
     }
 }

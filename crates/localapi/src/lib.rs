@@ -6,11 +6,13 @@
 //! [`Client`]; neither talks to the service any other way.
 
 mod client;
+mod paths;
 pub mod types;
 
 use std::path::PathBuf;
 
 pub use client::{AttemptQuery, Client, Notices, Versioned, encode};
+pub use paths::{INSTALLED_RUNTIME_DIR, dev_runtime_dir, runtime_dir, socket_path};
 pub use types::*;
 /// The settings document of `GET/PUT /v1/settings`: the same model as `settings.toml`.
 pub use vigie_policy::RawSettings as Settings;
@@ -33,7 +35,13 @@ pub enum Error {
     },
     /// The HTTP exchange failed.
     #[error("talking to Vigie's service failed: {0}")]
-    Http(String),
+    Http(#[from] hyper::Error),
+    /// A request could not be built (a header value the caller gave is not valid).
+    #[error("the request to Vigie's service could not be built: {0}")]
+    Request(#[from] hyper::http::Error),
+    /// The notice stream broke.
+    #[error("the notice stream from Vigie's service broke: {0}")]
+    Stream(#[source] eventsource_stream::EventStreamError<hyper::Error>),
     /// The service refused the request, with its reason.
     #[error("{message}")]
     Api {
@@ -51,8 +59,17 @@ pub enum Error {
         message: String,
     },
     /// The answer was not what this client understands.
-    #[error("unexpected answer from Vigie's service: {0}")]
-    Decode(String),
+    #[error("unexpected answer from Vigie's service to {what}: {source}")]
+    Decode {
+        /// The endpoint (or stream) whose answer did not decode.
+        what: String,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// No home folder to find the dev service's runtime folder in.
+    #[error("no home folder was found for the dev service's files; pass --runtime-dir")]
+    NoHome,
 }
 
 impl Error {

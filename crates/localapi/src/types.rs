@@ -131,8 +131,8 @@ pub struct ListSummary {
     pub name: String,
     /// Description.
     pub description: String,
-    /// `block` or `allow`.
-    pub action: String,
+    /// Whether the list blocks or allows its sites.
+    pub action: ListAction,
     /// In force.
     pub enabled: bool,
     /// Shipped with Vigie (as opposed to a file in the config folder).
@@ -141,6 +141,34 @@ pub struct ListSummary {
     pub sites: usize,
     /// Number of domains.
     pub domains: usize,
+}
+
+/// What a list does with its sites (`"block"` or `"allow"` on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListAction {
+    /// A block list.
+    Block,
+    /// An allowlist.
+    Allow,
+}
+
+/// The verdict of `GET /v1/check` (lowercase on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckVerdict {
+    /// A list in force blocks it.
+    Blocked,
+    /// The allowlist lets it through.
+    Allowed,
+    /// No list mentions it: it opens normally.
+    Unlisted,
+    /// A list blocks it, but a parent paused protection: it opens until the pause ends.
+    Paused,
+    /// A fixed answer whatever the lists say (e.g. Firefox's DoH canary).
+    Special,
+    /// Not a valid name.
+    Invalid,
 }
 
 /// `PUT /v1/lists/{id}`.
@@ -215,8 +243,8 @@ pub struct Check {
     pub input: String,
     /// The normalized name, when the input is a valid name.
     pub normalized: Option<String>,
-    /// `blocked`, `allowed`, `unlisted`, `special` or `invalid`.
-    pub verdict: String,
+    /// What the resolver does with the name now.
+    pub verdict: CheckVerdict,
     /// The reason, for `blocked` and `allowed`.
     pub reason: Option<CheckReason>,
     /// A sentence for the parent.

@@ -20,12 +20,13 @@ pub mod import;
 mod settings;
 
 pub use settings::{
-    BlockMode, NULL_V6, Protocol, RawBlocking, RawCache, RawJournal, RawNotices, RawParents,
-    RawSettings, RawUpstream, Settings, Upstream,
+    BlockMode, CacheBounds, JournalBounds, NULL_V6, Protocol, RawBlocking, RawCache, RawJournal,
+    RawNotices, RawParents, RawSettings, RawUpstream, Settings, Upstream,
 };
 mod policy;
 mod shipped;
 mod special;
+mod verdict;
 
 pub use policy::{
     LISTS_DIR, Loaded, Origin, Policy, PolicyList, SETTINGS_FILE, add_list, is_list_file,
@@ -33,3 +34,4 @@ pub use policy::{
 };
 pub use shipped::SHIPPED;
 pub use special::{Special, SpecialAnswer};
+pub use verdict::Verdict;

@@ -27,6 +27,7 @@
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -259,15 +260,40 @@ pub struct Settings {
     /// TTL of blocked answers.
     pub block_ttl: u32,
     /// Cache bounds.
-    pub cache: RawCache,
+    pub cache: CacheBounds,
     /// Journal bounds.
-    pub journal: RawJournal,
+    pub journal: JournalBounds,
     /// Lists turned on or off by id.
     pub lists: BTreeMap<String, bool>,
     /// Parent uids.
     pub parent_uids: Vec<u32>,
     /// Desktop notices on.
     pub notices: bool,
+}
+
+/// The answer cache's bounds, validated. TTLs stay in seconds: they are DNS TTLs, compared
+/// with the upstream's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheBounds {
+    /// Most answers kept; 0 turns the cache off.
+    pub max_entries: usize,
+    /// Answers are kept at least this many seconds.
+    pub min_ttl: u32,
+    /// Answers are kept at most this many seconds.
+    pub max_ttl: u32,
+    /// Negative answers are kept at most this many seconds.
+    pub max_negative_ttl: u32,
+}
+
+/// The attempt journal's bounds, validated into a duration and a byte count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalBounds {
+    /// Calendar days kept, today included (at least 1).
+    pub retention_days: u32,
+    /// Most bytes the day files may take together.
+    pub max_bytes: u64,
+    /// Lookups from one device for one site within this time count as one attempt.
+    pub merge_window: Duration,
 }
 
 impl Default for Settings {
@@ -440,8 +466,17 @@ impl RawSettings {
             block_address,
             block_page,
             block_ttl: self.blocking.ttl,
-            cache: self.cache.clone(),
-            journal: self.journal.clone(),
+            cache: CacheBounds {
+                max_entries: self.cache.max_entries as usize,
+                min_ttl: self.cache.min_ttl,
+                max_ttl: self.cache.max_ttl,
+                max_negative_ttl: self.cache.max_negative_ttl,
+            },
+            journal: JournalBounds {
+                retention_days: self.journal.retention_days,
+                max_bytes: u64::from(self.journal.max_size_mb) * 1024 * 1024,
+                merge_window: Duration::from_secs(u64::from(self.journal.merge_window_secs)),
+            },
             lists: self.lists.clone(),
             parent_uids,
             notices: self.notices.enabled,
@@ -492,6 +527,8 @@ mod tests {
         assert_eq!(s.block_ttl, 10);
         assert_eq!(s.cache.max_entries, 10_000);
         assert_eq!(s.journal.retention_days, 90);
+        assert_eq!(s.journal.max_bytes, 64 * 1024 * 1024);
+        assert_eq!(s.journal.merge_window, Duration::from_secs(60));
         assert!(s.parent_uids.is_empty());
         assert!(s.notices);
         assert_eq!(s, Settings::default());

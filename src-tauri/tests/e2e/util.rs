@@ -60,24 +60,7 @@ pub(crate) fn skip(test: &str, reason: &str) {
     eprintln!("SKIPPED {test}: {reason}");
 }
 
-/// A free loopback port for both UDP and TCP.
-pub(crate) fn free_port() -> u16 {
-    // Below the kernel's ephemeral range (32768 and up): there, a port found free can be handed
-    // to any outgoing socket (an upstream query, a WebDriver connection) before Vigie binds it.
-    use std::sync::atomic::{AtomicU32, Ordering};
-    // Each test process starts at its own place in 20000..32000 and walks on from there.
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let start = std::process::id() % 1_000 * 12;
-    loop {
-        let port = (20_000 + (start + NEXT.fetch_add(1, Ordering::Relaxed)) % 12_000) as u16;
-        let Ok(_tcp) = std::net::TcpListener::bind(("127.0.0.1", port)) else {
-            continue;
-        };
-        if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
+pub(crate) use vigie_testkit::free_port;
 
 /// A local upstream DNS server (UDP): every A is 192.0.2.99, every AAAA 2001:db8::99.
 pub(crate) struct Upstream {

@@ -69,6 +69,13 @@ async fn load(api: &Arc<Api>, from: Date, to: Date) -> Result<Vec<Entry>, Failur
         .await
         .map_err(|e| Failure::internal(e.to_string()))?
         .map_err(|e| Failure::internal(format!("the journal cannot be read: {e}")))?;
+    if read.skipped_lines > 0 {
+        // A torn last line after a crash, or a hand edit: the rest is still shown.
+        tracing::debug!(
+            lines = read.skipped_lines,
+            "unreadable journal lines skipped"
+        );
+    }
     let mut by_id: HashMap<u64, Entry> = read.entries.into_iter().map(|e| (e.id, e)).collect();
     for open in api.shared.journal.open_entries() {
         let d = open.time.date();

@@ -95,7 +95,7 @@ impl Auth {
             .hash_password(password.as_bytes(), &salt)
             .map_err(|e| format!("the password could not be hashed: {e}"))?
             .to_string();
-        crate::api::store::write_atomic(&self.file, hash.as_bytes(), 0o600).map_err(|e| {
+        crate::files::write_atomic(&self.file, hash.as_bytes(), 0o600).map_err(|e| {
             format!(
                 "the password could not be saved in {}: {e}",
                 self.file.display()

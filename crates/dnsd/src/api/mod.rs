@@ -15,7 +15,12 @@
 
 mod attempts;
 pub(crate) mod auth;
+mod check;
+mod lists;
 mod routes;
+mod session;
+mod settings;
+mod status;
 pub(crate) mod store;
 
 use std::os::unix::fs::PermissionsExt;

@@ -1,45 +1,17 @@
-//! The files the API edits, written the safe way, and their versions.
+//! The files the API edits and their versions; they are written through `crate::files`.
 //!
-//! Every change is a whole new file written to a temporary name in the same folder, flushed to
-//! disk, renamed over the old one and the folder flushed too: a crash leaves the old file or the
-//! new one, never half of each. The version (ETag) of a file is a hash of its bytes, so hand
-//! edits change it exactly like API edits do, and two editors can never overwrite each other
-//! unknowingly.
+//! The version (ETag) of a file is a hash of its bytes, so hand edits change it exactly like API
+//! edits do, and two editors can never overwrite each other unknowingly.
 
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+
+use axum::http::StatusCode;
+use vigie_policy::RawSettings;
+
+use super::{Api, Failure};
 
 use sha2::{Digest, Sha256};
 use vigie_policy::{Action, ListFile, ListInfo};
-
-/// Writes `bytes` to `path` atomically with the given mode.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let mut suffix = [0u8; 6];
-    rand::fill(&mut suffix);
-    let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-    // A hidden name: the list loader ignores dot files, so a half-written one is never read.
-    let tmp = dir.join(format!(".{name}.{suffix}.tmp"));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
-        std::fs::rename(&tmp, path)?;
-        std::fs::File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
 
 /// The version of a file's content (`"absent"` for no file), quoted as HTTP wants.
 pub(crate) fn etag(bytes: Option<&[u8]>) -> String {
@@ -53,13 +25,35 @@ pub(crate) fn etag(bytes: Option<&[u8]>) -> String {
     }
 }
 
-/// A file's bytes, or `None` when it does not exist.
-pub(crate) fn read(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+/// Reads settings.toml as the API edits it: raw, with its version.
+pub(super) fn read_settings(api: &Api) -> Result<(RawSettings, String), Failure> {
+    let path = api.config.join(vigie_policy::SETTINGS_FILE);
+    let bytes = crate::files::read(&path)
+        .map_err(|e| Failure::internal(format!("{}: {e}", path.display())))?;
+    let tag = etag(bytes.as_deref());
+    let raw = match &bytes {
+        None => RawSettings::default(),
+        Some(b) => {
+            let text = String::from_utf8_lossy(b);
+            RawSettings::parse(&text, &path).map_err(|e| {
+                Failure::new(
+                    StatusCode::CONFLICT,
+                    format!("settings.toml has a problem to fix by hand first: {e}"),
+                )
+            })?
+        }
+    };
+    Ok((raw, tag))
+}
+
+/// Writes a config file and reloads; returns once the new policy is in force.
+pub(super) async fn apply(api: &Api, path: &std::path::Path, text: &str) -> Result<(), Failure> {
+    crate::files::write_atomic(path, text.as_bytes(), 0o644)
+        .map_err(|e| Failure::internal(format!("{} could not be written: {e}", path.display())))?;
+    crate::reload::reload(&api.shared, &api.config, &api.journal)
+        .await
+        .map(|_| ())
+        .map_err(|e| Failure::new(StatusCode::CONFLICT, format!("saved, but not in force because of a problem elsewhere in the configuration: {e}")))
 }
 
 /// The two list files the API edits.
@@ -116,23 +110,6 @@ impl Editable {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn atomic_writes_replace_whole_files_with_the_mode_asked() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("lists/x.toml");
-        write_atomic(&path, b"one", 0o644).unwrap();
-        write_atomic(&path, b"two", 0o600).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("lists"))
-            .unwrap()
-            .collect();
-        assert_eq!(leftovers.len(), 1, "no temporary file left behind");
-    }
 
     #[test]
     fn versions_follow_content() {

@@ -23,7 +23,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::api::store::write_atomic;
+use crate::files::write_atomic;
 
 /// Where the ledger is kept, under the root.
 pub(crate) const LEDGER_DIR: &str = "/var/lib/vigie-install";

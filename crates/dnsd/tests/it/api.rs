@@ -22,6 +22,30 @@ fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// What most tests start from: the service against a local upstream, with the parent password
+/// chosen and a parent session open in `c`.
+struct Parent {
+    /// Held so the upstream serves until the test ends.
+    _upstream: Upstream,
+    v: Vigie,
+    rt: tokio::runtime::Runtime,
+    c: Client,
+}
+
+fn signed_in() -> Parent {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    Parent {
+        _upstream: upstream,
+        v,
+        rt,
+        c,
+    }
+}
+
 /// A raw HTTP/1.1 exchange on the socket: (status, body).
 pub(crate) fn raw(
     socket: &Path,
@@ -198,11 +222,12 @@ fn sessions_setup_login_logout_and_password_change() {
 
 #[test]
 fn wrong_passwords_are_throttled_and_counted() {
-    let upstream = Upstream::start();
-    let v = Vigie::start(upstream.addr(), None, &[]);
-    let rt = rt();
-    let mut c = v.client();
-    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let Parent {
+        _upstream,
+        v: _v,
+        rt,
+        mut c,
+    } = signed_in();
     let mut statuses = Vec::new();
     for _ in 0..4 {
         statuses.push(
@@ -221,11 +246,12 @@ fn wrong_passwords_are_throttled_and_counted() {
 
 #[test]
 fn sites_are_added_from_anything_pasted_and_take_effect_at_once() {
-    let upstream = Upstream::start();
-    let v = Vigie::start(upstream.addr(), None, &[]);
-    let rt = rt();
-    let mut c = v.client();
-    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
     assert_eq!(
         v.udp("room.example-chat.test", RecordType::A).answers[0]
             .data
@@ -252,7 +278,7 @@ fn sites_are_added_from_anything_pasted_and_take_effect_at_once() {
         "127.0.0.88"
     );
     let check = rt.block_on(c.check("https://example-chat.test")).unwrap();
-    assert_eq!(check.verdict, "blocked");
+    assert_eq!(check.verdict, vigie_localapi::CheckVerdict::Blocked);
     assert_eq!(check.reason.unwrap().site, "Example chat");
 
     for (bad, why) in [
@@ -296,7 +322,7 @@ fn sites_are_added_from_anything_pasted_and_take_effect_at_once() {
     );
     assert_eq!(
         rt.block_on(c.check("omegle.com")).unwrap().verdict,
-        "allowed"
+        vigie_localapi::CheckVerdict::Allowed
     );
     rt.block_on(c.unallow("omegle.com")).unwrap();
     assert_eq!(
@@ -309,11 +335,12 @@ fn sites_are_added_from_anything_pasted_and_take_effect_at_once() {
 
 #[test]
 fn lists_turn_on_and_off_and_settings_are_validated() {
-    let upstream = Upstream::start();
-    let v = Vigie::start(upstream.addr(), None, &[]);
-    let rt = rt();
-    let mut c = v.client();
-    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
     let lists = rt.block_on(c.lists()).unwrap();
     assert!(
         lists
@@ -377,11 +404,12 @@ fn lists_turn_on_and_off_and_settings_are_validated() {
 
 #[test]
 fn stale_versions_get_412_and_hand_edits_show_up() {
-    let upstream = Upstream::start();
-    let v = Vigie::start(upstream.addr(), None, &[]);
-    let rt = rt();
-    let mut c = v.client();
-    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
     let first = rt.block_on(c.sites()).unwrap();
     rt.block_on(c.add_site("one.example", None, Some(&first.etag)))
         .unwrap();
@@ -570,11 +598,12 @@ fn bad_requests_get_a_4xx_with_a_reason_and_dns_goes_on() {
 
 #[test]
 fn pause_lets_sites_through_until_resume_and_is_shown() {
-    let upstream = Upstream::start();
-    let v = Vigie::start(upstream.addr(), None, &[]);
-    let rt = rt();
-    let mut c = v.client();
-    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
     let state = rt.block_on(c.pause(30)).unwrap();
     let until = state.paused_until.unwrap();
     assert!(until > time::OffsetDateTime::now_utc() + Duration::from_secs(29 * 60));
@@ -791,5 +820,47 @@ fn a_journal_that_cannot_be_written_is_reported_and_blocking_goes_on() {
             .data
             .to_string(),
         "192.0.2.10"
+    );
+}
+
+#[test]
+fn check_says_what_a_lookup_gets_during_a_pause() {
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
+    use vigie_localapi::CheckVerdict;
+    assert_eq!(
+        rt.block_on(c.check("www.omegle.com")).unwrap().verdict,
+        CheckVerdict::Blocked
+    );
+    rt.block_on(c.pause(30)).unwrap();
+    let paused = rt.block_on(c.check("www.omegle.com")).unwrap();
+    assert_eq!(paused.verdict, CheckVerdict::Paused, "{paused:?}");
+    assert!(paused.explanation.contains("paused"), "{paused:?}");
+    // And it is what the resolver does at that moment.
+    assert_eq!(
+        v.udp("www.omegle.com", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "192.0.2.99"
+    );
+    // Special names hold through a pause, in the check as in the resolver.
+    assert_eq!(
+        rt.block_on(c.check("use-application-dns.net"))
+            .unwrap()
+            .verdict,
+        CheckVerdict::Special
+    );
+    assert_eq!(
+        rt.block_on(c.check("example.org")).unwrap().verdict,
+        CheckVerdict::Unlisted
+    );
+    rt.block_on(c.resume()).unwrap();
+    assert_eq!(
+        rt.block_on(c.check("www.omegle.com")).unwrap().verdict,
+        CheckVerdict::Blocked
     );
 }

@@ -24,27 +24,7 @@ pub(crate) struct Vigie {
     pub(crate) stderr: Arc<Mutex<String>>,
 }
 
-/// A free loopback port for both UDP and TCP.
-///
-/// Chosen below the kernel's ephemeral range (32768 and up on Linux), where the kernel hands out
-/// ports to every outgoing socket of every test running in parallel: a port found free there can
-/// be taken by someone's upstream query before Vigie binds it. Another test process can still race
-/// us here, which [`Vigie::start_env`] absorbs by starting again on a bind failure.
-pub(crate) fn free_port() -> u16 {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    // Each test process starts at its own place in 20000..32000 and walks on from there.
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let start = std::process::id() % 1_000 * 12;
-    loop {
-        let port = (20_000 + (start + NEXT.fetch_add(1, Ordering::Relaxed)) % 12_000) as u16;
-        let Ok(_tcp) = std::net::TcpListener::bind(("127.0.0.1", port)) else {
-            continue;
-        };
-        if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
+pub(crate) use vigie_testkit::free_port;
 
 impl Vigie {
     /// Starts Vigie forwarding to `upstream`, with `settings` as settings.toml (if any) and the

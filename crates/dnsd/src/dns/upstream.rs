@@ -24,7 +24,7 @@ use hickory_resolver::net::{DnsError, DnsHandle, NetError};
 use hickory_resolver::{NameServerPool, PoolContext, TlsConfig};
 use vigie_policy::{Protocol, Upstream as UpstreamSetting};
 
-use crate::cache::Answer;
+use super::wire::Answer;
 
 /// Longest Vigie waits for an upstream answer before it answers SERVFAIL.
 pub(crate) const DEADLINE: Duration = Duration::from_millis(1800);
@@ -90,7 +90,7 @@ impl Upstream {
     pub(crate) async fn ask(&self, query: Query, dnssec_ok: bool) -> Result<Answer, Failure> {
         let mut options = DnsRequestOptions::default();
         options.use_edns = true;
-        options.edns_payload_len = crate::answer::MAX_UDP;
+        options.edns_payload_len = super::wire::MAX_UDP;
         options.edns_set_dnssec_ok = dnssec_ok;
         options.recursion_desired = true;
         let lookup = async {

@@ -31,8 +31,8 @@ use tokio::runtime::Handle;
 use tokio::sync::{Semaphore, watch};
 use tokio::time::Instant;
 
-use crate::coalesce::Coalescer;
-use crate::pipeline::{self, Step, Transport};
+use super::pipeline::{self, Step, Transport};
+use crate::journal::coalesce::Coalescer;
 use crate::state::Shared;
 
 /// How long a TCP connection may sit idle between queries.
@@ -122,7 +122,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
     let fd = socket.as_raw_fd();
     let mut queries = vec![[0u8; UDP_BUFFER]; UDP_BATCH];
     let mut answers: Vec<Vec<u8>> = (0..UDP_BATCH)
-        .map(|_| Vec::with_capacity(usize::from(crate::answer::MAX_UDP)))
+        .map(|_| Vec::with_capacity(usize::from(super::wire::MAX_UDP)))
         .collect();
     let mut received = [(0usize, None::<SockaddrStorage>); UDP_BATCH];
     let mut peers = [None::<SockaddrStorage>; UDP_BATCH];

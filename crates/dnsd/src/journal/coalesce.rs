@@ -18,9 +18,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use crate::journal::{Attempt, Journal};
+use super::{Attempt, Journal};
 
 /// Longest a busy thread holds an attempt back.
 pub(crate) const FLUSH_EVERY: Duration = Duration::from_millis(10);
@@ -32,16 +33,26 @@ const SLOTS: usize = 64;
 pub(crate) struct Gate {
     holding: AtomicBool,
     flushes: AtomicU64,
+    /// Woken at every flush, so a reader waits without polling.
+    flushed: Notify,
 }
 
 impl Gate {
     /// Returns once everything the table held at the call has gone to the journal.
     pub(crate) async fn passed(&self) {
         let flushes = self.flushes.load(Ordering::Acquire);
-        while self.holding.load(Ordering::Acquire)
-            && self.flushes.load(Ordering::Acquire) == flushes
-        {
-            tokio::time::sleep(Duration::from_millis(1)).await;
+        loop {
+            // Registered before the check, so a flush between the check and the wait still
+            // wakes this reader.
+            let flushed = self.flushed.notified();
+            let mut flushed = std::pin::pin!(flushed);
+            flushed.as_mut().enable();
+            if !self.holding.load(Ordering::Acquire)
+                || self.flushes.load(Ordering::Acquire) != flushes
+            {
+                return;
+            }
+            flushed.await;
         }
     }
 }
@@ -117,6 +128,7 @@ impl Coalescer {
         self.held = 0;
         self.gate.holding.store(false, Ordering::Release);
         self.gate.flushes.fetch_add(1, Ordering::Release);
+        self.gate.flushed.notify_waiters();
     }
 }
 

@@ -2,18 +2,20 @@
 //!
 //! [`handle`] is the whole chain, one stage after another, each with the reason it sits where
 //! it does. It is the only place that decides how a query is answered; the front ends only move
-//! bytes, and `answer` only encodes.
+//! bytes, the policy's one decision order is [`vigie_policy::Policy::verdict`] (asked through
+//! [`Shared::verdict`], which applies a parent's pause), and the stages end in one [`Reply`] that
+//! `wire` writes once per query.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use hickory_proto::op::ResponseCode;
-use vigie_policy::{Decision, Special, SpecialAnswer};
+use vigie_policy::{SpecialAnswer, Verdict};
 
-use crate::answer::{self, Block, Encoded, Reject, Request, Ttls};
-use crate::cache::{Key, KeyRef};
-use crate::journal::Attempt;
-use crate::state::{Generation, Shared, Stats};
+use super::cache::{Key, KeyRef};
+use super::wire::{self, Block, Encoded, Reject, Reply, Request, Ttls};
+use crate::journal::{Attempt, client_ip};
+use crate::state::{Generation, Shared, Stats, UpstreamHealth};
 
 /// The transport a query came over; UDP answers must fit the client's payload size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +82,7 @@ pub(crate) fn begin(
 
     // 1. Decode. Garbage must cost little and never panic: an unreadable header or a packet that
     //    is itself a response is dropped; a readable header with a broken body gets FORMERR.
-    let mut req = match answer::decode(bytes) {
+    let mut req = match wire::decode(bytes) {
         Ok(req) => req,
         Err(Reject::Drop) => {
             Stats::bump(&shared.stats.malformed);
@@ -108,102 +110,85 @@ pub(crate) fn begin(
     // Probe names (`probe`) are the service asking itself whether the computer's lookups reach
     //    it: seen here, answered NXDOMAIN, never forwarded, never journaled.
     if shared.probe.saw(&req.name) {
-        answer::special(
-            out,
-            &req,
-            ResponseCode::NXDomain,
-            0,
-            generation.number,
-            "Vigie's check that this computer's lookups reach it",
-            limit,
-        );
-        return Step::Reply;
-    }
-
-    // 3. Special names come before any list: they switch off ways around Vigie (Firefox's
-    //    automatic DoH, iCloud Private Relay, encrypted-resolver discovery) and must work even
-    //    when a parent allowlists or turns off the DNS-bypass list.
-    if let Some(special) = Special::of(&req.name) {
-        Stats::bump(&shared.stats.special);
-        let code = match special.answer() {
-            SpecialAnswer::NxDomain => ResponseCode::NXDomain,
-            SpecialAnswer::NoData => ResponseCode::NoError,
+        let reply = Reply::Special {
+            code: ResponseCode::NXDomain,
+            ttl: 0,
+            serial: generation.number,
+            why: "Vigie's check that this computer's lookups reach it",
         };
-        answer::special(
-            out,
-            &req,
-            code,
-            settings.block_ttl,
-            generation.number,
-            special.describe(),
-            limit,
-        );
+        wire::write(out, &req, reply, limit);
         return Step::Reply;
     }
 
-    // 4 and 5. Allowlist, then blocklist: the matcher answers both in one walk, and an allowed
-    //    name wins over any block. A block carries its reason (list, site, rule) into the journal
-    //    and the Extended DNS Error.
-    let decision = policy.matcher.decide(&req.name);
-    // A parent's pause lets blocked names through until it runs out; it never touches stage 3.
-    let decision = match decision {
-        Decision::Blocked(_) if shared.paused() => Decision::Unlisted,
-        d => d,
-    };
-    if let Decision::Blocked(reason) = decision {
-        let site = reason.site;
-        let (list, rule) = (&reason.list.id, reason.rule);
-        // The query is answered here, so its name can go to the journal as it is.
-        let name = std::mem::take(&mut req.name);
-        return Step::Blocked(block(
-            shared,
-            &generation,
-            &req,
-            client,
-            name,
-            Reason {
-                site,
-                list,
-                rule,
+    // 3 to 5. The policy's one decision order: special names come before any list (they switch
+    //    off ways around Vigie and must work even when a parent allowlists or turns off the
+    //    DNS-bypass list), then the allowlist, then the blocklist, in one walk of the matcher. A
+    //    block carries its reason (list, site, rule) into the journal and the Extended DNS Error.
+    let cached;
+    let (reply, attempt) = match shared.verdict(policy, &req.name) {
+        Verdict::Special(special) => {
+            Stats::bump(&shared.stats.special);
+            let code = match special.answer() {
+                SpecialAnswer::NxDomain => ResponseCode::NXDomain,
+                SpecialAnswer::NoData => ResponseCode::NoError,
+            };
+            let reply = Reply::Special {
+                code,
+                ttl: settings.block_ttl,
+                serial: generation.number,
+                why: special.describe(),
+            };
+            (reply, None)
+        }
+        Verdict::Blocked(reason) => {
+            // The query is answered here, so its name can go to the journal as it is.
+            let name = std::mem::take(&mut req.name);
+            let reason = Reason {
+                site: reason.site,
+                list: &reason.list.id,
+                rule: reason.rule,
                 cname: None,
-            },
-            out,
-            limit,
-        ));
-    }
-    let explicitly_allowed = matches!(decision, Decision::Allowed(_));
-
-    // 6. Cache, then upstream. The cache holds upstream answers only, never decisions, so the
-    //    stages above always run with the policy in force.
-    let key = KeyRef {
-        name: &req.name,
-        qtype: req.qtype(),
-        qclass: req.qclass(),
+            };
+            let (reply, attempt) = block(shared, &generation, &req, client, name, reason);
+            (reply, Some(attempt))
+        }
+        verdict @ (Verdict::Allowed(_) | Verdict::Unlisted) => {
+            let explicitly_allowed = matches!(verdict, Verdict::Allowed(_));
+            // 6. Cache, then upstream. The cache holds upstream answers only, never decisions,
+            //    so the stages above always run with the policy in force.
+            let key = KeyRef {
+                name: &req.name,
+                qtype: req.qtype(),
+                qclass: req.qclass(),
+            };
+            cached = shared.cache.get(key);
+            match &cached {
+                Some((entry, age)) if entry.encoded.fits(&req) => {
+                    Stats::bump(&shared.stats.cache_hits);
+                    inspect(
+                        shared,
+                        &generation,
+                        &req,
+                        client,
+                        explicitly_allowed,
+                        &entry.encoded,
+                        entry.ttls(*age),
+                    )
+                }
+                _ => {
+                    return Step::Forward(Box::new(Pending {
+                        req,
+                        generation: arc_swap::Guard::into_inner(generation),
+                        client,
+                        limit,
+                        explicitly_allowed,
+                    }));
+                }
+            }
+        }
     };
-    if let Some((entry, age)) = shared.cache.get(key)
-        && entry.encoded.fits(&req)
-    {
-        Stats::bump(&shared.stats.cache_hits);
-        let attempt = inspect_and_answer(
-            shared,
-            &generation,
-            &req,
-            client,
-            explicitly_allowed,
-            &entry.encoded,
-            entry.ttls(age),
-            out,
-            limit,
-        );
-        return attempt.map_or(Step::Reply, Step::Blocked);
-    }
-    Step::Forward(Box::new(Pending {
-        req,
-        generation: arc_swap::Guard::into_inner(generation),
-        client,
-        limit,
-        explicitly_allowed,
-    }))
+    wire::write(out, &req, reply, limit);
+    attempt.map_or(Step::Reply, Step::Blocked)
 }
 
 /// Stage 6's upstream half and stage 7, for a query [`begin`] could not answer; gives the
@@ -216,27 +201,21 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
         Ok(fresh) => fresh,
         Err(failure) => {
             Stats::bump(&shared.stats.servfail);
-            shared
-                .stats
-                .upstream_ok
-                .store(2, std::sync::atomic::Ordering::Relaxed);
+            shared.stats.upstream_health(UpstreamHealth::Failed);
             tracing::debug!(name = %p.req.name, "upstream gave no answer: {failure}");
-            answer::servfail(out, &p.req);
+            wire::write(out, &p.req, Reply::ServFail, p.limit);
             return None;
         }
     };
-    shared
-        .stats
-        .upstream_ok
-        .store(1, std::sync::atomic::Ordering::Relaxed);
+    shared.stats.upstream_health(UpstreamHealth::Answered);
     let lifetime = shared.cache.lifetime(&fresh);
-    let Some(encoded) = answer::encode_upstream(&p.req, fresh) else {
+    let Some(encoded) = wire::encode_upstream(&p.req, fresh) else {
         Stats::bump(&shared.stats.servfail);
         tracing::debug!(name = %p.req.name, "upstream answer could not be encoded");
-        answer::servfail(out, &p.req);
+        wire::write(out, &p.req, Reply::ServFail, p.limit);
         return None;
     };
-    let attempt = inspect_and_answer(
+    let (reply, attempt) = inspect(
         shared,
         &p.generation,
         &p.req,
@@ -244,9 +223,8 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
         p.explicitly_allowed,
         &encoded,
         Ttls::AsSent,
-        out,
-        p.limit,
     );
+    wire::write(out, &p.req, reply, p.limit);
     let key = Key {
         qtype: p.req.qtype(),
         qclass: p.req.qclass(),
@@ -260,21 +238,18 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
 ///    too, or any site could be reached through a CNAME under an unlisted name. It runs on
 ///    cached answers as well, so a list change applies to them at once. A name the parent
 ///    allowed explicitly is trusted as a whole.
-#[allow(clippy::too_many_arguments)]
-fn inspect_and_answer(
+fn inspect<'a>(
     shared: &Shared,
-    generation: &Generation,
-    req: &Request,
+    generation: &'a Generation,
+    req: &'a Request,
     client: IpAddr,
     explicitly_allowed: bool,
-    upstream_answer: &Encoded,
+    upstream_answer: &'a Encoded,
     ttls: Ttls,
-    out: &mut Vec<u8>,
-    limit: usize,
-) -> Option<Attempt> {
-    if !explicitly_allowed && !upstream_answer.cnames.is_empty() && !shared.paused() {
+) -> (Reply<'a>, Option<Attempt>) {
+    if !explicitly_allowed {
         for target in &upstream_answer.cnames {
-            if let Decision::Blocked(reason) = generation.policy.matcher.decide(target) {
+            if let Verdict::Blocked(reason) = shared.verdict(&generation.policy, target) {
                 let reason = Reason {
                     site: reason.site,
                     list: &reason.list.id,
@@ -282,14 +257,16 @@ fn inspect_and_answer(
                     cname: Some(target),
                 };
                 let name = req.name.clone();
-                return Some(block(
-                    shared, generation, req, client, name, reason, out, limit,
-                ));
+                let (reply, attempt) = block(shared, generation, req, client, name, reason);
+                return (reply, Some(attempt));
             }
         }
     }
-    answer::upstream(out, req, upstream_answer, ttls, limit);
-    None
+    let reply = Reply::Upstream {
+        answer: upstream_answer,
+        ttls,
+    };
+    (reply, None)
 }
 
 /// Why a name is blocked.
@@ -301,47 +278,40 @@ struct Reason<'a> {
     cname: Option<&'a str>,
 }
 
-/// Writes the answer to a blocked name and returns its attempt, for the caller to journal.
-#[allow(clippy::too_many_arguments)]
-fn block(
+/// The answer to a blocked name and its attempt, for the caller to journal.
+fn block<'a>(
     shared: &Shared,
-    generation: &Generation,
-    req: &Request,
+    generation: &'a Generation,
+    req: &'a Request,
     client: IpAddr,
     name: String,
-    reason: Reason<'_>,
-    out: &mut Vec<u8>,
-    limit: usize,
-) -> Attempt {
+    reason: Reason<'a>,
+) -> (Reply<'a>, Attempt) {
     Stats::bump(&shared.stats.blocked);
     let settings = &generation.policy.settings;
-    // A CNAME block answers for the queried name's own zone: an SOA for the blocked target's
-    // zone would be out of place in an answer about another name.
-    let zone = if reason.cname.is_some() {
-        name.as_str()
-    } else {
-        reason.rule
-    };
-    answer::blocked(
-        out,
-        req,
-        Block {
-            mode: settings.block_mode,
-            address: settings.block_address,
-            ttl: settings.block_ttl,
-            serial: generation.number,
-            zone,
-            site: reason.site,
-        },
-        limit,
-    );
-    Attempt::new(
-        answer::client_ip(client),
+    let attempt = Attempt::new(
+        client_ip(client),
         name,
         Arc::clone(reason.site),
         Arc::clone(reason.list),
         reason.rule,
         req.qtype(),
         reason.cname.map(str::to_string),
-    )
+    );
+    // A CNAME block answers for the queried name's own zone: an SOA for the blocked target's
+    // zone would be out of place in an answer about another name.
+    let zone = if reason.cname.is_some() {
+        req.name.as_str()
+    } else {
+        reason.rule
+    };
+    let reply = Reply::Blocked(Block {
+        mode: settings.block_mode,
+        address: settings.block_address,
+        ttl: settings.block_ttl,
+        serial: generation.number,
+        zone,
+        site: reason.site,
+    });
+    (reply, attempt)
 }

@@ -6,7 +6,7 @@
 //! change. It is flushed when the upstreams change, since another resolver (a family filter, say)
 //! may answer differently.
 //!
-//! Answers are kept encoded (`answer::Encoded`), so serving one is a copy with its TTLs lowered
+//! Answers are kept encoded (`wire::Encoded`), so serving one is a copy with its TTLs lowered
 //! by the time it spent here.
 //!
 //! TTLs are honoured and clamped to the configured bounds; negative answers (NXDOMAIN, NODATA)
@@ -22,9 +22,9 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{DNSClass, Record, RecordType};
 use quick_cache::sync::Cache as Store;
 use quick_cache::{Equivalent, Weighter};
-use vigie_policy::RawCache;
+use vigie_policy::CacheBounds;
 
-use crate::answer::{Encoded, Ttls};
+use super::wire::{Answer, Encoded, Ttls};
 
 /// What identifies a cached answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,15 +65,6 @@ impl Equivalent<Key> for KeyRef<'_> {
     }
 }
 
-/// An upstream answer as it arrives, before it is encoded.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    pub(crate) code: ResponseCode,
-    pub(crate) answers: Vec<Record>,
-    pub(crate) authorities: Vec<Record>,
-    pub(crate) additionals: Vec<Record>,
-}
-
 /// A stored answer.
 #[derive(Debug)]
 pub(crate) struct Entry {
@@ -105,12 +96,12 @@ impl Weighter<Key, Arc<Entry>> for ByBytes {
 #[derive(Debug)]
 pub(crate) struct Cache {
     store: Option<Store<Key, Arc<Entry>, ByBytes>>,
-    bounds: RawCache,
+    bounds: CacheBounds,
 }
 
 impl Cache {
-    pub(crate) fn new(bounds: &RawCache) -> Cache {
-        let entries = bounds.max_entries as usize;
+    pub(crate) fn new(bounds: &CacheBounds) -> Cache {
+        let entries = bounds.max_entries;
         let store = (entries > 0).then(|| Store::with_weighter(entries, entries as u64, ByBytes));
         Cache {
             store,
@@ -194,8 +185,8 @@ mod tests {
     use hickory_proto::rr::rdata::{A, SOA};
     use hickory_proto::rr::{Name, RData};
 
+    use super::super::wire;
     use super::*;
-    use crate::answer;
 
     fn key(name: &str) -> Key {
         Key {
@@ -244,19 +235,15 @@ mod tests {
             Name::from_ascii(format!("{name}.example.")).unwrap(),
             RecordType::A,
         ));
-        let req = answer::decode(&q.to_vec().unwrap()).unwrap();
+        let req = wire::decode(&q.to_vec().unwrap()).unwrap();
         let ttl = c.lifetime(&answer);
-        c.put(
-            key(name),
-            answer::encode_upstream(&req, answer).unwrap(),
-            ttl,
-        );
+        c.put(key(name), wire::encode_upstream(&req, answer).unwrap(), ttl);
         ttl
     }
 
     #[test]
     fn answers_are_kept_for_their_ttl_within_bounds() {
-        let bounds = RawCache {
+        let bounds = CacheBounds {
             max_entries: 100,
             min_ttl: 0,
             max_ttl: 60,
@@ -285,7 +272,7 @@ mod tests {
 
     #[test]
     fn zero_ttl_and_servfail_are_not_cached() {
-        let c = Cache::new(&RawCache::default());
+        let c = Cache::new(&vigie_policy::Settings::default().cache);
         store(&c, "zero", a(0));
         assert!(get(&c, "zero").is_none());
         let mut fail = a(300);
@@ -302,17 +289,17 @@ mod tests {
 
     #[test]
     fn the_store_is_bounded() {
-        let c = Cache::new(&RawCache {
+        let c = Cache::new(&CacheBounds {
             max_entries: 50,
-            ..RawCache::default()
+            ..vigie_policy::Settings::default().cache
         });
         for i in 0..1000 {
             store(&c, &format!("n{i}"), a(300));
         }
         assert!(c.len() <= 60, "{} entries held", c.len());
-        let off = Cache::new(&RawCache {
+        let off = Cache::new(&CacheBounds {
             max_entries: 0,
-            ..RawCache::default()
+            ..vigie_policy::Settings::default().cache
         });
         assert_eq!(store(&off, "a", a(300)), 0);
         assert!(get(&off, "a").is_none());

@@ -1,0 +1,102 @@
+//! Settings and the pause.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use time::OffsetDateTime;
+use vigie_localapi as v1;
+use vigie_policy::RawSettings;
+
+use super::routes::json_with_etag;
+use super::store::{self, apply, read_settings};
+use super::{Body, if_match};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+
+use super::{Api, Failure, Peer};
+
+type Api_ = State<Arc<Api>>;
+type Who = ConnectInfo<Peer>;
+
+/// Longest pause a parent can ask for, in minutes.
+const MAX_PAUSE_MINUTES: u32 = 8 * 60;
+
+pub(super) async fn settings(
+    State(api): Api_,
+    ConnectInfo(peer): Who,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    api.parent(peer, &headers)?;
+    let (raw, tag) = read_settings(&api)?;
+    Ok(json_with_etag(&raw, &tag))
+}
+
+pub(super) async fn put_settings(
+    State(api): Api_,
+    ConnectInfo(peer): Who,
+    headers: HeaderMap,
+    Body(raw): Body<RawSettings>,
+) -> Result<Response, Failure> {
+    api.parent(peer, &headers)?;
+    let path = api.config.join(vigie_policy::SETTINGS_FILE);
+    raw.validate(&path)
+        .map_err(|e| Failure::unprocessable(e.to_string()))?;
+    let _guard = api.writes.lock().await;
+    let (_, tag) = read_settings(&api)?;
+    match if_match(&headers) {
+        None => {
+            return Err(Failure::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "send the version you edit in If-Match (the ETag of GET /v1/settings), so no change is overwritten unseen",
+            ));
+        }
+        Some(want) if want != tag => return Err(Failure::stale(tag)),
+        Some(_) => {}
+    }
+    let text = raw.to_toml();
+    apply(&api, &path, &text).await?;
+    Ok(json_with_etag(&raw, &store::etag(Some(text.as_bytes()))))
+}
+
+pub(super) async fn pause(
+    State(api): Api_,
+    ConnectInfo(peer): Who,
+    headers: HeaderMap,
+    Body(body): Body<v1::PauseRequest>,
+) -> Result<axum::Json<v1::PauseState>, Failure> {
+    api.parent(peer, &headers)?;
+    if body.minutes == 0 || body.minutes > MAX_PAUSE_MINUTES {
+        return Err(Failure::unprocessable(format!(
+            "a pause lasts 1 to {MAX_PAUSE_MINUTES} minutes ({} hours); asked: {}",
+            MAX_PAUSE_MINUTES / 60,
+            body.minutes
+        )));
+    }
+    // Whole seconds: what status reports later is exactly what this answer says.
+    let until = OffsetDateTime::now_utc().unix_timestamp() + i64::from(body.minutes) * 60;
+    let until =
+        OffsetDateTime::from_unix_timestamp(until).map_err(|e| Failure::internal(e.to_string()))?;
+    api.shared.pause_until(Some(until));
+    api.event(
+        peer,
+        "paused",
+        &format!("protection paused for {} minutes", body.minutes),
+    );
+    tracing::info!(minutes = body.minutes, "protection paused by a parent");
+    Ok(axum::Json(v1::PauseState {
+        paused_until: Some(until),
+    }))
+}
+
+pub(super) async fn resume(
+    State(api): Api_,
+    ConnectInfo(peer): Who,
+    headers: HeaderMap,
+) -> Result<axum::Json<v1::PauseState>, Failure> {
+    api.parent(peer, &headers)?;
+    api.shared.pause_until(None);
+    api.event(peer, "resumed", "protection back on");
+    tracing::info!("protection resumed by a parent");
+    Ok(axum::Json(v1::PauseState { paused_until: None }))
+}

@@ -1,0 +1,98 @@
+//! Status and notices: open to every local user, so they say nothing a parent would hide.
+
+use std::convert::Infallible;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use vigie_localapi as v1;
+
+use crate::state::UpstreamHealth;
+
+use std::sync::Arc;
+
+use axum::extract::State;
+
+use super::{Api, attempts};
+
+type Api_ = State<Arc<Api>>;
+
+pub(super) async fn status(State(api): Api_) -> axum::Json<v1::Status> {
+    let shared = &api.shared;
+    let generation = shared.current();
+    let settings = &generation.policy.settings;
+    let journal = api.journal.clone();
+    shared.journal.settled().await;
+    let open = shared.journal.open_entries();
+    let attempts_today = tokio::task::spawn_blocking(move || attempts::count_today(&journal, open))
+        .await
+        .unwrap_or(0);
+    let upstream_ok = match shared.stats.last_upstream() {
+        UpstreamHealth::Answered => Some(true),
+        UpstreamHealth::Failed => Some(false),
+        UpstreamHealth::Unknown => None,
+    };
+    let system_dns_ok = shared.probe.current().await;
+    axum::Json(v1::Status {
+        version: env!("CARGO_PKG_VERSION").into(),
+        uptime_secs: shared.started.elapsed().as_secs(),
+        listen: settings.listen.iter().map(ToString::to_string).collect(),
+        upstreams: shared.upstream.load().describe(),
+        upstream_ok,
+        generation: generation.number,
+        domains: generation.policy.matcher.len(),
+        last_reload_error: shared
+            .reload
+            .lock()
+            .expect("reload state")
+            .last_error
+            .clone(),
+        attempts_today,
+        failed_logins: api.auth.failed_logins.load(Ordering::Relaxed),
+        paused_until: shared.paused_until(),
+        password_set: api.auth.password_set(),
+        system_dns_ok,
+        journal_error: {
+            let j = shared.journal.stats();
+            if j.write_errors > 0 || j.dropped > 0 {
+                j.last_error
+            } else {
+                None
+            }
+        },
+        queries: shared.stats.queries.load(Ordering::Relaxed),
+        blocked: shared.stats.blocked.load(Ordering::Relaxed),
+    })
+}
+
+pub(super) async fn notices(
+    State(api): Api_,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = api.shared.journal.subscribe();
+    let shared = api.shared.clone();
+    let stream = futures_util::stream::unfold((rx, shared), |(mut rx, shared)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(n) => {
+                    // Notices turned off in settings: the attempt is journaled all the same,
+                    // only the screen stays quiet. Checked per notice so the switch applies at once.
+                    if !shared.current().policy.settings.notices {
+                        continue;
+                    }
+                    let notice = v1::Notice {
+                        time: n.time,
+                        site: n.site,
+                        name: n.name,
+                    };
+                    let data = serde_json::to_string(&notice).unwrap_or_default();
+                    return Some((Ok(Event::default().data(data)), (rx, shared)));
+                }
+                // A slow listener skips what it missed rather than holding up the others.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}

@@ -1,0 +1,172 @@
+//! The attempt model: one blocked query (or several folded) as the resolver saw it, one entry as
+//! a day file holds it, and the notice every local user may see.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use hickory_proto::rr::RecordType;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// One blocked query as the resolver saw it, or several from one client for one site folded
+/// together (see `coalesce`). One is built for every blocked query, so it copies no text: the
+/// name is the query's own, the site and list are shared with the policy, and the rule is the
+/// tail of the matched name that spells it.
+#[derive(Clone, Debug)]
+pub(crate) struct Attempt {
+    pub(crate) client: IpAddr,
+    /// The name that was asked for, e.g. `www.omegle.com`.
+    pub(crate) name: String,
+    /// The site it belongs to, e.g. `omegle.com`; attempts are grouped by it.
+    pub(crate) site: Arc<str>,
+    pub(crate) list: Arc<str>,
+    pub(super) rule: Rule,
+    /// The record types asked for, e.g. `AAAA`, in order of first appearance.
+    pub(super) types: Types,
+    /// Queries folded into this attempt, the first one included.
+    pub(super) count: u32,
+    /// Set when the block came from a CNAME target rather than the name itself.
+    pub(crate) cname: Option<String>,
+}
+
+/// Most record types one folded attempt keeps; a browser asks for three (A, AAAA, HTTPS).
+pub(super) const MAX_TYPES: usize = 8;
+
+/// Record types in order of first appearance, kept inline: no allocation per query.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Types {
+    pub(super) seen: [RecordType; MAX_TYPES],
+    pub(super) len: usize,
+}
+
+impl Types {
+    pub(super) fn one(qtype: RecordType) -> Self {
+        // Only the first `len` entries count; the rest just need a value.
+        Types {
+            seen: [qtype; MAX_TYPES],
+            len: 1,
+        }
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = RecordType> + '_ {
+        self.seen[..self.len].iter().copied()
+    }
+
+    /// Adds the types of `other` not seen yet; `false`, and nothing changed, if they do not fit.
+    pub(super) fn add(&mut self, other: &Types) -> bool {
+        let mut merged = *self;
+        for t in other.iter() {
+            if !merged.iter().any(|s| s == t) {
+                if merged.len == MAX_TYPES {
+                    return false;
+                }
+                merged.seen[merged.len] = t;
+                merged.len += 1;
+            }
+        }
+        *self = merged;
+        true
+    }
+}
+
+/// The listed domain that matched. It is the matched name or one of its parents, so it is
+/// almost always kept as where it starts in that name.
+#[derive(Clone, Debug)]
+pub(super) enum Rule {
+    Tail(usize),
+    Text(String),
+}
+
+impl Attempt {
+    /// `rule` is the listed domain that matched `cname` when there is one, else `name`.
+    pub(crate) fn new(
+        client: IpAddr,
+        name: String,
+        site: Arc<str>,
+        list: Arc<str>,
+        rule: &str,
+        qtype: RecordType,
+        cname: Option<String>,
+    ) -> Self {
+        let matched = cname.as_deref().unwrap_or(&name);
+        let rule = if matched.as_bytes().ends_with(rule.as_bytes()) {
+            Rule::Tail(matched.len() - rule.len())
+        } else {
+            Rule::Text(rule.to_owned())
+        };
+        Attempt {
+            client,
+            name,
+            site,
+            list,
+            rule,
+            types: Types::one(qtype),
+            count: 1,
+            cname,
+        }
+    }
+
+    /// Folds `later`, a query from the same client for the same site, into this attempt, as
+    /// the journal would fold it into this attempt's entry; gives it back if its record types
+    /// do not fit.
+    pub(crate) fn fold(&mut self, later: Attempt) -> Option<Attempt> {
+        if !self.types.add(&later.types) {
+            return Some(later);
+        }
+        self.count = self.count.saturating_add(later.count);
+        if self.cname.is_none() {
+            self.cname = later.cname;
+        }
+        None
+    }
+
+    /// The listed domain that matched: the name itself or one of its parents.
+    pub(crate) fn rule(&self) -> &str {
+        match &self.rule {
+            Rule::Tail(at) => {
+                let matched = self.cname.as_deref().unwrap_or(&self.name);
+                // A tail that `new` checked; `get` only spares a panic path.
+                matched.get(*at..).unwrap_or(matched)
+            }
+            Rule::Text(rule) => rule,
+        }
+    }
+}
+
+/// One line of a day file. Several lines may share an `id`; the last one is the truth.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub(crate) struct Entry {
+    pub(crate) id: u64,
+    /// When the attempt's first query arrived.
+    #[serde(with = "time::serde::rfc3339")]
+    pub(crate) time: OffsetDateTime,
+    pub(crate) client: String,
+    /// The first name asked for in this attempt.
+    pub(crate) name: String,
+    pub(crate) site: String,
+    pub(crate) list: String,
+    pub(crate) rule: String,
+    /// Query types seen, in order of first appearance.
+    pub(crate) types: Vec<String>,
+    /// Queries folded into this attempt.
+    pub(crate) count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) cname: Option<String>,
+}
+
+/// What every local user may see about an attempt: deliberately no client, list or rule.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub(crate) struct Notice {
+    #[serde(with = "time::serde::rfc3339")]
+    pub(crate) time: OffsetDateTime,
+    pub(crate) site: String,
+    pub(crate) name: String,
+}
+
+/// The address of a client, for the journal: IPv4-mapped IPv6 shown as IPv4.
+pub(crate) fn client_ip(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}

@@ -1,0 +1,311 @@
+//! The single writer task: it turns queued attempts into groups, one entry per client and site
+//! within the merge window, and hands the disk work to the blocking pool.
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use time::{Date, OffsetDateTime};
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use super::store::StoreError;
+use super::*;
+
+pub(super) type GroupKey = (IpAddr, Arc<str>);
+
+#[derive(Debug)]
+pub(super) struct Group {
+    pub(super) entry: Entry,
+    pub(super) opened: Instant,
+    /// Count or types changed since the first line.
+    pub(super) dirty: bool,
+    /// The first line reached the disk; if not, closing the group tries again.
+    pub(super) persisted: bool,
+}
+
+impl Group {
+    pub(super) fn merge(&mut self, attempt: &Attempt) {
+        self.entry.count = self.entry.count.saturating_add(attempt.count);
+        for qtype in attempt.types.iter() {
+            let qtype: &str = qtype.into();
+            if !self.entry.types.iter().any(|t| t == qtype) {
+                self.entry.types.push(qtype.to_owned());
+            }
+        }
+        if self.entry.cname.is_none() {
+            self.entry.cname.clone_from(&attempt.cname);
+        }
+        self.dirty = true;
+    }
+}
+
+/// The single task that owns grouping decisions; the disk work it hands to the blocking pool.
+pub(super) struct Writer {
+    pub(super) rx: mpsc::Receiver<Msg>,
+    pub(super) config: watch::Receiver<JournalConfig>,
+    pub(super) config_open: bool,
+    pub(super) window: Duration,
+    pub(super) state: Arc<State>,
+    pub(super) store: Arc<Mutex<Store>>,
+    pub(super) last_id: u64,
+    pub(super) day: Date,
+    pub(super) last_maintenance: Instant,
+    pub(super) next_tick: Instant,
+}
+
+/// What [`Writer::take_queued`] left in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Queued {
+    Empty,
+    More,
+    Shutdown,
+}
+
+impl Writer {
+    pub(super) async fn run(mut self) {
+        self.maintain().await;
+        loop {
+            let wake = self.next_wake();
+            tokio::select! {
+                msg = self.rx.recv() => match msg {
+                    Some(Msg::Attempt { attempt, at }) => {
+                        self.on_attempt(attempt, at).await;
+                        match self.take_queued().await {
+                            Queued::Shutdown => break,
+                            Queued::Empty => tokio::time::sleep(GATHER).await,
+                            Queued::More => {}
+                        }
+                    }
+                    Some(Msg::Settle(done)) => {
+                        let _ = done.send(());
+                    }
+                    Some(Msg::Shutdown) | None => break,
+                },
+                changed = self.config.changed(), if self.config_open => match changed {
+                    Ok(()) => self.apply_config().await,
+                    // All handles are gone; `recv` will drain the queue and end the loop.
+                    Err(_) => self.config_open = false,
+                },
+                () = tokio::time::sleep_until(wake) => self.on_tick().await,
+            }
+        }
+        // Attempts queued before the shutdown request are real attempts: journal them too.
+        self.rx.close();
+        while let Some(msg) = self.rx.recv().await {
+            match msg {
+                Msg::Attempt { attempt, at } => self.on_attempt(attempt, at).await,
+                Msg::Settle(done) => {
+                    let _ = done.send(());
+                }
+                Msg::Shutdown => {}
+            }
+        }
+        self.close_where(|_| true).await;
+        self.with_store(Store::sync).await;
+    }
+
+    /// Journals attempts already waiting in the queue, at most [`BATCH`] of them so that ticks
+    /// and setting changes still get their turn. Under a burst of blocked queries, going round
+    /// the main loop for each one (scanning the open groups, re-arming the timer) cost more than
+    /// journaling the attempt itself.
+    pub(super) async fn take_queued(&mut self) -> Queued {
+        for _ in 0..BATCH {
+            match self.rx.try_recv() {
+                Ok(Msg::Attempt { attempt, at }) => self.on_attempt(attempt, at).await,
+                Ok(Msg::Settle(done)) => {
+                    let _ = done.send(());
+                }
+                Ok(Msg::Shutdown) => return Queued::Shutdown,
+                // Empty, or closed: the main loop's `recv` sees the end itself.
+                Err(_) => return Queued::Empty,
+            }
+        }
+        Queued::More
+    }
+
+    /// The next housekeeping tick, or sooner if a group's window ends first, so that the
+    /// final count lands on disk when the window closes rather than up to a tick later.
+    pub(super) fn next_wake(&self) -> Instant {
+        let window = self.window;
+        lock(&self.state.groups)
+            .values()
+            // A window too long to add to an instant just waits for the ticks.
+            .filter_map(|g| g.opened.checked_add(window))
+            .fold(self.next_tick, Instant::min)
+    }
+
+    pub(super) async fn on_attempt(&mut self, attempt: Attempt, at: Instant) {
+        let key = (attempt.client, attempt.site.clone());
+        let expired = {
+            let mut groups = lock(&self.state.groups);
+            match groups.get_mut(&key) {
+                Some(group) if at.saturating_duration_since(group.opened) < self.window => {
+                    group.merge(&attempt);
+                    Counters::add(&self.state.stats.merged, attempt.count);
+                    return;
+                }
+                Some(_) => true,
+                None => false,
+            }
+        };
+        if expired {
+            // The tick has not got to it yet; close it now so its final line precedes the new one.
+            self.close_where(|(k, _)| *k == key).await;
+        }
+
+        // The queries folded in before it reached the writer are merged ones too.
+        Counters::add(&self.state.stats.merged, attempt.count.saturating_sub(1));
+        let time = wall_time(at);
+        let id = self.next_id(time);
+        let entry = Entry {
+            id,
+            time,
+            client: attempt.client.to_string(),
+            rule: attempt.rule().to_owned(),
+            site: attempt.site.to_string(),
+            list: attempt.list.to_string(),
+            name: attempt.name,
+            types: attempt
+                .types
+                .iter()
+                .map(|t| <&str>::from(t).to_owned())
+                .collect(),
+            count: attempt.count,
+            cname: attempt.cname,
+        };
+        let notice = Notice {
+            time,
+            site: entry.site.clone(),
+            name: entry.name.clone(),
+        };
+        lock(&self.state.groups).insert(
+            key.clone(),
+            Group {
+                entry: entry.clone(),
+                opened: at,
+                dirty: false,
+                persisted: false,
+            },
+        );
+        if self.write(&entry, false).await
+            && let Some(group) = lock(&self.state.groups).get_mut(&key)
+            && group.entry.id == id
+        {
+            group.persisted = true;
+        }
+        // Published even if the line could not be written: the child was blocked all the same.
+        // An error only means nobody is listening.
+        let _ = self.state.notices.send(notice);
+    }
+
+    /// Ids must be unique across restarts without reading old files: the wall clock in
+    /// nanoseconds does that, bumped to stay strictly increasing within this process.
+    pub(super) fn next_id(&mut self, time: OffsetDateTime) -> u64 {
+        let nanos = u64::try_from(time.unix_timestamp_nanos()).unwrap_or(0);
+        let id = nanos.max(self.last_id.saturating_add(1));
+        self.last_id = id;
+        id
+    }
+
+    pub(super) async fn on_tick(&mut self) {
+        let now = Instant::now();
+        if now >= self.next_tick {
+            self.next_tick = now + TICK;
+        }
+        let window = self.window;
+        self.close_where(|(_, g)| now.saturating_duration_since(g.opened) >= window)
+            .await;
+        if today() != self.day || self.last_maintenance.elapsed() >= MAINTENANCE_EVERY {
+            self.maintain().await;
+        }
+    }
+
+    pub(super) async fn apply_config(&mut self) {
+        let config = self.config.borrow_and_update().clone();
+        self.window = config.merge_window;
+        self.with_store(move |store| store.configure(&config)).await;
+        self.maintain().await;
+    }
+
+    pub(super) async fn maintain(&mut self) {
+        let today = today();
+        self.day = today;
+        self.last_maintenance = Instant::now();
+        self.with_store(move |store| store.maintain(today)).await;
+    }
+
+    /// Writes the final line of the matching groups, then forgets them. They stay visible in
+    /// `open_entries` until their line is on disk, so "attempts today" never dips.
+    pub(super) async fn close_where(&mut self, due: impl Fn((&GroupKey, &Group)) -> bool) {
+        let closing: Vec<(GroupKey, Entry, bool, bool)> = lock(&self.state.groups)
+            .iter()
+            .filter(|(k, g)| due((k, g)))
+            .map(|(k, g)| (k.clone(), g.entry.clone(), g.dirty, g.persisted))
+            .collect();
+        for (key, entry, dirty, persisted) in closing {
+            if dirty || !persisted {
+                self.write(&entry, persisted).await;
+            }
+            let mut groups = lock(&self.state.groups);
+            if groups.get(&key).is_some_and(|g| g.entry.id == entry.id) {
+                groups.remove(&key);
+            }
+        }
+    }
+
+    /// Appends one line; true if it reached the file. Failures are counted, never returned:
+    /// nothing upstream could do better than carry on.
+    pub(super) async fn write(&self, entry: &Entry, persisted: bool) -> bool {
+        let mut line = match serde_json::to_vec(entry) {
+            Ok(line) => line,
+            Err(e) => {
+                self.state
+                    .stats
+                    .error(format!("cannot encode journal entry: {e}"));
+                return false;
+            }
+        };
+        line.push(b'\n');
+        let date = entry.time.date();
+        let today = today();
+        match self
+            .with_store(move |store| store.append(date, today, &line))
+            .await
+        {
+            Some(Ok(())) => {
+                if !persisted {
+                    Counters::bump(&self.state.stats.entries_written);
+                }
+                true
+            }
+            Some(Err(StoreError::Full)) => {
+                self.state.stats.refused();
+                false
+            }
+            Some(Err(e)) => {
+                self.state.stats.error(e.to_string());
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Runs file I/O on the blocking pool so that a slow or stuck disk never stalls the
+    /// runtime threads that answer DNS.
+    pub(super) async fn with_store<R: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Store) -> R + Send + 'static,
+    ) -> Option<R> {
+        let store = Arc::clone(&self.store);
+        match tokio::task::spawn_blocking(move || work(&mut lock(&store))).await {
+            Ok(result) => Some(result),
+            Err(e) => {
+                self.state
+                    .stats
+                    .error(format!("journal I/O task failed: {e}"));
+                None
+            }
+        }
+    }
+}
