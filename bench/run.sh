@@ -23,7 +23,8 @@
 # "vigie dnsmasq unbound dnsdist kresd"; a server named twice is measured in two sessions and its
 # figures pooled, e.g. "vigie unbound vigie unbound", so that drifts in the machine's speed
 # fall on every server alike), WORK (scratch folder, default /tmp/vigie-bench),
-# SKIP_INSTALL=1, SKIP_BUILD=1.
+# SKIP_INSTALL=1, SKIP_BUILD=1. The server name `vigie-old` runs the binary VIGIE_OLD_BIN (an
+# earlier build) exactly as `vigie`, so "vigie vigie-old vigie vigie-old" compares two builds.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -131,7 +132,7 @@ start_server() { # server list
     local s=$1 list=$2 d=$WORK/$1
     rm -rf "$d" && mkdir -p "$d"
     case $s in
-    vigie)
+    vigie | vigie-old)
         mkdir -p "$d/config/lists" "$d/data" "$d/run"
         if [[ $list == shipped ]]; then
             printf '[blocking]\nmode = "nxdomain"\n' >"$d/config/settings.toml"
@@ -140,7 +141,9 @@ start_server() { # server list
                 >"$d/config/settings.toml"
             cp "$WORK/gen/domains-$list.txt" "$d/config/lists/bench.txt"
         fi
-        taskset -c $SERVER_CPU "$CARGO_TARGET_DIR/release/vigie" run \
+        local bin="$CARGO_TARGET_DIR/release/vigie"
+        [[ $s == vigie-old ]] && bin=$VIGIE_OLD_BIN
+        taskset -c $SERVER_CPU "$bin" run \
             --config-dir "$d/config" --data-dir "$d/data" --runtime-dir "$d/run" \
             --listen 127.0.0.1:$PORT --upstream 127.0.0.1:$UPSTREAM \
             --block-page 127.0.0.1:8053 >"$d/log" 2>&1 &
@@ -322,7 +325,7 @@ reload_under_load() { # server
     sleep "$((DURATION / 3))"
     t=$(date +%s%N)
     case $s in
-    vigie) # a list file rewritten the way an editor or an updater would: temp file + rename
+    vigie | vigie-old) # a list file rewritten the way an editor or an updater would: temp file + rename
         { cat "$WORK/gen/domains-1m.txt"; echo "$extra"; } >"$d/config/lists/.bench.txt.tmp"
         mv "$d/config/lists/.bench.txt.tmp" "$d/config/lists/bench.txt"
         ;;
@@ -391,7 +394,7 @@ inside() {
             perf "$s" 1m blocked q-blocked-1m.txt "$r"
         done
         record "$s" 1m vmhwm-kb "$(status_kb "$SERVER_PID" VmHWM)"
-        case $s in vigie | unbound | kresd) reload_under_load "$s" ;; esac
+        case $s in vigie | vigie-old | unbound | kresd) reload_under_load "$s" ;; esac
         stop_server
     done
     if [[ " $SERVERS " == *" vigie "* ]]; then

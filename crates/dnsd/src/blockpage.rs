@@ -14,7 +14,7 @@ use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::watch;
-use vigie_policy::{Decision, Domain};
+use vigie_policy::{Domain, Verdict};
 
 use crate::state::Shared;
 
@@ -53,8 +53,8 @@ fn page(shared: &Shared, headers: &HeaderMap) -> Response {
     let generation = shared.current();
     let found = host
         .as_ref()
-        .and_then(|d| match generation.policy.matcher.decide(d.as_str()) {
-            Decision::Blocked(r) => {
+        .and_then(|d| match shared.verdict(&generation.policy, d.as_str()) {
+            Verdict::Blocked(r) => {
                 let list = generation
                     .policy
                     .list(&r.list.id)

@@ -7,7 +7,6 @@ mod api;
 mod app;
 mod blockpage;
 mod cli;
-mod commands;
 mod dns;
 mod fatal;
 mod files;
@@ -71,7 +70,7 @@ fn main() -> ExitCode {
     };
     let result = match command {
         cli::Command::Run(args) => runtime.block_on(app::run(args)),
-        other => return ExitCode::from(runtime.block_on(commands::run(other))),
+        other => return ExitCode::from(runtime.block_on(cli::client::run(other))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

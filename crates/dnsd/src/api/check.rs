@@ -4,13 +4,12 @@ use axum::extract::Query;
 use vigie_localapi as v1;
 use vigie_policy::{Domain, Verdict};
 
-use super::routes::short;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 
-use super::{Api, Failure, Peer};
+use super::{Api, Failure, Peer, short};
 
 type Api_ = State<Arc<Api>>;
 type Who = ConnectInfo<Peer>;

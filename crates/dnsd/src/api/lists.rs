@@ -6,15 +6,14 @@ use axum::response::{IntoResponse, Response};
 use vigie_localapi as v1;
 use vigie_policy::{Domain, ListFile, Origin};
 
-use super::routes::{json_with_etag, short};
-use super::store::{self, Editable, apply, read_settings};
+use super::store::{self, Editable, apply, json_with_etag, read_settings};
 use super::{Body, if_match};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 
-use super::{Api, Failure, Peer};
+use super::{Api, Failure, Peer, short};
 
 type Api_ = State<Arc<Api>>;
 type Who = ConnectInfo<Peer>;

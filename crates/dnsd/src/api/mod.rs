@@ -270,3 +270,8 @@ pub(crate) fn serve(
         let _ = std::fs::remove_file(&socket);
     });
 }
+
+/// Cuts what a caller sent before echoing it in an error.
+pub(crate) fn short(text: &str) -> String {
+    text.chars().take(80).collect()
+}

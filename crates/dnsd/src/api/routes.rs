@@ -7,8 +7,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
 use super::store::Editable;
@@ -67,18 +65,4 @@ pub(super) fn router(api: Arc<Api>) -> Router {
 
 async fn not_found() -> Failure {
     Failure::not_found("no such endpoint: see docs/api.md for the list")
-}
-
-/// A JSON body with its version in the ETag header.
-pub(super) fn json_with_etag<T: serde::Serialize>(value: &T, etag: &str) -> Response {
-    let mut r = axum::Json(value).into_response();
-    if let Ok(v) = HeaderValue::from_str(etag) {
-        r.headers_mut().insert(header::ETAG, v);
-    }
-    r
-}
-
-/// Cuts what a caller sent before echoing it in an error.
-pub(super) fn short(text: &str) -> String {
-    text.chars().take(80).collect()
 }

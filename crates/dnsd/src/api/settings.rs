@@ -6,8 +6,7 @@ use time::OffsetDateTime;
 use vigie_localapi as v1;
 use vigie_policy::RawSettings;
 
-use super::routes::json_with_etag;
-use super::store::{self, apply, read_settings};
+use super::store::{self, apply, json_with_etag, read_settings};
 use super::{Body, if_match};
 use std::sync::Arc;
 

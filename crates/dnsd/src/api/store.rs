@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use vigie_policy::RawSettings;
 
 use super::{Api, Failure};
@@ -54,6 +55,15 @@ pub(super) async fn apply(api: &Api, path: &std::path::Path, text: &str) -> Resu
         .await
         .map(|_| ())
         .map_err(|e| Failure::new(StatusCode::CONFLICT, format!("saved, but not in force because of a problem elsewhere in the configuration: {e}")))
+}
+
+/// A JSON body with its version in the ETag header.
+pub(super) fn json_with_etag<T: serde::Serialize>(value: &T, etag: &str) -> Response {
+    let mut r = axum::Json(value).into_response();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
 }
 
 /// The two list files the API edits.

@@ -1,6 +1,8 @@
 //! The `vigie` command line. Other parts of Vigie, its tests and its install scripts rely on
 //! these exact flags, so they change only together with those.
 
+pub(crate) mod client;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
