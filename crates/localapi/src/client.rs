@@ -249,6 +249,16 @@ impl Client {
         Ok(())
     }
 
+    /// `POST /v1/auth/reset`: the administrator sets a new parent password without the old one.
+    pub async fn reset_password(&self, new: &str) -> Result<(), Error> {
+        let body = Password {
+            password: new.into(),
+        };
+        self.call::<()>(Method::POST, "/v1/auth/reset", Some(&body), None)
+            .await?;
+        Ok(())
+    }
+
     /// `GET /v1/lists`.
     pub async fn lists(&self) -> Result<Vec<ListSummary>, Error> {
         self.get("/v1/lists").await

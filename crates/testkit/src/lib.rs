@@ -39,3 +39,35 @@ mod tests {
         }
     }
 }
+
+/// Skips the rest of a test for `reason`, visibly: one `SKIP:` line on standard error and, when
+/// `VIGIE_SKIP_LOG` names a file, one line appended there, which `.ci/run` counts and prints.
+///
+/// Where the environment says CI (`CI` set), every tool a test needs has been installed, so a
+/// skip there is a broken set-up: it panics, and the test fails with the reason.
+pub fn skip(test: &str, reason: &str) {
+    let line = format!("SKIP: {test}: {reason}");
+    eprintln!("{line}");
+    if let Some(log) = std::env::var_os("VIGIE_SKIP_LOG") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(log)
+        {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{test} must run in CI, but skipped: {reason}");
+    }
+}
+
+/// Whether this process runs as root (the install and network-namespace tests need it).
+pub fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false)
+}

@@ -4,7 +4,10 @@
 //! folder. A login yields a 256-bit random token held in memory only, valid for a few hours,
 //! revoked by logout and by any password change. Wrong passwords are throttled per calling user
 //! (the socket's peer uid): after a few tries each further one waits longer, so a child cannot
-//! guess quickly. Nothing here logs a password or a token.
+//! guess quickly. The count survives a restart (`login-throttle.json` beside the hash), so
+//! crashing or restarting the service does not buy more guesses. The API runs one check at a
+//! time (`Api::hashed`), and a check reads and updates the count before and after its hash, so
+//! parallel guesses get exactly the allowance. Nothing here logs a password or a token.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -37,16 +40,20 @@ pub(crate) enum LoginError {
     Storage(String),
 }
 
-#[derive(Debug, Default)]
+/// One user's wrong guesses. Times are Unix seconds, so that they mean the same after a
+/// restart; only an administrator can set the clock.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 struct Guesses {
     failures: u32,
-    next_allowed: Option<Instant>,
+    next_allowed: Option<i64>,
 }
 
 /// Sessions and the password file.
 #[derive(Debug)]
 pub(crate) struct Auth {
     file: PathBuf,
+    /// Where the wrong-guess counts are kept.
+    throttle_file: PathBuf,
     session: Duration,
     sessions: Mutex<HashMap<String, (Instant, OffsetDateTime)>>,
     guesses: Mutex<HashMap<u32, Guesses>>,
@@ -59,13 +66,39 @@ impl Auth {
             .ok()
             .and_then(|s| s.parse().ok())
             .map_or(SESSION, Duration::from_secs);
+        let throttle_file = file.with_file_name("login-throttle.json");
+        // A missing or unreadable file means no count yet; a broken one is not worth refusing
+        // every login over.
+        let guesses: HashMap<u32, Guesses> = std::fs::read(&throttle_file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let failed = guesses.values().map(|g| u64::from(g.failures)).sum();
         Auth {
             file,
+            throttle_file,
             session,
             sessions: Mutex::default(),
-            guesses: Mutex::default(),
-            failed_logins: AtomicU64::new(0),
+            guesses: Mutex::new(guesses),
+            failed_logins: AtomicU64::new(failed),
         }
+    }
+
+    fn save_guesses(&self, guesses: &HashMap<u32, Guesses>) {
+        let json = serde_json::to_vec(guesses).unwrap_or_default();
+        if let Err(e) = crate::files::write_atomic(&self.throttle_file, &json, 0o600) {
+            tracing::warn!(
+                "the wrong-password counts could not be saved in {}: {e}",
+                self.throttle_file.display()
+            );
+        }
+    }
+
+    /// Forgets every wrong guess (after the administrator resets the password).
+    pub(crate) fn forgive(&self) {
+        let mut guesses = self.guesses.lock().expect("guesses");
+        guesses.clear();
+        self.save_guesses(&guesses);
     }
 
     /// Whether a parent password has been chosen.
@@ -134,14 +167,20 @@ impl Auth {
     pub(crate) fn check_password(&self, uid: u32, password: &str) -> Result<(), LoginError> {
         {
             let guesses = self.guesses.lock().expect("guesses");
+            let now = OffsetDateTime::now_utc().unix_timestamp();
             if let Some(next) = guesses.get(&uid).and_then(|g| g.next_allowed)
-                && next > Instant::now()
+                && next > now
             {
-                return Err(LoginError::Throttled(next - Instant::now()));
+                return Err(LoginError::Throttled(Duration::from_secs(
+                    (next - now).unsigned_abs(),
+                )));
             }
         }
         if self.verify(password)? {
-            self.guesses.lock().expect("guesses").remove(&uid);
+            let mut guesses = self.guesses.lock().expect("guesses");
+            if guesses.remove(&uid).is_some() {
+                self.save_guesses(&guesses);
+            }
             return Ok(());
         }
         self.failed_logins.fetch_add(1, Ordering::Relaxed);
@@ -150,8 +189,10 @@ impl Auth {
         g.failures += 1;
         if g.failures >= FREE_TRIES {
             let delay = Duration::from_secs(1 << (g.failures - FREE_TRIES).min(16)).min(MAX_DELAY);
-            g.next_allowed = Some(Instant::now() + delay);
+            g.next_allowed =
+                Some(OffsetDateTime::now_utc().unix_timestamp() + delay.as_secs() as i64);
         }
+        self.save_guesses(&guesses);
         Err(LoginError::Wrong)
     }
 
@@ -237,6 +278,16 @@ mod tests {
         assert_eq!(auth.failed_logins.load(Ordering::Relaxed), 3);
         auth.set_password("another one").unwrap();
         assert!(!auth.valid(&token));
+        let again = Auth::new(dir.path().join("p"));
+        assert!(
+            matches!(
+                again.login(1000, "another one"),
+                Err(LoginError::Throttled(_))
+            ),
+            "a restart keeps the count"
+        );
+        again.forgive();
+        assert!(again.login(1000, "another one").is_ok());
         assert!(Auth::acceptable("short").is_err());
         assert!(Auth::acceptable("long enough").is_ok());
     }

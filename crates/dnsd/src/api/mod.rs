@@ -53,6 +53,8 @@ pub(crate) struct Api {
     events: PathBuf,
     /// Edits go one at a time: read, check the version, write, reload.
     pub(crate) writes: tokio::sync::Mutex<()>,
+    /// One password hash at a time, on one thread (see [`Api::hashed`]).
+    pub(crate) hash_lane: tokio::sync::Mutex<std::sync::mpsc::Sender<HashJob>>,
 }
 
 /// Who is calling, from the socket's peer credentials.
@@ -139,7 +141,67 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> 
     }
 }
 
+/// A password check for the hashing thread.
+pub(crate) type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Starts the thread that runs every password check; it ends when the API is dropped.
+fn hashing_thread() -> std::sync::mpsc::Sender<HashJob> {
+    let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
+    let spawned = std::thread::Builder::new()
+        .name("password-check".into())
+        .spawn(move || {
+            for job in rx {
+                job();
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("the password-check thread could not start: {e}");
+    }
+    tx
+}
+
 impl Api {
+    /// Whether the caller is root or the service's own account (the one `run --dev` runs as).
+    pub(crate) fn root_or_service(&self, peer: Peer) -> bool {
+        peer.uid
+            .is_some_and(|uid| uid == 0 || uid == rustix::process::geteuid().as_raw())
+    }
+
+    /// Whether the caller may choose the first parent password: root, the service's account or
+    /// a listed parent.
+    pub(crate) fn administrator(&self, peer: Peer) -> bool {
+        self.root_or_service(peer)
+            || peer.uid.is_some_and(|uid| {
+                self.shared
+                    .current()
+                    .policy
+                    .settings
+                    .parent_uids
+                    .contains(&uid)
+            })
+    }
+
+    /// Runs a password check on the service's one hashing thread, one at a time: argon2 costs
+    /// ~19 MiB and tens of milliseconds per hash, so parallel guesses must neither multiply the
+    /// memory nor slip past the throttle, which the check reads and updates while it holds the
+    /// lane. One thread, rather than the blocking pool, so that the allocator reuses the same
+    /// memory for every hash instead of keeping a copy per pool thread.
+    pub(crate) async fn hashed<T: Send + 'static>(
+        self: &Arc<Self>,
+        check: impl FnOnce(&Auth) -> T + Send + 'static,
+    ) -> Result<T, Failure> {
+        let lane = self.hash_lane.lock().await;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let api = Arc::clone(self);
+        let job: HashJob = Box::new(move || {
+            let _ = tx.send(check(&api.auth));
+        });
+        lane.send(job)
+            .map_err(|_| Failure::internal("the password checker stopped"))?;
+        rx.await
+            .map_err(|_| Failure::internal("the password check failed"))
+    }
+
     /// Refuses the request unless it comes from a parent.
     pub(crate) fn parent(&self, peer: Peer, headers: &HeaderMap) -> Result<(), Failure> {
         if let Some(uid) = peer.uid
@@ -254,6 +316,7 @@ pub(crate) fn serve(
         journal,
         events: data.join("events.jsonl"),
         writes: tokio::sync::Mutex::new(()),
+        hash_lane: tokio::sync::Mutex::new(hashing_thread()),
     });
     let app = routes::router(api);
     tokio::spawn(async move {

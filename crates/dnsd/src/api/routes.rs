@@ -20,6 +20,7 @@ pub(super) fn router(api: Arc<Api>) -> Router {
         .route("/v1/auth/login", post(session::login))
         .route("/v1/auth/logout", post(session::logout))
         .route("/v1/auth/password", post(session::change_password))
+        .route("/v1/auth/reset", post(session::reset))
         .route("/v1/lists", get(lists::lists))
         .route("/v1/lists/{id}", get(lists::list).put(lists::toggle_list))
         .route(

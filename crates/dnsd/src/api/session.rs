@@ -26,6 +26,15 @@ pub(super) async fn setup(
     ConnectInfo(peer): Who,
     Body(body): Body<v1::Password>,
 ) -> Result<Response, Failure> {
+    // Only the computer's administrator (root), the service's own account (`run --dev`) or a
+    // listed parent may choose the first password: after `apt install`, the first person to
+    // open the console could otherwise be the child.
+    if !api.administrator(peer) {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "ask a parent to finish setting up Vigie: the first parent password is chosen with the computer's administrator rights (sudo vigie password set)",
+        ));
+    }
     let _guard = api.writes.lock().await;
     if api.auth.password_set() {
         return Err(Failure::new(
@@ -68,12 +77,11 @@ pub(super) async fn login(
     Body(body): Body<v1::Password>,
 ) -> Result<axum::Json<v1::Session>, Failure> {
     let uid = peer.uid.unwrap_or(u32::MAX);
-    let api2 = api.clone();
-    // argon2 is deliberately slow: keep it off the async workers.
-    let result = tokio::task::spawn_blocking(move || api2.auth.login(uid, &body.password))
-        .await
-        .map_err(|e| Failure::internal(e.to_string()))?;
-    let (token, expires) = result.map_err(login_failure)?;
+    let password = body.password;
+    let (token, expires) = api
+        .hashed(move |auth| auth.login(uid, &password))
+        .await?
+        .map_err(login_failure)?;
     Ok(session_reply(token, expires))
 }
 
@@ -93,16 +101,42 @@ pub(super) async fn change_password(
     api.parent(peer, &headers)?;
     Auth::acceptable(&body.new).map_err(Failure::unprocessable)?;
     let uid = peer.uid.unwrap_or(u32::MAX);
-    let api2 = api.clone();
     let current = body.current.clone();
-    tokio::task::spawn_blocking(move || api2.auth.check_password(uid, &current))
-        .await
-        .map_err(|e| Failure::internal(e.to_string()))?
+    api.hashed(move |auth| auth.check_password(uid, &current))
+        .await?
         .map_err(login_failure)?;
     let _guard = api.writes.lock().await;
     api.auth
         .set_password(&body.new)
         .map_err(Failure::internal)?;
     api.event(peer, "password-changed", "every parent session ended");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/auth/reset`: the administrator (root, or the service's own account) sets a new
+/// parent password without the old one, so a forgotten or hijacked password is never a dead end.
+pub(super) async fn reset(
+    State(api): Api_,
+    ConnectInfo(peer): Who,
+    Body(body): Body<v1::Password>,
+) -> Result<StatusCode, Failure> {
+    if !api.root_or_service(peer) {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "only the computer's administrator can reset the parent password: sudo vigie password reset",
+        ));
+    }
+    Auth::acceptable(&body.password).map_err(Failure::unprocessable)?;
+    let _guard = api.writes.lock().await;
+    api.auth
+        .set_password(&body.password)
+        .map_err(Failure::internal)?;
+    api.auth.forgive();
+    api.event(
+        peer,
+        "password-reset",
+        "parent password reset by the administrator; every parent session ended",
+    );
+    tracing::info!("the parent password was reset by the administrator");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -158,6 +158,10 @@ async fn dispatch(command: Command) -> Result<()> {
             client: args,
             action: PasswordAction::Set,
         } => password(&args).await,
+        Command::Password {
+            client: args,
+            action: PasswordAction::Reset,
+        } => reset_password(&args).await,
     }
 }
 
@@ -392,6 +396,17 @@ async fn password(args: &cli::Client) -> Result<()> {
             println!("The parent password is changed; every open parent session has ended.");
         }
     }
+    Ok(())
+}
+
+async fn reset_password(args: &cli::Client) -> Result<()> {
+    let c = connect(args)?;
+    let new = secret("New parent password: ")?;
+    if std::io::stdin().is_terminal() && secret("Once more: ")? != new {
+        bail!("the two passwords differ; nothing was changed");
+    }
+    c.reset_password(&new).await?;
+    println!("The parent password is reset; every open parent session has ended.");
     Ok(())
 }
 

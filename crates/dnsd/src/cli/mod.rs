@@ -185,6 +185,9 @@ pub(crate) enum PasswordAction {
     /// Choose the parent password, or change it. Asked on the terminal, or read from standard
     /// input one per line (current first when one is set, then the new one).
     Set,
+    /// As the computer's administrator (`sudo vigie password reset`): choose a new parent
+    /// password without the current one, ending every parent session and wrong-guess delay.
+    Reset,
 }
 
 /// `vigie run`.

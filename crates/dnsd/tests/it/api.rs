@@ -5,6 +5,7 @@
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_proto::rr::RecordType;
@@ -863,4 +864,119 @@ fn check_says_what_a_lookup_gets_during_a_pause() {
         rt.block_on(c.check("www.omegle.com")).unwrap().verdict,
         CheckVerdict::Blocked
     );
+}
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn only_the_administrator_chooses_the_first_password_and_can_always_reset_it() {
+    if !vigie_testkit::is_root() {
+        return vigie_testkit::skip(
+            "only_the_administrator_chooses_the_first_password",
+            "needs root to run the service as root and a client as `nobody`",
+        );
+    }
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    // The child, first at the console after `apt install`.
+    let (code, out, err) = v.cli(&["password", "set"], "childs password\n", Some("nobody"));
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        err.contains("ask a parent to finish setting up Vigie"),
+        "{err}"
+    );
+    let (status, body) = raw(
+        &socket(&v),
+        "POST",
+        "/v1/auth/setup",
+        &[("Content-Type", "application/json")],
+        br#"{"password":"childs password"}"#,
+    );
+    assert_eq!(status, 201, "root's own request works: {body}");
+    // That was root (this test); now the child cannot reset it either.
+    let (code, _, err) = v.cli(&["password", "reset"], "childs password\n", Some("nobody"));
+    assert_ne!(code, 0);
+    assert!(err.contains("only the computer's administrator"), "{err}");
+    // Root resets it without the current one; the old one stops working.
+    let (code, out, err) = v.cli(&["password", "reset"], "the parents own\n", None);
+    assert_eq!(code, 0, "{out}{err}");
+    let rt = rt();
+    assert_eq!(
+        rt.block_on(v.client().login("childs password"))
+            .unwrap_err()
+            .status(),
+        Some(401)
+    );
+    rt.block_on(v.client().login("the parents own")).unwrap();
+    let events = std::fs::read_to_string(v.data.join("events.jsonl")).unwrap();
+    assert!(events.contains("\"password-reset\""), "{events}");
+}
+
+#[test]
+fn parallel_wrong_logins_get_only_the_allowance_and_memory_stays_bounded() {
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
+    drop(c);
+    let idle = rss_kib(v.pid());
+    let sock = socket(&v);
+    let peak = Arc::new(std::sync::atomic::AtomicU64::new(idle));
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let (peak, done, pid) = (peak.clone(), done.clone(), v.pid());
+        std::thread::spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak.fetch_max(rss_kib(pid), std::sync::atomic::Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let burst: Vec<_> = (0..100)
+        .map(|_| {
+            let sock = sock.clone();
+            std::thread::spawn(move || {
+                raw(
+                    &sock,
+                    "POST",
+                    "/v1/auth/login",
+                    &[("Content-Type", "application/json")],
+                    br#"{"password":"a wrong guess"}"#,
+                )
+                .0
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = burst.into_iter().map(|t| t.join().unwrap()).collect();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    watcher.join().unwrap();
+    let wrong = statuses.iter().filter(|s| **s == 401).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(wrong, 3, "only the free tries are evaluated: {statuses:?}");
+    assert_eq!(throttled, 97, "{statuses:?}");
+    let peak = peak.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        peak < idle + 80 * 1024,
+        "one hash at a time: idle {idle} KiB, peak {peak} KiB"
+    );
+    let after = rss_kib(v.pid());
+    eprintln!("login burst: idle {idle} KiB, peak {peak} KiB, after {after} KiB");
+    assert!(
+        after < idle + 40 * 1024,
+        "memory returns near idle: idle {idle} KiB, after {after} KiB"
+    );
+    // The throttle survives a restart of the service: the count is on disk.
+    let _ = rt;
+    let saved = std::fs::read_to_string(v.data.join("login-throttle.json")).unwrap();
+    assert!(saved.contains("\"failures\":3"), "{saved}");
 }

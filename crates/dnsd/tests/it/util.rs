@@ -174,6 +174,11 @@ impl Vigie {
     }
 
     /// A client of this instance's local API.
+    /// The service's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn client(&self) -> vigie_localapi::Client {
         vigie_localapi::Client::new(self.runtime.join(vigie_localapi::SOCKET_NAME))
     }
