@@ -58,6 +58,10 @@ fn main() -> ExitCode {
         }
         other => other,
     };
+    if matches!(command, cli::Command::Run(_)) {
+        give_big_blocks_back();
+        stop_on_any_panic();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -109,4 +113,39 @@ fn system_change(
             ExitCode::from(1)
         }
     }
+}
+
+/// glibc's allocator raises its mmap threshold to the size of the largest block freed, so after
+/// the first password check (argon2 takes ~19 MiB) every later one is carved from the heap and
+/// kept there: a burst of logins left the service tens of MiB larger for good. A fixed threshold
+/// makes every big block a mapping of its own, returned to the system when freed. glibc reads it
+/// only at start, from the environment, so the service starts itself again with it set (the
+/// installed unit sets it already, and then nothing happens here).
+fn give_big_blocks_back() {
+    const VAR: &str = "MALLOC_MMAP_THRESHOLD_";
+    if std::env::var_os(VAR).is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    use std::os::unix::process::CommandExt;
+    let error = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(VAR, "131072")
+        .exec();
+    // Only reached if the exec failed: run on as we are.
+    tracing::debug!("could not restart with a fixed mmap threshold: {error}");
+}
+
+/// A panic in any worker (a UDP thread, a task) ends the whole service with exit code 70, so
+/// systemd restarts it (`Restart=always`): a half-alive service, answering TCP but not UDP, say,
+/// would look healthy to systemd while the computer had no DNS.
+fn stop_on_any_panic() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        report(info);
+        eprintln!("vigie: a part of the service failed; stopping so that it is started again");
+        std::process::exit(70);
+    }));
 }

@@ -43,8 +43,9 @@ pub(super) async fn setup(
         ));
     }
     Auth::acceptable(&body.password).map_err(Failure::unprocessable)?;
-    api.auth
-        .set_password(&body.password)
+    let password = body.password;
+    api.hashed(move |auth| auth.set_password(&password))
+        .await?
         .map_err(Failure::internal)?;
     api.event(peer, "password-set", "first parent password chosen");
     let (token, expires) = api.auth.new_session();
@@ -106,8 +107,9 @@ pub(super) async fn change_password(
         .await?
         .map_err(login_failure)?;
     let _guard = api.writes.lock().await;
-    api.auth
-        .set_password(&body.new)
+    let new = body.new;
+    api.hashed(move |auth| auth.set_password(&new))
+        .await?
         .map_err(Failure::internal)?;
     api.event(peer, "password-changed", "every parent session ended");
     Ok(StatusCode::NO_CONTENT)
@@ -128,8 +130,9 @@ pub(super) async fn reset(
     }
     Auth::acceptable(&body.password).map_err(Failure::unprocessable)?;
     let _guard = api.writes.lock().await;
-    api.auth
-        .set_password(&body.password)
+    let password = body.password;
+    api.hashed(move |auth| auth.set_password(&password))
+        .await?
         .map_err(Failure::internal)?;
     api.auth.forgive();
     api.event(

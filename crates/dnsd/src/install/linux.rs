@@ -286,6 +286,12 @@ User=vigie
 Group=vigie
 Restart=always
 RestartSec=1
+# Bounds a flood cannot pass: memory (a password check takes ~19 MiB, one at a time) and open
+# files (API connections, forwarded queries). Big freed blocks go back to the system (see
+# give_big_blocks_back in main.rs).
+MemoryMax=256M
+LimitNOFILE=16384
+Environment=MALLOC_MMAP_THRESHOLD_=131072
 RuntimeDirectory=vigie
 RuntimeDirectoryMode=0755
 StateDirectory=vigie

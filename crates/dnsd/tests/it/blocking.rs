@@ -209,3 +209,38 @@ fn dig_and_kdig_see_the_block() {
         );
     }
 }
+
+/// Names whose question takes 252 to 255 bytes on the wire once stopped UDP service: the
+/// question's length wrapped in a byte and the UDP thread panicked. Web content can ask for such
+/// names, so every length up to the limit must be answered, and service must go on after.
+#[test]
+fn the_longest_names_are_answered_and_udp_goes_on() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let a = |n: usize| "a".repeat(n);
+    for last in 47..=53 {
+        // Three 62-letter labels, `last` letters and "omegle.com": 249 to 255 wire bytes.
+        let name = format!("{}.{}.{}.{}.omegle.com", a(62), a(62), a(62), a(last));
+        let wire = name.len() + 2;
+        for qtype in [RecordType::AAAA, RecordType::A, RecordType::HTTPS] {
+            let m = query_udp(v.dns, &name, qtype, true)
+                .unwrap_or_else(|| panic!("no answer for a {wire}-byte {qtype} name"));
+            assert_eq!(
+                m.metadata.response_code,
+                ResponseCode::NoError,
+                "{wire} bytes"
+            );
+            if qtype == RecordType::A {
+                assert_eq!(a_of(&m), [BLOCK_ADDR], "{wire} bytes");
+            }
+        }
+        // UDP still answers after each of them.
+        let after = query_udp(v.dns, "www.omegle.com", RecordType::A, true)
+            .expect("UDP service goes on after a long name");
+        assert_eq!(a_of(&after), [BLOCK_ADDR]);
+    }
+    // And over TCP, the same names.
+    let name = format!("{}.{}.{}.{}.omegle.com", a(62), a(62), a(62), a(50));
+    let m = query_tcp(v.dns, &name, RecordType::AAAA).expect("TCP answers too");
+    assert_eq!(m.metadata.response_code, ResponseCode::NoError);
+}
