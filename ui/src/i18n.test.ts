@@ -76,11 +76,12 @@ describe("translation files", () => {
     }
   });
 
-  it("keeps French typography: no plain space before : ; ? ! and none inside « »", () => {
+  it("keeps French typography: no plain space before : ; ? ! nor inside « », curly apostrophes", () => {
     for (const text of Object.values(sources().fr)) {
       for (const line of text.split("\n").filter((l) => !l.startsWith("#"))) {
         expect(line, line).not.toMatch(/ [:;?!](\s|$)|« | »/);
         expect(line, line).not.toMatch(/"[^"]*"/);
+        expect(line, line).not.toContain("'");
       }
     }
   });

@@ -230,7 +230,7 @@ fn the_block_page_and_reasons_read_well_in_french() {
             "blockpage-lead-list",
             &[("list", "Omegle et clones".into())]
         ),
-        "Il fait partie de la liste «\u{202f}Omegle et clones\u{202f}» qu'un parent a choisie pour cet ordinateur."
+        "Il fait partie de la liste «\u{202f}Omegle et clones\u{202f}» qu’un parent a choisie pour cet ordinateur."
     );
     assert_eq!(
         Lang::Fr.message("reason-public-suffix", &[("name", "co.uk".into())]),
