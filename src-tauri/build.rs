@@ -9,6 +9,7 @@ use std::time::SystemTime;
 
 /// The commands the console window may call (see `capabilities/console.json`).
 const COMMANDS: &[&str] = &[
+    "get_locale",
     "status",
     "session",
     "setup",

@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// The app loads the built files from disk: no dev server, no remote resources.
+// The app loads the built files from disk: no dev server, no remote resources. The messages
+// live in ../locales (shared with the Rust side) and are compiled into the page.
 export default defineConfig({
   base: "./",
   build: {
@@ -8,6 +9,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     sourcemap: false,
+  },
+  server: {
+    fs: { allow: [".", "../locales"] },
   },
   test: {
     environment: "jsdom",

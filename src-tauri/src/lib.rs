@@ -38,6 +38,7 @@ fn console(options: Options) {
     let app = tauri::Builder::default()
         .manage(state::Console::new(options.socket.clone()))
         .invoke_handler(tauri::generate_handler![
+            commands::locale::get_locale,
             commands::status::status,
             commands::auth::session,
             commands::auth::setup,

@@ -4,6 +4,10 @@
 //! It reads only what any local user may read (status and the notice stream) and shows no
 //! lists and no parent data. When the service goes away it keeps retrying every second, so a
 //! service restart needs nothing from the person at the computer.
+//!
+//! Its words come from `vigie-i18n` in the session's language (`LANGUAGE`, `LC_ALL`,
+//! `LC_MESSAGES`, `LANG`), read once at start: the child is spoken to in French on a French
+//! session.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -13,6 +17,7 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Wry};
 use tauri_plugin_notification::NotificationExt;
+use vigie_i18n::Lang;
 use vigie_localapi::{Client, Notice, Status};
 
 use crate::options::Options;
@@ -22,30 +27,75 @@ const TRAY_ID: &str = "vigie";
 const RETRY: Duration = Duration::from_secs(1);
 const STATUS_EVERY: Duration = Duration::from_secs(5);
 
-const PROTECTED: &str = "This computer is protected";
-
 /// The notification's title.
-pub(crate) const TITLE: &str = "This site is blocked";
+pub(crate) fn title(lang: Lang) -> String {
+    lang.text("notice-title")
+}
 
 /// The notification's body for a site.
-pub(crate) fn body(site: &str) -> String {
-    format!("{site} is blocked on this computer. If you need it, talk to a parent.")
+pub(crate) fn body(lang: Lang, site: &str) -> String {
+    if site.trim().is_empty() {
+        return lang.text("notice-body-unnamed");
+    }
+    lang.message("notice-body", &[("site", site.into())])
+}
+
+/// What the tray shows about protection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    NotRunning,
+    Paused,
+    NotReaching,
+    Protected,
+}
+
+impl State {
+    fn of(status: Option<&Status>) -> State {
+        match status {
+            None => State::NotRunning,
+            Some(s) if s.paused_until.is_some() => State::Paused,
+            Some(s) if s.system_dns_ok == Some(false) => State::NotReaching,
+            Some(_) => State::Protected,
+        }
+    }
+
+    /// The state line of the menu and tooltip.
+    fn describe(self, lang: Lang) -> String {
+        lang.text(match self {
+            State::NotRunning => "tray-not-running",
+            State::Paused => "tray-paused",
+            State::NotReaching => "tray-not-reaching",
+            State::Protected => "tray-protected",
+        })
+    }
 }
 
 /// Runs the tray face until the session ends.
 pub(crate) fn run(options: Options, context: tauri::Context<Wry>) {
     let socket = options.socket.clone();
+    let lang = Lang::from_env();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
-            let state =
-                MenuItem::with_id(app, "state", "Checking protection…", false, None::<&str>)?;
-            let open = MenuItem::with_id(app, "open", "Open console", true, None::<&str>)?;
+            let state = MenuItem::with_id(
+                app,
+                "state",
+                lang.text("tray-checking"),
+                false,
+                None::<&str>,
+            )?;
+            let open = MenuItem::with_id(
+                app,
+                "open",
+                lang.text("tray-open-console"),
+                true,
+                None::<&str>,
+            )?;
             let menu = Menu::with_items(app, &[&state, &open])?;
             let runtime = socket.parent().map(PathBuf::from);
             let mut tray = TrayIconBuilder::with_id(TRAY_ID)
                 .menu(&menu)
-                .tooltip("Vigie")
+                .tooltip(lang.text("tray-tooltip"))
                 .on_menu_event(move |_, event| {
                     if event.id().0 == "open" {
                         open_console(runtime.as_deref());
@@ -54,8 +104,8 @@ pub(crate) fn run(options: Options, context: tauri::Context<Wry>) {
             tray = tray.icon(state_icon(false));
             tray.build(app)?;
             let handle = app.handle().clone();
-            tauri::async_runtime::spawn(watch_status(handle.clone(), socket.clone(), state));
-            tauri::async_runtime::spawn(watch_notices(handle, socket.clone()));
+            tauri::async_runtime::spawn(watch_status(handle.clone(), socket.clone(), state, lang));
+            tauri::async_runtime::spawn(watch_notices(handle, socket.clone(), lang));
             Ok(())
         })
         .build(context);
@@ -89,16 +139,6 @@ fn open_console(runtime: Option<&std::path::Path>) {
     }
 }
 
-/// The state line of the menu and tooltip.
-fn describe(status: Option<&Status>) -> &'static str {
-    match status {
-        None => "Vigie is not running: this computer is not protected",
-        Some(s) if s.paused_until.is_some() => "Protection is paused by a parent",
-        Some(s) if s.system_dns_ok == Some(false) => "This computer's lookups do not reach Vigie",
-        Some(_) => PROTECTED,
-    }
-}
-
 /// A round tray icon: green when protected, red when not, so the state shows at a glance.
 fn state_icon(protected: bool) -> Image<'static> {
     const SIZE: u32 = 32;
@@ -124,25 +164,27 @@ fn state_icon(protected: bool) -> Image<'static> {
     Image::new_owned(rgba, SIZE, SIZE)
 }
 
-async fn watch_status(app: AppHandle, socket: PathBuf, item: MenuItem<Wry>) {
+async fn watch_status(app: AppHandle, socket: PathBuf, item: MenuItem<Wry>, lang: Lang) {
     let client = Client::new(socket);
-    let mut last = "";
+    let mut last = None;
     loop {
         let status = client.status().await.ok();
-        let text = describe(status.as_ref());
-        if text != last {
-            let _ = item.set_text(text);
+        let state = State::of(status.as_ref());
+        if last != Some(state) {
+            let text = state.describe(lang);
+            let _ = item.set_text(&text);
             if let Some(tray) = app.tray_by_id(TRAY_ID) {
-                let _ = tray.set_tooltip(Some(format!("Vigie — {text}")));
-                let _ = tray.set_icon(Some(state_icon(text == PROTECTED)));
+                let tooltip = lang.message("tray-tooltip-state", &[("state", text.into())]);
+                let _ = tray.set_tooltip(Some(tooltip));
+                let _ = tray.set_icon(Some(state_icon(state == State::Protected)));
             }
-            last = text;
+            last = Some(state);
         }
         tokio::time::sleep(STATUS_EVERY).await;
     }
 }
 
-async fn watch_notices(app: AppHandle, socket: PathBuf) {
+async fn watch_notices(app: AppHandle, socket: PathBuf, lang: Lang) {
     let client = Client::new(socket);
     let mut throttle = Throttle::new(Duration::from_secs(60));
     let mut connected = false;
@@ -152,7 +194,7 @@ async fn watch_notices(app: AppHandle, socket: PathBuf) {
             connected = true;
             while let Some(Ok(notice)) = stream.next().await {
                 if throttle.allow(&notice.site, Instant::now()) {
-                    show(&app, &notice);
+                    show(&app, &notice, lang);
                 }
             }
         }
@@ -164,12 +206,12 @@ async fn watch_notices(app: AppHandle, socket: PathBuf) {
     }
 }
 
-fn show(app: &AppHandle, notice: &Notice) {
+fn show(app: &AppHandle, notice: &Notice, lang: Lang) {
     let result = app
         .notification()
         .builder()
-        .title(TITLE)
-        .body(body(&notice.site))
+        .title(title(lang))
+        .body(body(lang, &notice.site))
         .show();
     if let Err(e) = result {
         eprintln!("vigie-app --tray: the notification could not be shown: {e}");
@@ -183,12 +225,30 @@ mod tests {
     #[test]
     fn the_words_the_child_reads() {
         assert_eq!(
-            body("Omegle"),
+            body(Lang::En, "Omegle"),
             "Omegle is blocked on this computer. If you need it, talk to a parent."
         );
+        assert_eq!(title(Lang::En), "This site is blocked");
         assert_eq!(
-            describe(None),
+            State::of(None).describe(Lang::En),
             "Vigie is not running: this computer is not protected"
+        );
+    }
+
+    #[test]
+    fn the_words_the_child_reads_in_french() {
+        assert_eq!(title(Lang::Fr), "Ce site est bloqué");
+        assert_eq!(
+            body(Lang::Fr, "Omegle"),
+            "Omegle est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent."
+        );
+        assert_eq!(
+            body(Lang::Fr, ""),
+            "Ce site est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent."
+        );
+        assert_eq!(
+            State::Protected.describe(Lang::Fr),
+            "Cet ordinateur est protégé"
         );
     }
 }

@@ -165,6 +165,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const api = {
+  /** The session's language (`fr` or `en`), from the process environment. */
+  locale: () => call<string>("get_locale"),
   status: () => call<Status>("status"),
   session: () => call<Session>("session"),
   setup: (password: string) => call<void>("setup", { password }),

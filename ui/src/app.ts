@@ -9,6 +9,8 @@ export interface Shell {
   serviceDown(): void;
   /** The session ended: back to the lock screen. */
   locked(): void;
+  /** The language changed: write every visible word again. */
+  languageChanged(): void;
 }
 
 let shell: Shell | null = null;
@@ -28,6 +30,11 @@ export function report(e: unknown, where?: HTMLElement): ApiError {
   else if (where) say(where, err.message, "error");
   else toast(err.message, "error");
   return err;
+}
+
+/** Tells the window that the language changed, so it redraws in the new one. */
+export function languageChanged(): void {
+  shell?.languageChanged();
 }
 
 let toastTimer: ReturnType<typeof setTimeout> | null = null;

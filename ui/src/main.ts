@@ -2,13 +2,16 @@
 //
 // The window asks the service for status every two seconds. When that fails it shows the
 // banner (with what to do) and keeps asking; when the service answers again the banner goes
-// and the current screen reloads, so nothing needs restarting.
+// and the current screen reloads, so nothing needs restarting. Every word comes from `t()`;
+// when the parent picks another language, the window redraws at once.
 
 import "./style.css";
 import { api, ApiError, type Status } from "./api";
 import { setShell } from "./app";
 import { byId, fill, h } from "./dom";
+import { setSessionLanguage, t, useLanguage } from "./i18n";
 import { IdleLock } from "./logic/idle";
+import { languageChoice } from "./logic/language-choice";
 import { protection } from "./logic/protection";
 import { renderActivity } from "./views/activity";
 import { renderLock } from "./views/lock";
@@ -17,13 +20,14 @@ import { renderSettings } from "./views/settings";
 import { renderSites } from "./views/sites";
 
 type Screen = "overview" | "sites" | "activity" | "settings";
-const SCREENS: { id: Screen; label: string }[] = [
-  { id: "overview", label: "Overview" },
-  { id: "sites", label: "Sites" },
-  { id: "activity", label: "Activity" },
-  { id: "settings", label: "Settings" },
+const SCREENS: { id: Screen; label: () => string }[] = [
+  { id: "overview", label: () => t("nav-overview") },
+  { id: "sites", label: () => t("nav-sites") },
+  { id: "activity", label: () => t("nav-activity") },
+  { id: "settings", label: () => t("nav-settings") },
 ];
 const IDLE_MINUTES = 10;
+const POLL_SECONDS = 2;
 
 let screen: Screen = "overview";
 let unlocked = false;
@@ -33,10 +37,10 @@ let status: Status | null = null;
 const banner = h("div", { id: "service-down", class: "banner", role: "alert", hidden: true });
 const lockRoot = h("div", { id: "lock" });
 const main = h("main", { id: "main", tabindex: -1 });
-const nav = h("nav", { "aria-label": "Screens" },
-  h("span", { class: "brand" }, "Vigie"),
-  ...SCREENS.map((s) => h("button", { id: `nav-${s.id}`, type: "button", "data-screen": s.id, onclick: () => show(s.id) }, s.label)),
-  h("button", { id: "lock-now", type: "button", class: "lock-now", onclick: () => void lockNow() }, "Lock now"));
+const brand = h("span", { class: "brand" });
+const navButtons = SCREENS.map((s) => h("button", { id: `nav-${s.id}`, type: "button", "data-screen": s.id, onclick: () => show(s.id) }));
+const lockButton = h("button", { id: "lock-now", type: "button", class: "lock-now", onclick: () => void lockNow() });
+const nav = h("nav", {}, brand, ...navButtons, lockButton);
 const consoleRoot = h("div", { id: "console", hidden: true }, nav, main);
 fill(byId("app"), banner, lockRoot, consoleRoot, h("p", { id: "toast", role: "status", "aria-live": "polite", hidden: true }));
 
@@ -48,7 +52,26 @@ for (const ev of ["keydown", "pointerdown", "pointermove", "wheel"]) {
 setShell({
   serviceDown: () => setDown(true),
   locked: () => void showLock(),
+  languageChanged: () => void relabel(),
 });
+
+/** Writes the words of the window's frame, then redraws what is shown, in the language in force. */
+async function relabel(): Promise<void> {
+  document.title = t("app-name");
+  nav.setAttribute("aria-label", t("nav-label"));
+  brand.textContent = t("app-name");
+  SCREENS.forEach((s, i) => { navButtons[i].textContent = s.label(); });
+  lockButton.textContent = t("nav-lock-now");
+  if (down) fillBanner();
+  if (unlocked && !down) await show(screen);
+  else if (!lockRoot.hidden && lockRoot.childElementCount > 0) await showLock();
+}
+
+function fillBanner(): void {
+  const p = protection(null);
+  fill(banner, h("strong", {}, t("banner-down")), " ",
+    t("banner-what-to-do"), " ", p.fix, " ", h("span", { class: "hint" }, t("banner-retrying", { seconds: POLL_SECONDS })));
+}
 
 function setDown(isDown: boolean): void {
   const was = down;
@@ -56,8 +79,7 @@ function setDown(isDown: boolean): void {
   banner.hidden = !isDown;
   if (!isDown || was) return;
   const p = protection(null);
-  fill(banner, h("strong", {}, "Vigie's service is not running: this computer is not protected right now. "),
-    "What to do: ", p.fix, " ", h("span", { class: "hint" }, "Trying again every 2 seconds…"));
+  fillBanner();
   // Nothing on the screens can be trusted or changed while the service is away.
   if (unlocked) {
     fill(main, h("section", { id: "protection", class: "card protection bad", "data-state": p.state },
@@ -151,5 +173,18 @@ async function show(next: Screen): Promise<void> {
   root.dataset.ready = "true";
 }
 
-void start();
-setInterval(() => void poll(), 2000);
+async function boot(): Promise<void> {
+  let session: string | null = null;
+  try {
+    session = await api.locale();
+  } catch {
+    // Outside the app (or an older Rust side): the web view's own languages decide.
+  }
+  setSessionLanguage(session);
+  useLanguage(languageChoice());
+  await relabel();
+  await start();
+  setInterval(() => void poll(), POLL_SECONDS * 1000);
+}
+
+void boot();

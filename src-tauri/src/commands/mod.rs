@@ -4,6 +4,7 @@
 pub(crate) mod activity;
 pub(crate) mod auth;
 pub(crate) mod lists;
+pub(crate) mod locale;
 pub(crate) mod settings;
 pub(crate) mod sites;
 pub(crate) mod status;

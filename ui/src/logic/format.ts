@@ -1,37 +1,42 @@
-// Dates, times and counts in plain words.
+// Dates, times and numbers in the console's language, built on `Intl`.
 
-/** `14:05` for an RFC 3339 time, in the computer's time zone. */
-export function clock(rfc3339: string): string {
+import { intlLocale, t } from "../i18n";
+
+function date(rfc3339: string): Date | null {
   const d = new Date(rfc3339);
-  if (Number.isNaN(d.getTime())) return rfc3339;
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** `2026-11-23 14:05` for an RFC 3339 time, in the computer's time zone. */
+/** `1,234` in English, `1 234` (narrow no-break space) in French. */
+export function number(n: number): string {
+  return new Intl.NumberFormat(intlLocale()).format(n);
+}
+
+/** `14:05` for an RFC 3339 time, 24-hour, in the computer's time zone. */
+export function clock(rfc3339: string): string {
+  const d = date(rfc3339);
+  if (!d) return rfc3339;
+  return new Intl.DateTimeFormat(intlLocale(), { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+}
+
+/** `23 Nov 2026, 14:05` / `23 nov. 2026 à 14:05` for an RFC 3339 time, in the computer's time zone. */
 export function when(rfc3339: string): string {
-  const d = new Date(rfc3339);
-  if (Number.isNaN(d.getTime())) return rfc3339;
-  return `${isoDay(d)} ${clock(rfc3339)}`;
+  const d = date(rfc3339);
+  if (!d) return rfc3339;
+  const day = new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short", year: "numeric" }).format(d);
+  return t("format-date-time", { date: day, time: clock(rfc3339) });
 }
 
 /** `YYYY-MM-DD` of a date (local). */
 export function isoDay(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** `23 Nov` for a `YYYY-MM-DD` day. */
+/** `23 Nov` / `23 nov.` for a `YYYY-MM-DD` day. */
 export function shortDay(day: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return day;
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  return `${Number(m[3])} ${months[Number(m[2]) - 1]}`;
-}
-
-/** `1 attempt`, `3 attempts`. */
-export function count(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, "0");
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short" }).format(d);
 }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError, type Status } from "../api";
 import { h } from "../dom";
-import { count, shortDay, when } from "./format";
+import { useLanguage } from "../i18n";
+import { shortDay, when } from "./format";
 import { IdleLock } from "./idle";
 import { Pager } from "./paging";
 import { PRESETS, presetOf, upstreamFor } from "./presets";
@@ -15,6 +16,8 @@ const status = (over: Partial<Status> = {}): Status => ({
   paused_until: null, password_set: true, system_dns_ok: null, journal_error: null, queries: 0, blocked: 0,
   ...over,
 });
+
+afterEach(() => { useLanguage("en"); });
 
 describe("password strength", () => {
   it("counts the characters still missing", () => {
@@ -54,7 +57,14 @@ describe("protection", () => {
   it("counts the domains in force", () => {
     const p = protection(status({ domains: 1234 }));
     expect(p.headline).toBe("This computer is protected");
-    expect(p.detail).toContain("1,234");
+    expect(p.detail).toBe("1,234 blocked domains are in force.");
+    expect(protection(status({ domains: 1 })).detail).toBe("1 blocked domain is in force.");
+  });
+  it("says it in French too", () => {
+    useLanguage("fr");
+    expect(protection(status({ domains: 1234 })).detail).toBe("1\u202f234 domaines bloqués sont en vigueur.");
+    expect(protection(null).headline).toBe("Non protégé\u00a0: le service de Vigie ne fonctionne pas");
+    expect(protection(status({ paused_until: "2026-11-23T18:30:00Z" })).fix).toContain("«\u202fReprendre la protection\u202f»");
   });
 });
 
@@ -137,13 +147,11 @@ describe("preview words", () => {
 });
 
 describe("formatting", () => {
-  it("writes counts and days in words", () => {
-    expect(count(1, "attempt")).toBe("1 attempt");
-    expect(count(1200, "attempt")).toBe("1,200 attempts");
+  it("writes days and times in English", () => {
     expect(shortDay("2026-11-03")).toBe("3 Nov");
     expect(shortDay("soon")).toBe("soon");
     expect(when("not a time")).toBe("not a time");
-    expect(when("2026-11-23T10:05:00Z")).toMatch(/^2026-11-2[34] \d\d:05$/);
+    expect(when("2026-11-23T10:05:00Z")).toMatch(/^2[34] Nov 2026, \d\d:05$/);
   });
 });
 

@@ -2,25 +2,26 @@
 // custom server. A preset is recognised from the settings so the choice shows as it is.
 
 import type { Protocol, Upstream } from "../api";
+import { t } from "../i18n";
 
 export interface Preset {
   id: string;
-  label: string;
-  description: string;
+  label(): string;
+  description(): string;
   upstream: Upstream[];
 }
 
 export const PRESETS: Preset[] = [
   {
     id: "system",
-    label: "This computer's usual DNS (recommended)",
-    description: "The servers the computer used before Vigie, usually your internet box.",
+    label: () => t("preset-system-label"),
+    description: () => t("preset-system-description"),
     upstream: [],
   },
   {
     id: "cloudflare-family",
-    label: "Cloudflare for Families (encrypted, filters adult content)",
-    description: "DNS over HTTPS to 1.1.1.3: also blocks malware and adult sites.",
+    label: () => t("preset-cloudflare-family-label"),
+    description: () => t("preset-cloudflare-family-description"),
     upstream: [
       { address: "1.1.1.3", protocol: "https", "server-name": "family.cloudflare-dns.com", path: "/dns-query" },
       { address: "1.0.0.3", protocol: "https", "server-name": "family.cloudflare-dns.com", path: "/dns-query" },
@@ -28,8 +29,8 @@ export const PRESETS: Preset[] = [
   },
   {
     id: "cleanbrowsing-family",
-    label: "CleanBrowsing Family (encrypted, filters adult content)",
-    description: "DNS over HTTPS to CleanBrowsing's family filter.",
+    label: () => t("preset-cleanbrowsing-family-label"),
+    description: () => t("preset-cleanbrowsing-family-description"),
     upstream: [
       { address: "185.228.168.168", protocol: "https", "server-name": "doh.cleanbrowsing.org", path: "/doh/family-filter/" },
       { address: "185.228.169.168", protocol: "https", "server-name": "doh.cleanbrowsing.org", path: "/doh/family-filter/" },
@@ -37,8 +38,8 @@ export const PRESETS: Preset[] = [
   },
   {
     id: "quad9",
-    label: "Quad9 (encrypted, blocks malware)",
-    description: "DNS over TLS to 9.9.9.9.",
+    label: () => t("preset-quad9-label"),
+    description: () => t("preset-quad9-description"),
     upstream: [
       { address: "9.9.9.9", protocol: "tls", "server-name": "dns.quad9.net" },
       { address: "149.112.112.112", protocol: "tls", "server-name": "dns.quad9.net" },
@@ -74,13 +75,13 @@ export function upstreamFor(choice: string, custom: Custom): Upstream[] | { prob
   const preset = PRESETS.find((p) => p.id === choice);
   if (preset) return preset.upstream.map((u) => ({ ...u }));
   const address = custom.address.trim();
-  if (!address) return { problem: "Type the address of the DNS server, for example 192.168.1.1." };
+  if (!address) return { problem: t("upstream-problem-empty") };
   if (!/^[0-9a-fA-F.:[\]]+$/.test(address)) {
-    return { problem: `"${address}" is not an IP address: a DNS server is given by its address, like 192.168.1.1.` };
+    return { problem: t("upstream-problem-not-ip", { address }) };
   }
   const serverName = custom.serverName.trim();
   if ((custom.protocol === "tls" || custom.protocol === "https") && !serverName) {
-    return { problem: "Encrypted DNS needs the server's name (for example dns.quad9.net) to check who answers." };
+    return { problem: t("upstream-problem-needs-name") };
   }
   const u: Upstream = { address, protocol: custom.protocol };
   if (serverName) u["server-name"] = serverName;

@@ -4,22 +4,23 @@
 import { api, type Filter } from "../api";
 import { report } from "../app";
 import { fill, h, say } from "../dom";
-import { when } from "../logic/format";
+import { t } from "../i18n";
+import { number, when } from "../logic/format";
 import { Pager } from "../logic/paging";
 
 const PAGE = 50;
 
 export async function renderActivity(root: HTMLElement): Promise<void> {
-  const q = h("input", { id: "q", type: "search", placeholder: "Search names, sites, devices" });
-  const site = h("select", { id: "site-filter" }, h("option", { value: "" }, "All sites"));
+  const q = h("input", { id: "q", type: "search", placeholder: t("activity-search-placeholder") });
+  const site = h("select", { id: "site-filter" }, h("option", { value: "" }, t("activity-all-sites")));
   const from = h("input", { id: "from", type: "date" });
   const to = h("input", { id: "to", type: "date" });
   const body = h("tbody", { id: "attempts" });
-  const prev = h("button", { id: "prev", type: "button" }, "Newer");
-  const next = h("button", { id: "next", type: "button" }, "Older");
+  const prev = h("button", { id: "prev", type: "button" }, t("activity-newer"));
+  const next = h("button", { id: "next", type: "button" }, t("activity-older"));
   const page = h("span", { id: "page", class: "hint" });
   const message = h("p", { id: "activity-message", class: "message", role: "status", hidden: true });
-  const exportButton = h("button", { id: "export", type: "button" }, "Export as CSV");
+  const exportButton = h("button", { id: "export", type: "button" }, t("activity-export"));
   const pager = new Pager();
 
   const filter = (): Filter => ({ q: q.value, site: site.value, from: from.value, to: to.value });
@@ -28,19 +29,19 @@ export async function renderActivity(root: HTMLElement): Promise<void> {
       const p = await api.attempts({ ...filter(), limit: PAGE, cursor: pager.cursor });
       pager.loaded(p.next_cursor);
       if (p.entries.length === 0) {
-        fill(body, h("tr", {}, h("td", { colspan: 5, class: "empty" }, "No attempts match.")));
+        fill(body, h("tr", {}, h("td", { colspan: 5, class: "empty" }, t("activity-empty"))));
       } else {
         fill(body, p.entries.map((a) =>
           h("tr", { "data-name": a.name },
             h("td", {}, when(a.time)),
             h("td", {}, a.site),
-            h("td", {}, h("code", {}, a.name), a.cname ? h("span", { class: "hint" }, ` via ${a.cname}`) : null),
+            h("td", {}, h("code", {}, a.name), a.cname ? [" ", h("span", { class: "hint" }, t("activity-via", { cname: a.cname }))] : null),
             h("td", {}, a.client),
-            h("td", { class: "num" }, String(a.count)))));
+            h("td", { class: "num" }, number(a.count)))));
       }
       prev.disabled = !pager.hasPrevious;
       next.disabled = !pager.hasNext;
-      page.textContent = `Page ${pager.page}`;
+      page.textContent = t("activity-page", { page: pager.page });
     } catch (e) {
       report(e, message);
     }
@@ -54,7 +55,7 @@ export async function renderActivity(root: HTMLElement): Promise<void> {
   exportButton.addEventListener("click", async () => {
     try {
       const path = await api.exportCsv(filter());
-      say(message, `Saved every matching attempt to ${path}. It opens in any spreadsheet.`, "ok");
+      say(message, t("activity-exported", { path }), "ok");
     } catch (e) {
       report(e, message);
     }
@@ -62,16 +63,16 @@ export async function renderActivity(root: HTMLElement): Promise<void> {
 
   fill(root,
     h("section", { class: "card", "aria-labelledby": "activity-title" },
-      h("h2", { id: "activity-title" }, "Attempts to open blocked sites"),
+      h("h2", { id: "activity-title" }, t("activity-title")),
       h("div", { class: "filters" },
-        h("label", {}, "Search", q),
-        h("label", {}, "Site", site),
-        h("label", {}, "From", from),
-        h("label", {}, "To", to),
+        h("label", {}, t("activity-search"), q),
+        h("label", {}, t("activity-site"), site),
+        h("label", {}, t("activity-from"), from),
+        h("label", {}, t("activity-to"), to),
         exportButton),
       message,
       h("table", {},
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "Site"), h("th", { scope: "col" }, "Name looked up"), h("th", { scope: "col" }, "Device"), h("th", { scope: "col", class: "num" }, "Lookups"))),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("activity-col-when")), h("th", { scope: "col" }, t("activity-col-site")), h("th", { scope: "col" }, t("activity-col-name")), h("th", { scope: "col" }, t("activity-col-device")), h("th", { scope: "col", class: "num" }, t("activity-col-lookups")))),
         body),
       h("div", { class: "actions pager" }, prev, page, next)));
 

@@ -3,7 +3,8 @@
 
 import { api, ApiError, type Status } from "../api";
 import { h, fill, say } from "../dom";
-import { newPasswordProblem, strength } from "../logic/strength";
+import { t } from "../i18n";
+import { newPasswordProblem, strength, strengthLine } from "../logic/strength";
 import { protection } from "../logic/protection";
 
 export function renderLock(root: HTMLElement, status: Status | null, firstRun: boolean, unlocked: () => void): void {
@@ -14,27 +15,27 @@ export function renderLock(root: HTMLElement, status: Status | null, firstRun: b
   if (firstRun) {
     const pw = h("input", { id: "new-password", type: "password", autocomplete: "new-password", "aria-describedby": "strength" });
     const confirm = h("input", { id: "confirm-password", type: "password", autocomplete: "new-password" });
-    const meter = h("meter", { id: "strength-meter", min: 0, max: 4, value: 0, "aria-label": "Password strength" });
+    const meter = h("meter", { id: "strength-meter", min: 0, max: 4, value: 0, "aria-label": t("lock-strength-label") });
     const hint = h("p", { id: "strength", class: "hint" }, strength("").hint);
     pw.addEventListener("input", () => {
       const s = strength(pw.value);
       meter.value = s.score;
-      fill(hint, s.label ? `${s.label}. ${s.hint}` : s.hint);
+      fill(hint, strengthLine(s));
     });
     const form = h(
       "form",
       { class: "card lock-card", "aria-labelledby": "lock-title" },
-      h("h1", { id: "lock-title" }, "Welcome to Vigie"),
+      h("h1", { id: "lock-title" }, t("lock-welcome-title")),
       state,
-      h("p", {}, "Choose the parent password. It protects the lists, the record of attempts and the settings. Keep it to yourself: anyone who knows it can turn the blocking off."),
-      h("label", { for: "new-password" }, "Parent password"),
+      h("p", {}, t("lock-welcome-intro")),
+      h("label", { for: "new-password" }, t("lock-password-label")),
       pw,
       meter,
       hint,
-      h("label", { for: "confirm-password" }, "Type it again"),
+      h("label", { for: "confirm-password" }, t("lock-confirm-label")),
       confirm,
       error,
-      h("button", { id: "set-password", type: "submit", class: "primary" }, "Set the password"),
+      h("button", { id: "set-password", type: "submit", class: "primary" }, t("lock-set-password")),
     );
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
@@ -56,13 +57,13 @@ export function renderLock(root: HTMLElement, status: Status | null, firstRun: b
   const form = h(
     "form",
     { class: "card lock-card", "aria-labelledby": "lock-title" },
-    h("h1", { id: "lock-title" }, "Vigie is locked"),
+    h("h1", { id: "lock-title" }, t("lock-locked-title")),
     state,
-    h("p", {}, "Type the parent password to see the lists, the attempts and the settings."),
-    h("label", { for: "password" }, "Parent password"),
+    h("p", {}, t("lock-locked-intro")),
+    h("label", { for: "password" }, t("lock-password-label")),
     pw,
     error,
-    h("button", { id: "unlock", type: "submit", class: "primary" }, "Unlock"),
+    h("button", { id: "unlock", type: "submit", class: "primary" }, t("lock-unlock")),
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();

@@ -1,17 +1,19 @@
 // Settings: where allowed lookups go, how blocked ones are answered, notices, how long
-// attempts are kept, and the parent password.
+// attempts are kept, the console's language and the parent password.
 
 import { api, type Protocol, type Settings } from "../api";
-import { report, toast } from "../app";
+import { languageChanged, report, toast } from "../app";
 import { fill, h, say } from "../dom";
 import { PRESETS, presetOf, upstreamFor } from "../logic/presets";
-import { newPasswordProblem, strength } from "../logic/strength";
+import { t, useLanguage, type LanguageChoice } from "../i18n";
+import { languageChoice } from "../logic/language-choice";
+import { newPasswordProblem, strength, strengthLine } from "../logic/strength";
 
 export async function renderSettings(root: HTMLElement, locked: () => void): Promise<void> {
   const message = h("p", { id: "settings-message", class: "message", role: "status", hidden: true });
   const form = h("form", { id: "settings-form", class: "card", "aria-labelledby": "settings-title" });
   const password = passwordCard(locked);
-  fill(root, form, password);
+  fill(root, form, languageCard(), password);
 
   let etag = "";
   let current: Settings;
@@ -26,41 +28,41 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
     const s = current;
     const chosen = presetOf(s.upstream);
     const custom = s.upstream[0];
-    const radios = [...PRESETS.map((p) => ({ id: p.id, label: p.label, description: p.description })),
-      { id: "custom", label: "Another DNS server", description: "For example your own router's address." }]
+    const radios = [...PRESETS.map((p) => ({ id: p.id, label: p.label(), description: p.description() })),
+      { id: "custom", label: t("upstream-custom-label"), description: t("upstream-custom-description") }]
       .map((p) => h("label", { class: "radio" },
         h("input", { type: "radio", name: "upstream", value: p.id, id: `upstream-${p.id}`, checked: p.id === chosen }),
         h("span", {}, h("strong", {}, p.label), h("br", {}), h("span", { class: "hint" }, p.description))));
     const address = h("input", { id: "custom-address", type: "text", value: chosen === "custom" && custom ? custom.address : "" });
     const protocol = h("select", { id: "custom-protocol" },
       ...(["udp", "tcp", "tls", "https"] as Protocol[]).map((p) =>
-        h("option", { value: p, selected: chosen === "custom" && custom?.protocol === p }, { udp: "Plain (UDP)", tcp: "Plain (TCP)", tls: "Encrypted (TLS)", https: "Encrypted (HTTPS)" }[p])));
+        h("option", { value: p, selected: chosen === "custom" && custom?.protocol === p }, { udp: t("upstream-protocol-udp"), tcp: t("upstream-protocol-tcp"), tls: t("upstream-protocol-tls"), https: t("upstream-protocol-https") }[p])));
     const serverName = h("input", { id: "custom-server-name", type: "text", value: chosen === "custom" && custom ? custom["server-name"] ?? "" : "" });
     const mode = h("select", { id: "block-mode" },
-      h("option", { value: "blockpage", selected: s.blocking.mode === "blockpage" }, "Show a notice page (recommended)"),
-      h("option", { value: "null", selected: s.blocking.mode === "null" }, "Fail to connect, silently"),
-      h("option", { value: "nxdomain", selected: s.blocking.mode === "nxdomain" }, "Say the site does not exist"));
+      h("option", { value: "blockpage", selected: s.blocking.mode === "blockpage" }, t("settings-block-mode-blockpage")),
+      h("option", { value: "null", selected: s.blocking.mode === "null" }, t("settings-block-mode-null")),
+      h("option", { value: "nxdomain", selected: s.blocking.mode === "nxdomain" }, t("settings-block-mode-nxdomain")));
     const notices = h("input", { id: "notices", type: "checkbox", checked: s.notices.enabled });
     const retention = h("input", { id: "retention", type: "number", min: 1, max: 3650, value: s.journal["retention-days"] });
     fill(form,
-      h("h2", { id: "settings-title" }, "Settings"),
-      h("fieldset", {}, h("legend", {}, "Where allowed lookups go"), ...radios,
+      h("h2", { id: "settings-title" }, t("settings-title")),
+      h("fieldset", {}, h("legend", {}, t("settings-upstream-legend")), ...radios,
         h("div", { class: "custom" },
-          h("label", { for: "custom-address" }, "Server address"), address,
-          h("label", { for: "custom-protocol" }, "Protocol"), protocol,
-          h("label", { for: "custom-server-name" }, "Server name (for encrypted DNS)"), serverName)),
-      h("label", { for: "block-mode" }, "When a site is blocked"), mode,
-      h("label", { class: "check", for: "notices" }, notices, " Show a notice on the screen when a blocked site is tried"),
-      h("label", { for: "retention" }, "Keep the record of attempts for (days)"), retention,
+          h("label", { for: "custom-address" }, t("settings-custom-address")), address,
+          h("label", { for: "custom-protocol" }, t("settings-custom-protocol")), protocol,
+          h("label", { for: "custom-server-name" }, t("settings-custom-server-name")), serverName)),
+      h("label", { for: "block-mode" }, t("settings-block-mode")), mode,
+      h("label", { class: "check", for: "notices" }, notices, " ", t("settings-notices")),
+      h("label", { for: "retention" }, t("settings-retention")), retention,
       message,
-      h("div", { class: "actions" }, h("button", { id: "save-settings", type: "submit", class: "primary" }, "Save settings")));
+      h("div", { class: "actions" }, h("button", { id: "save-settings", type: "submit", class: "primary" }, t("settings-save"))));
     form.onsubmit = async (e) => {
       e.preventDefault();
       const choice = (form.querySelector("input[name=upstream]:checked") as HTMLInputElement | null)?.value ?? "system";
       const upstream = upstreamFor(choice, { address: address.value, protocol: protocol.value as Protocol, serverName: serverName.value });
       if ("problem" in upstream) return say(message, upstream.problem, "error");
       const days = Number(retention.value);
-      if (!Number.isInteger(days) || days < 1) return say(message, "Keep attempts for at least 1 day.", "error");
+      if (!Number.isInteger(days) || days < 1) return say(message, t("settings-retention-too-short", { min: 1 }), "error");
       const next: Settings = {
         ...current,
         upstream,
@@ -73,13 +75,13 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
         etag = v.etag;
         current = v.settings;
         draw();
-        say(message, "Saved. The new settings apply now.", "ok");
-        toast("Settings saved. They apply now.");
+        say(message, t("settings-saved"), "ok");
+        toast(t("settings-saved-toast"));
       } catch (err) {
         const e2 = report(err, message);
         if (e2.kind === "conflict") {
           await load();
-          say(message, e2.message, "error");
+          say(message, t("error-conflict"), "error");
         }
       }
     };
@@ -92,6 +94,26 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
   }
 }
 
+/** The console's language: applies at once, and is kept for the next time. */
+function languageCard(): HTMLElement {
+  const chosen = languageChoice();
+  const choices: [LanguageChoice, string][] = [
+    ["auto", t("settings-language-auto")],
+    ["fr", t("settings-language-fr")],
+    ["en", t("settings-language-en")],
+  ];
+  const select = h("select", { id: "language" },
+    ...choices.map(([value, label]) => h("option", { value, selected: value === chosen }, label)));
+  select.addEventListener("change", () => {
+    useLanguage(languageChoice(select.value as LanguageChoice));
+    languageChanged();
+  });
+  return h("section", { id: "language-card", class: "card", "aria-labelledby": "language-title" },
+    h("h2", { id: "language-title" }, t("settings-language-title")),
+    h("label", { for: "language" }, t("settings-language")), select,
+    h("p", { class: "hint" }, t("settings-language-hint")));
+}
+
 function passwordCard(locked: () => void): HTMLElement {
   const current = h("input", { id: "pw-current", type: "password", autocomplete: "current-password" });
   const next = h("input", { id: "pw-new", type: "password", autocomplete: "new-password" });
@@ -100,22 +122,22 @@ function passwordCard(locked: () => void): HTMLElement {
   const message = h("p", { id: "pw-message", class: "message", role: "status", hidden: true });
   next.addEventListener("input", () => {
     const s = strength(next.value);
-    hint.textContent = s.label ? `${s.label}. ${s.hint}` : s.hint;
+    hint.textContent = strengthLine(s);
   });
   const form = h("form", { class: "card", "aria-labelledby": "pw-title" },
-    h("h2", { id: "pw-title" }, "Change the parent password"),
-    h("label", { for: "pw-current" }, "Current password"), current,
-    h("label", { for: "pw-new" }, "New password"), next, hint,
-    h("label", { for: "pw-confirm" }, "Type the new one again"), confirm,
+    h("h2", { id: "pw-title" }, t("password-change-title")),
+    h("label", { for: "pw-current" }, t("password-current")), current,
+    h("label", { for: "pw-new" }, t("password-new")), next, hint,
+    h("label", { for: "pw-confirm" }, t("password-confirm-new")), confirm,
     message,
-    h("div", { class: "actions" }, h("button", { id: "pw-change", type: "submit" }, "Change password")));
+    h("div", { class: "actions" }, h("button", { id: "pw-change", type: "submit" }, t("password-change"))));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const problem = newPasswordProblem(next.value, confirm.value);
     if (problem) return say(message, problem, "error");
     try {
       await api.changePassword(current.value, next.value);
-      toast("Password changed. Unlock with the new one.");
+      toast(t("password-changed"));
       locked();
     } catch (err) {
       report(err, message);

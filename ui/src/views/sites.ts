@@ -1,21 +1,21 @@
 // Sites: one box that takes anything pasted and shows what it becomes before saving; the
 // parent's own sites and the allowlist; the shipped lists with on/off and their sites;
-// "Test a name".
+// t("sites-test-title").
 
 import { api, type Editable, type ListSummary, type Preview } from "../api";
 import { report, toast } from "../app";
 import { byId, fill, h, say } from "../dom";
-import { count } from "../logic/format";
+import { t } from "../i18n";
 import { previewText } from "../logic/preview";
 
 let sitesEtag: string | null = null;
 
 export async function renderSites(root: HTMLElement): Promise<void> {
-  const input = h("input", { id: "site-input", type: "text", autocomplete: "off", spellcheck: "false", placeholder: "https://www.example.com/page", "aria-describedby": "site-preview" });
-  const name = h("input", { id: "site-name", type: "text", autocomplete: "off", placeholder: "optional, e.g. Example chat" });
+  const input = h("input", { id: "site-input", type: "text", autocomplete: "off", spellcheck: "false", placeholder: t("sites-input-placeholder"), "aria-describedby": "site-preview" });
+  const name = h("input", { id: "site-name", type: "text", autocomplete: "off", placeholder: t("sites-name-placeholder") });
   const preview = h("p", { id: "site-preview", class: "preview", "aria-live": "polite" });
-  const block = h("button", { id: "site-add", type: "submit", class: "primary", disabled: true }, "Block this site");
-  const allow = h("button", { id: "allow-add", type: "button", disabled: true }, "Allow it instead");
+  const block = h("button", { id: "site-add", type: "submit", class: "primary", disabled: true }, t("sites-block"));
+  const allow = h("button", { id: "allow-add", type: "button", disabled: true }, t("sites-allow"));
   const message = h("p", { id: "site-message", class: "message", role: "status", hidden: true });
   let last: Preview = { outcome: "empty" };
   let seq = 0;
@@ -35,10 +35,10 @@ export async function renderSites(root: HTMLElement): Promise<void> {
   };
   input.addEventListener("input", update);
   const form = h("form", { class: "card", "aria-labelledby": "add-title" },
-    h("h2", { id: "add-title" }, "Block a site"),
-    h("p", { class: "hint" }, "Paste anything: an address from the browser, a name with www., capitals. Vigie shows what it will block before you save."),
-    h("label", { for: "site-input" }, "Address or name"), input, preview,
-    h("label", { for: "site-name" }, "Name to show (optional)"), name,
+    h("h2", { id: "add-title" }, t("sites-add-title")),
+    h("p", { class: "hint" }, t("sites-add-hint")),
+    h("label", { for: "site-input" }, t("sites-input-label")), input, preview,
+    h("label", { for: "site-name" }, t("sites-name-label")), name,
     h("div", { class: "actions" }, block, allow), message,
   );
   const save = async (what: "block" | "allow") => {
@@ -48,8 +48,8 @@ export async function renderSites(root: HTMLElement): Promise<void> {
         ? await api.addSite(input.value, name.value || null, sitesEtag)
         : await api.allow(input.value, name.value || null);
       say(message, what === "block"
-        ? `Saved: ${added.domain} and everything under it is blocked now.`
-        : `Saved: ${added.domain} is allowed now, whatever the lists say.`, "ok");
+        ? t("sites-saved-blocked", { domain: added.domain })
+        : t("sites-saved-allowed", { domain: added.domain }), "ok");
       input.value = "";
       name.value = "";
       await update();
@@ -57,7 +57,7 @@ export async function renderSites(root: HTMLElement): Promise<void> {
     } catch (e) {
       const err = report(e, message);
       if (err.kind === "conflict") {
-        say(message, "Your sites were changed elsewhere meanwhile. The list below is up to date now: check it, then save again.", "error");
+        say(message, t("sites-conflict"), "error");
         await loadMine();
       }
     }
@@ -65,12 +65,12 @@ export async function renderSites(root: HTMLElement): Promise<void> {
   form.addEventListener("submit", (e) => { e.preventDefault(); void save("block"); });
   allow.addEventListener("click", () => void save("allow"));
 
-  const testInput = h("input", { id: "test-input", type: "text", autocomplete: "off", spellcheck: "false", placeholder: "www.omegle.com" });
+  const testInput = h("input", { id: "test-input", type: "text", autocomplete: "off", spellcheck: "false", placeholder: t("sites-test-placeholder") });
   const testResult = h("p", { id: "test-result", class: "message", role: "status", hidden: true });
   const test = h("form", { class: "card", "aria-labelledby": "test-title" },
-    h("h2", { id: "test-title" }, "Test a name"),
-    h("label", { for: "test-input" }, "Name or address"), testInput,
-    h("div", { class: "actions" }, h("button", { id: "test-button", type: "submit" }, "Test")), testResult,
+    h("h2", { id: "test-title" }, t("sites-test-title")),
+    h("label", { for: "test-input" }, t("sites-test-label")), testInput,
+    h("div", { class: "actions" }, h("button", { id: "test-button", type: "submit" }, t("sites-test-button"))), testResult,
   );
   test.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -85,9 +85,9 @@ export async function renderSites(root: HTMLElement): Promise<void> {
 
   fill(root,
     h("div", { class: "grid" }, form, test),
-    h("section", { class: "card", "aria-labelledby": "mine-title" }, h("h2", { id: "mine-title" }, "Your blocked sites"), h("ul", { id: "my-sites", class: "rows" })),
-    h("section", { class: "card", "aria-labelledby": "allowed-title" }, h("h2", { id: "allowed-title" }, "Always allowed"), h("p", { class: "hint" }, "An allowed site opens even if a list blocks it."), h("ul", { id: "allowed", class: "rows" })),
-    h("section", { class: "card", "aria-labelledby": "lists-title" }, h("h2", { id: "lists-title" }, "Lists that come with Vigie"), h("div", { id: "lists" })),
+    h("section", { class: "card", "aria-labelledby": "mine-title" }, h("h2", { id: "mine-title" }, t("sites-mine-title")), h("ul", { id: "my-sites", class: "rows" })),
+    h("section", { class: "card", "aria-labelledby": "allowed-title" }, h("h2", { id: "allowed-title" }, t("sites-allowed-title")), h("p", { class: "hint" }, t("sites-allowed-hint")), h("ul", { id: "allowed", class: "rows" })),
+    h("section", { class: "card", "aria-labelledby": "lists-title" }, h("h2", { id: "lists-title" }, t("sites-lists-title")), h("div", { id: "lists" })),
   );
   await Promise.all([loadMine(), loadLists()]);
 }
@@ -99,17 +99,17 @@ function rows(id: string, e: Editable, remove: (domain: string) => Promise<void>
   fill(ul, items.map(({ site, domain }) =>
     h("li", { "data-domain": domain },
       site !== domain ? h("span", { class: "site" }, site) : null, " ", h("code", {}, domain),
-      h("button", { class: "small", "aria-label": `Remove ${domain}`, onclick: async () => {
-        try { await remove(domain); toast(`Removed ${domain}. It applies now.`); await loadMine(); } catch (err) { report(err); }
-      } }, "Remove"))));
+      h("button", { class: "small", "aria-label": t("sites-remove-label", { domain }), onclick: async () => {
+        try { await remove(domain); toast(t("sites-removed", { domain })); await loadMine(); } catch (err) { report(err); }
+      } }, t("sites-remove")))));
 }
 
 async function loadMine(): Promise<void> {
   try {
     const [mine, allowed] = await Promise.all([api.mySites(), api.allowlist()]);
     sitesEtag = mine.etag;
-    rows("my-sites", mine, api.removeSite, "None yet: paste an address above to block a site.");
-    rows("allowed", allowed, api.unallow, "Nothing is allowed over the lists.");
+    rows("my-sites", mine, api.removeSite, t("sites-mine-empty"));
+    rows("allowed", allowed, api.unallow, t("sites-allowed-empty"));
   } catch (e) {
     report(e);
   }
@@ -126,20 +126,20 @@ async function loadLists(): Promise<void> {
 
 function listCard(l: ListSummary): HTMLElement {
   const toggle = h("input", { id: `list-toggle-${l.id}`, type: "checkbox", role: "switch", checked: l.enabled });
-  const state = h("span", { class: "list-state" }, l.enabled ? "On" : "Off");
+  const state = h("span", { class: "list-state" }, l.enabled ? t("sites-list-on") : t("sites-list-off"));
   toggle.addEventListener("change", async () => {
     try {
       const s = await api.setListEnabled(l.id, toggle.checked);
-      state.textContent = s.enabled ? "On" : "Off";
-      toast(`${s.name} is ${s.enabled ? "on: its sites are blocked" : "off: its sites open normally"} now.`);
+      state.textContent = s.enabled ? t("sites-list-on") : t("sites-list-off");
+      toast(s.enabled ? t("sites-list-turned-on", { list: s.name }) : t("sites-list-turned-off", { list: s.name }));
     } catch (e) {
       toggle.checked = !toggle.checked;
       report(e);
     }
   });
-  const search = h("input", { type: "search", placeholder: "Search this list", "aria-label": `Search ${l.name}` });
+  const search = h("input", { type: "search", placeholder: t("sites-list-search"), "aria-label": t("sites-list-search-label", { list: l.name }) });
   const list = h("ul", { class: "list-sites" });
-  const details = h("details", {}, h("summary", {}, `Show its ${count(l.sites, "site")}`), search, list);
+  const details = h("details", {}, h("summary", {}, t("sites-list-show", { count: l.sites })), search, list);
   let loaded = false;
   let sites: { name: string; domains: string[] }[] = [];
   const draw = () => {
@@ -162,7 +162,7 @@ function listCard(l: ListSummary): HTMLElement {
   return h("div", { class: "list", "data-list": l.id },
     h("div", { class: "list-head" },
       h("label", { class: "switch", for: `list-toggle-${l.id}` }, toggle, h("strong", {}, l.name), " ", state),
-      h("span", { class: "hint" }, `${count(l.sites, "site")}, ${count(l.domains, "domain")}`)),
+      h("span", { class: "hint" }, t("sites-list-counts", { sites: l.sites, domains: l.domains }))),
     h("p", { class: "hint" }, l.description),
     details);
 }

@@ -1,0 +1,261 @@
+# The parent's console (ui/): every word the parent reads in the window.
+# The parent is addressed directly ("you"). Numbers passed as variables are
+# formatted for the language; pass line numbers and years as text.
+
+## The window and its navigation
+
+app-name = Vigie
+app-window-title = Vigie — parent console
+nav-label = Screens
+nav-overview = Overview
+nav-sites = Sites
+nav-activity = Activity
+nav-settings = Settings
+nav-lock-now = Lock now
+
+## The banner shown while the service does not answer
+
+banner-down = Vigie's service is not running: this computer is not protected right now.
+banner-what-to-do = What to do:
+banner-retrying = { $seconds ->
+    [one] Trying again every second…
+   *[other] Trying again every { $seconds } seconds…
+}
+
+## Is this computer protected (lock screen, overview, banner)
+
+protection-down-headline = Not protected: Vigie's service is not running
+protection-down-detail = While it is stopped, blocked sites open normally and nothing is recorded.
+protection-down-fix = Restart the computer. If this stays, run `sudo systemctl restart vigie` (or `vigie run --dev` when trying Vigie out). This window reconnects by itself.
+protection-paused-headline = Paused until { $time }
+protection-paused-detail = A parent paused protection. Blocked sites open until then; it comes back by itself.
+protection-paused-fix = Press “{ overview-resume }” to turn it back on now.
+protection-not-reaching-headline = Not protected: this computer's lookups do not reach Vigie
+protection-not-reaching-detail = The computer asks another DNS server, so Vigie never sees the sites being opened.
+protection-not-reaching-fix = Reinstall Vigie, or set this computer's DNS server back to 127.0.0.1.
+protection-config-error-headline = Protected, but your last change did not take effect
+protection-config-error-detail = The previous settings stay in force. The problem: { $problem }
+protection-config-error-fix = Correct the file named above, or undo your last change.
+protection-ok-headline = This computer is protected
+protection-ok-detail = { $count ->
+    [one] { $count } blocked domain is in force.
+   *[other] { $count } blocked domains are in force.
+}
+
+## Lock screen and first run
+
+lock-welcome-title = Welcome to Vigie
+lock-welcome-intro = Choose the parent password. It protects the lists, the record of attempts and the settings. Keep it to yourself: anyone who knows it can turn the blocking off.
+lock-password-label = Parent password
+lock-strength-label = Password strength
+lock-confirm-label = Type it again
+lock-set-password = Set the password
+lock-locked-title = Vigie is locked
+lock-locked-intro = Type the parent password to see the lists, the attempts and the settings.
+lock-unlock = Unlock
+
+## Password strength, while typing a new password
+
+strength-empty-hint = At least { $min } characters. A short sentence is easy to remember and hard to guess.
+strength-too-short = Too short
+strength-missing = { $count ->
+    [one] { $count } more character needed.
+   *[other] { $count } more characters needed.
+}
+strength-easy = Easy to guess
+strength-easy-hint = Avoid common passwords and repeated characters.
+strength-fair = Fair
+strength-fair-hint = Longer is better: try three or four words with spaces.
+strength-good = Good
+strength-good-hint = A few more words would make it stronger still.
+strength-strong = Strong
+strength-strong-hint = Good: long passwords are the hardest to guess.
+# A strength label followed by its hint, e.g. "Too short. 3 more characters needed."
+strength-label-and-hint = { $label }. { $hint }
+password-too-short = The password needs at least { $min } characters.
+password-mismatch = The two passwords are not the same.
+
+## Overview
+
+overview-resume = Resume protection
+overview-resumed = Protection is back on.
+overview-pause = { $minutes ->
+    [one] Pause for { $minutes } minute
+   *[other] Pause for { $minutes } minutes
+}
+overview-paused = { $minutes ->
+    [one] Protection is paused for { $minutes } minute.
+   *[other] Protection is paused for { $minutes } minutes.
+}
+overview-what-to-do = What to do:
+overview-journal-error = Attempts are not being recorded:
+overview-upstream-down = Vigie cannot reach the DNS servers it forwards to: allowed sites may not open. Check the internet connection, or pick another server in Settings.
+overview-today-title = Attempts today
+overview-since-start = { $blocked ->
+    [one] { $blocked } lookup blocked
+   *[other] { $blocked } lookups blocked
+} out of { $queries } since Vigie started.
+overview-chart-title = { $days ->
+    [one] Attempts per day, last day
+   *[other] Attempts per day, last { $days } days
+}
+overview-chart-label = { $days ->
+    [one] Attempts per day over the last day
+   *[other] Attempts per day over the last { $days } days
+}
+overview-chart-dataset = Attempts
+overview-top-title = Most attempted sites
+overview-top-empty = { $days ->
+    [one] No attempts in the last day.
+   *[other] No attempts in the last { $days } days.
+}
+overview-attempts = { $count ->
+    [one] { $count } attempt
+   *[other] { $count } attempts
+}
+
+## Sites
+
+sites-add-title = Block a site
+sites-add-hint = Paste anything: an address from the browser, a name with www., capitals. Vigie shows what it will block before you save.
+sites-input-label = Address or name
+sites-input-placeholder = https://www.example.com/page
+sites-name-label = Name to show (optional)
+sites-name-placeholder = optional, e.g. Example chat
+sites-block = Block this site
+sites-allow = Allow it instead
+sites-saved-blocked = Saved: { $domain } and everything under it is blocked now.
+sites-saved-allowed = Saved: { $domain } is allowed now, whatever the lists say.
+sites-conflict = Your sites were changed elsewhere meanwhile. The list below is up to date now: check it, then save again.
+sites-test-title = Test a name
+sites-test-label = Name or address
+sites-test-placeholder = www.omegle.com
+sites-test-button = Test
+sites-mine-title = Your blocked sites
+sites-mine-empty = None yet: paste an address above to block a site.
+sites-allowed-title = Always allowed
+sites-allowed-hint = An allowed site opens even if a list blocks it.
+sites-allowed-empty = Nothing is allowed over the lists.
+sites-lists-title = Lists that come with Vigie
+sites-remove = Remove
+sites-remove-label = Remove { $domain }
+sites-removed = Removed { $domain }. It applies now.
+sites-list-on = On
+sites-list-off = Off
+sites-list-turned-on = { $list } is on now: its sites are blocked.
+sites-list-turned-off = { $list } is off now: its sites open normally.
+sites-list-search = Search this list
+sites-list-search-label = Search { $list }
+sites-list-show = { $count ->
+    [one] Show its { $count } site
+   *[other] Show its { $count } sites
+}
+sites-list-counts = { $sites ->
+    [one] { $sites } site
+   *[other] { $sites } sites
+}, { $domains ->
+    [one] { $domains } domain
+   *[other] { $domains } domains
+}
+
+## What a pasted address becomes (under the paste box)
+
+preview-becomes = Becomes { $domain }: the site and every name under it.
+# An international name and the form DNS uses, e.g. "bücher.example (xn--bcher-kva.example)".
+preview-unicode-form = { $unicode } ({ $domain })
+preview-refused = Cannot be added: { $reason }
+
+## Activity
+
+activity-title = Attempts to open blocked sites
+activity-search = Search
+activity-search-placeholder = Search names, sites, devices
+activity-site = Site
+activity-all-sites = All sites
+activity-from = From
+activity-to = To
+activity-export = Export as CSV
+activity-exported = Saved every matching attempt to { $path }. It opens in any spreadsheet.
+activity-empty = No attempts match.
+activity-via = via { $cname }
+activity-col-when = When
+activity-col-site = Site
+activity-col-name = Name looked up
+activity-col-device = Device
+activity-col-lookups = Lookups
+activity-newer = Newer
+activity-older = Older
+activity-page = Page { $page }
+
+## Settings
+
+settings-title = Settings
+settings-upstream-legend = Where allowed lookups go
+settings-custom-address = Server address
+settings-custom-protocol = Protocol
+settings-custom-server-name = Server name (for encrypted DNS)
+settings-block-mode = When a site is blocked
+settings-block-mode-blockpage = Show a notice page (recommended)
+settings-block-mode-null = Fail to connect, silently
+settings-block-mode-nxdomain = Say the site does not exist
+settings-notices = Show a notice on the screen when a blocked site is tried
+settings-retention = Keep the record of attempts for (days)
+settings-retention-too-short = { $min ->
+    [one] Keep attempts for at least { $min } day.
+   *[other] Keep attempts for at least { $min } days.
+}
+settings-save = Save settings
+settings-saved = Saved. The new settings apply now.
+settings-saved-toast = Settings saved. They apply now.
+settings-language-title = Language
+settings-language = Language of the console
+settings-language-auto = Automatic
+settings-language-fr = Français
+settings-language-en = English
+settings-language-hint = “Automatic” follows the language of this computer's session.
+
+## Where allowed lookups go: presets and a custom server
+
+preset-system-label = This computer's usual DNS (recommended)
+preset-system-description = The servers the computer used before Vigie, usually your internet box.
+preset-cloudflare-family-label = Cloudflare for Families (encrypted, filters adult content)
+preset-cloudflare-family-description = DNS over HTTPS to 1.1.1.3: also blocks malware and adult sites.
+preset-cleanbrowsing-family-label = CleanBrowsing Family (encrypted, filters adult content)
+preset-cleanbrowsing-family-description = DNS over HTTPS to CleanBrowsing's family filter.
+preset-quad9-label = Quad9 (encrypted, blocks malware)
+preset-quad9-description = DNS over TLS to 9.9.9.9.
+upstream-custom-label = Another DNS server
+upstream-custom-description = For example your own router's address.
+upstream-protocol-udp = Plain (UDP)
+upstream-protocol-tcp = Plain (TCP)
+upstream-protocol-tls = Encrypted (TLS)
+upstream-protocol-https = Encrypted (HTTPS)
+upstream-problem-empty = Type the address of the DNS server, for example 192.168.1.1.
+upstream-problem-not-ip = “{ $address }” is not an IP address: a DNS server is given by its address, like 192.168.1.1.
+upstream-problem-needs-name = Encrypted DNS needs the server's name (for example dns.quad9.net) to check who answers.
+
+## Changing the parent password
+
+password-change-title = Change the parent password
+password-current = Current password
+password-new = New password
+password-confirm-new = Type the new one again
+password-change = Change password
+password-changed = Password changed. Unlock with the new one.
+
+## Dates and times (the parts come from the formatting helpers)
+
+# A day and a time, e.g. "23 Nov 2026, 14:05".
+format-date-time = { $date }, { $time }
+
+## The app's errors (src-tauri/src/error.rs and its commands), by kind
+
+error-service-down = Vigie's service is not answering, so this computer is not protected right now. Restart the computer, or ask whoever installed Vigie to run `sudo systemctl restart vigie`. This window reconnects by itself.
+error-locked = The parent session has ended: type the parent password again.
+error-wait = Too many wrong passwords: wait a little, then try again.
+error-invalid = This was refused: check what you typed.
+error-conflict = These settings were changed elsewhere while you were editing. The current version has been loaded: check it and make your change again.
+error-failed = Something went wrong. Try again; if it keeps happening, restart the computer.
+error-wrong-password = That is not the parent password.
+error-current-password-wrong = The current password is not right.
+error-export-failed = The file could not be saved in { $folder }: { $reason }

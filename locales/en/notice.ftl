@@ -1,0 +1,21 @@
+# The notifier (src-tauri/src/tray.rs): the tray icon's menu and tooltip, and
+# the notice the child sees when a blocked site is tried. The child reads
+# these: short, calm, never scolding.
+
+## The notice for a blocked attempt
+
+notice-title = This site is blocked
+notice-body = { $site } is blocked on this computer. If you need it, talk to a parent.
+notice-body-unnamed = This site is blocked on this computer. If you need it, talk to a parent.
+
+## The tray icon
+
+tray-tooltip = Vigie
+# The tooltip with the state line, e.g. "Vigie — This computer is protected".
+tray-tooltip-state = Vigie — { $state }
+tray-checking = Checking protection…
+tray-open-console = Open console
+tray-protected = This computer is protected
+tray-not-running = Vigie is not running: this computer is not protected
+tray-paused = Protection is paused by a parent
+tray-not-reaching = This computer's lookups do not reach Vigie

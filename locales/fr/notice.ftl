@@ -1,0 +1,22 @@
+# Le notificateur (src-tauri/src/tray.rs) : le menu et l’info-bulle de l’icône,
+# et le message que voit l’enfant quand il essaie d’ouvrir un site bloqué.
+# L’enfant lit ces textes : on le tutoie, avec des mots courts et calmes,
+# jamais de reproche.
+
+## Le message pour une tentative bloquée
+
+notice-title = Ce site est bloqué
+notice-body = { $site } est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent.
+notice-body-unnamed = Ce site est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent.
+
+## L’icône de la barre des tâches
+
+tray-tooltip = Vigie
+# L’info-bulle avec l’état, p. ex. « Vigie — Cet ordinateur est protégé ».
+tray-tooltip-state = Vigie — { $state }
+tray-checking = Vérification de la protection…
+tray-open-console = Ouvrir la console
+tray-protected = Cet ordinateur est protégé
+tray-not-running = Vigie ne fonctionne pas : cet ordinateur n’est pas protégé
+tray-paused = Un parent a mis la protection en pause
+tray-not-reaching = Les recherches de cet ordinateur ne passent pas par Vigie

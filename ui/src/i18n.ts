@@ -1,0 +1,93 @@
+// The console's words: the Fluent messages of `../locales/<lang>/*.ftl`, compiled into the page
+// at build time, the language in force, and `t(id, args)` to get a message in it.
+//
+// The session's language comes from the Rust side (`get_locale`, the same rule as the
+// notifier); the parent may override it in Settings. A missing message falls back to English,
+// then to its id, so a gap shows as a readable id rather than as nothing.
+
+import { FluentBundle, FluentResource, type FluentVariable } from "@fluent/bundle";
+import { negotiateLanguages } from "@fluent/langneg";
+
+export type Lang = "en" | "fr";
+/** What the parent picked: follow the session, or one language. */
+export type LanguageChoice = "auto" | Lang;
+export const LANGS: readonly Lang[] = ["en", "fr"];
+export type Args = Record<string, FluentVariable>;
+
+const files = import.meta.glob("../../locales/*/*.ftl", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
+
+/** The .ftl sources by language and file name (`console.ftl`…), as compiled in. */
+export function sources(): Record<Lang, Record<string, string>> {
+  const out: Record<Lang, Record<string, string>> = { en: {}, fr: {} };
+  for (const [path, text] of Object.entries(files)) {
+    const m = /\/locales\/([a-z]+)\/([^/]+\.ftl)$/.exec(path);
+    if (m && (LANGS as readonly string[]).includes(m[1])) out[m[1] as Lang][m[2]] = text;
+  }
+  return out;
+}
+
+const bundles = new Map<Lang, FluentBundle>();
+
+/** The bundle of one language, with every file of its folder. */
+export function bundle(lang: Lang): FluentBundle {
+  let b = bundles.get(lang);
+  if (!b) {
+    // Plain text only: no Unicode isolation marks around variables.
+    b = new FluentBundle(lang, { useIsolating: false });
+    for (const text of Object.values(sources()[lang])) b.addResource(new FluentResource(text));
+    bundles.set(lang, b);
+  }
+  return b;
+}
+
+let session: Lang = "en";
+let current: Lang = "en";
+
+/** The language of the console now. */
+export function lang(): Lang {
+  return current;
+}
+
+/** French for any `fr…` tag, English otherwise (the rule of the Rust side too). */
+export function langOf(tag: string | null | undefined): Lang {
+  return tag && /^fr(?![a-z])/i.test(tag.trim()) ? "fr" : "en";
+}
+
+/**
+ * Records the session's language: the Rust side's answer when there is one, otherwise the
+ * web view's own preferences.
+ */
+export function setSessionLanguage(tag: string | null): void {
+  if (tag) {
+    session = langOf(tag);
+    return;
+  }
+  const wanted = typeof navigator !== "undefined" ? [...navigator.languages] : [];
+  session = langOf(negotiateLanguages(wanted, [...LANGS], { defaultLocale: "en", strategy: "lookup" })[0]);
+}
+
+/** Applies a choice at once: the language in force and the page's `lang`. Returns it. */
+export function useLanguage(choice: LanguageChoice): Lang {
+  current = choice === "auto" ? session : choice;
+  if (typeof document !== "undefined") document.documentElement.lang = current;
+  return current;
+}
+
+/** A message in the language in force (or `lang`), English when missing there, else the id. */
+export function t(id: string, args?: Args, lang: Lang = current): string {
+  for (const l of lang === "en" ? ["en" as const] : [lang, "en" as const]) {
+    const b = bundle(l);
+    const m = b.getMessage(id);
+    if (m?.value) return b.formatPattern(m.value, args, []);
+  }
+  return id;
+}
+
+/** The `Intl` locale of a language: 24-hour times and day-month dates in both. */
+export function intlLocale(l: Lang = current): string {
+  return l === "fr" ? "fr-FR" : "en-GB";
+}

@@ -1,0 +1,89 @@
+// The screens in French, with the service faked: the words come out of the .ftl files, and
+// the language setting applies at once and is remembered.
+
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("./api", async (original) => {
+  const real = await original<typeof import("./api")>();
+  const settings = {
+    listen: ["127.0.0.1:53"],
+    upstream: [],
+    blocking: { mode: "blockpage" },
+    journal: { "retention-days": 90 },
+    notices: { enabled: true },
+  };
+  return {
+    ...real,
+    api: {
+      getSettings: vi.fn(async () => ({ etag: "\"1\"", settings })),
+      attempts: vi.fn(async () => ({ entries: [], next_cursor: null })),
+      summary: vi.fn(async () => ({ days: [], sites: [] })),
+    },
+  };
+});
+
+import { setShell } from "./app";
+import { setSessionLanguage, useLanguage } from "./i18n";
+import { languageChoice } from "./logic/language-choice";
+import { renderActivity } from "./views/activity";
+import { renderLock } from "./views/lock";
+import { renderSettings } from "./views/settings";
+
+const changed = vi.fn();
+
+beforeEach(() => {
+  document.body.innerHTML = `<p id="toast" hidden></p>`;
+  setShell({ serviceDown: vi.fn(), locked: vi.fn(), languageChanged: changed });
+  setSessionLanguage("fr_FR.UTF-8");
+  useLanguage(languageChoice());
+});
+
+afterEach(() => {
+  localStorage.clear();
+  changed.mockReset();
+  setSessionLanguage("en");
+  useLanguage("en");
+});
+
+describe("the screens in French", () => {
+  it("shows the lock screen with French words", () => {
+    const root = document.createElement("div");
+    renderLock(root, null, true, () => {});
+    expect(root.querySelector("h1")?.textContent).toBe("Bienvenue dans Vigie");
+    expect(root.querySelector("#lock-protection")?.textContent).toBe("Non protégé\u00a0: le service de Vigie ne fonctionne pas");
+    expect(root.querySelector("#strength")?.textContent).toContain("Au moins 8 caractères.");
+    expect(root.querySelector("#set-password")?.textContent).toBe("Enregistrer le mot de passe");
+  });
+
+  it("shows the activity table in French", async () => {
+    const root = document.createElement("div");
+    await renderActivity(root);
+    const heads = [...root.querySelectorAll("th")].map((th) => th.textContent);
+    expect(heads).toEqual(["Quand", "Site", "Nom recherché", "Appareil", "Recherches"]);
+    expect(root.querySelector("#attempts")?.textContent).toBe("Aucune tentative ne correspond.");
+    expect(root.querySelector("#page")?.textContent).toBe("Page 1");
+  });
+
+  it("offers the language choice and applies it at once", async () => {
+    const root = document.createElement("div");
+    await renderSettings(root, () => {});
+    expect(root.querySelector("#settings-title")?.textContent).toBe("Réglages");
+    expect(root.querySelector("#language-title")?.textContent).toBe("Langue");
+    const select = root.querySelector<HTMLSelectElement>("#language")!;
+    expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
+      ["auto", "Automatique"],
+      ["fr", "Français"],
+      ["en", "English"],
+    ]);
+    expect(select.value).toBe("auto");
+    select.value = "en";
+    select.dispatchEvent(new Event("change"));
+    expect(changed).toHaveBeenCalledTimes(1);
+    expect(languageChoice()).toBe("en");
+    expect(document.documentElement.lang).toBe("en");
+    const again = document.createElement("div");
+    await renderSettings(again, () => {});
+    expect(again.querySelector("#settings-title")?.textContent).toBe("Settings");
+    expect(again.querySelector<HTMLSelectElement>("#language")?.value).toBe("en");
+  });
+});
