@@ -23,23 +23,6 @@ pub fn free_port() -> u16 {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ports_are_free_below_the_ephemeral_range_and_differ() {
-        let a = free_port();
-        let b = free_port();
-        assert_ne!(a, b);
-        for p in [a, b] {
-            assert!((20_000..32_000).contains(&p));
-            TcpListener::bind(("127.0.0.1", p)).unwrap();
-            UdpSocket::bind(("127.0.0.1", p)).unwrap();
-        }
-    }
-}
-
 /// Skips the rest of a test for `reason`, visibly: one `SKIP:` line on standard error and, when
 /// `VIGIE_SKIP_LOG` names a file, one line appended there, which `.ci/run` counts and prints.
 ///
@@ -70,4 +53,21 @@ pub fn is_root() -> bool {
         .output()
         .map(|o| o.stdout == b"0\n")
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_are_free_below_the_ephemeral_range_and_differ() {
+        let a = free_port();
+        let b = free_port();
+        assert_ne!(a, b);
+        for p in [a, b] {
+            assert!((20_000..32_000).contains(&p));
+            TcpListener::bind(("127.0.0.1", p)).unwrap();
+            UdpSocket::bind(("127.0.0.1", p)).unwrap();
+        }
+    }
 }
