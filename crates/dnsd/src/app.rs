@@ -73,7 +73,25 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
 
     let mut bound = Vec::new();
     for addr in &settings.listen {
+        // An address this computer does not have (`[::1]` with IPv6 turned off) is skipped,
+        // saying so: the service must still start on the others. Any other failure (a port in
+        // use, no permission) stops the start, since the computer's DNS points there.
+        if let Some(why) = missing_address(*addr) {
+            eprintln!("warning: not listening on {addr}: {why}");
+            continue;
+        }
         bound.push((*addr, front::bind(*addr).await.map_err(Fatal::bind)?));
+    }
+    if bound.is_empty() {
+        return Err(Fatal::bind(anyhow!(
+            "none of the listen addresses ({}) exists on this computer",
+            settings
+                .listen
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
     }
     let socket = vigie_localapi::socket_path(&paths.runtime);
     let api_listener = api::bind(&socket).await.map_err(Fatal::bind)?;
@@ -94,6 +112,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     });
 
     let (stop_tx, stop_rx) = watch::channel(false);
+    let listening: Vec<SocketAddr> = bound.iter().map(|(addr, _)| *addr).collect();
     let mut udp = Vec::new();
     for (_, b) in bound {
         udp.push(tokio::spawn(front::serve_udp(
@@ -135,7 +154,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     if args.probe_system_dns {
         tokio::spawn(Arc::clone(&shared.probe).run(stop_rx.clone()));
     }
-    banner(&shared, &settings, &paths, page.is_ok());
+    banner(&shared, &settings, &listening, &paths, page.is_ok());
     println!("  local API: {}", socket.display());
 
     wait_for_signal().await.map_err(Fatal::runtime)?;
@@ -149,6 +168,24 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     summary(&shared);
     println!("Vigie stopped.");
     Ok(())
+}
+
+/// Why `addr` cannot be listened on at all here (its address or its family does not exist), or
+/// `None` when it can be tried.
+fn missing_address(addr: SocketAddr) -> Option<std::io::Error> {
+    match std::net::UdpSocket::bind((addr.ip(), 0)) {
+        Ok(_) => None,
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::AddrNotAvailable | std::io::ErrorKind::Unsupported
+            ) || e.raw_os_error() == Some(97) =>
+        {
+            // 97 is EAFNOSUPPORT: IPv6 turned off on the kernel's command line.
+            Some(e)
+        }
+        Err(_) => None,
+    }
 }
 
 /// The policy of the config directory, or the shipped lists with default settings when it does
@@ -190,10 +227,16 @@ fn initial_policy(config: &Path) -> (Policy, ReloadState) {
     }
 }
 
-fn banner(shared: &Shared, settings: &Settings, paths: &Paths, page: bool) {
+fn banner(
+    shared: &Shared,
+    settings: &Settings,
+    listening: &[SocketAddr],
+    paths: &Paths,
+    page: bool,
+) {
     let generation = shared.current();
     let policy = &generation.policy;
-    let listen: Vec<String> = settings.listen.iter().map(SocketAddr::to_string).collect();
+    let listen: Vec<String> = listening.iter().map(SocketAddr::to_string).collect();
     println!(
         "Vigie is filtering DNS on {} (UDP and TCP).",
         listen.join(", ")

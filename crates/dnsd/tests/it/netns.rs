@@ -489,3 +489,55 @@ fn browser_shows_the_block_page(ns: &Netns) {
     );
     println!("netns: {browser} opened https://omegle.com/ → net::ERR_CONNECTION_REFUSED");
 }
+
+/// A computer with IPv6 turned off: the default `[::1]:53` cannot be bound, and the service must
+/// start on 127.0.0.1 all the same, saying what it could not listen on.
+#[test]
+fn with_ipv6_off_the_service_starts_on_what_exists() {
+    if !is_root() {
+        return vigie_testkit::skip(
+            "with_ipv6_off_the_service_starts_on_what_exists",
+            "needs root for a network namespace",
+        );
+    }
+    let ns = match Netns::create() {
+        Ok(ns) => ns,
+        Err(e) => {
+            return vigie_testkit::skip("with_ipv6_off_the_service_starts_on_what_exists", &e);
+        }
+    };
+    let (code, _, err) = ns.run("sysctl", &["-w", "net.ipv6.conf.lo.disable_ipv6=1"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = ns.run("sysctl", &["-w", "net.ipv6.conf.all.disable_ipv6=1"]);
+    assert_eq!(code, 0, "{err}");
+    let dirs = tempfile::tempdir().unwrap();
+    for d in ["config", "data", "run"] {
+        std::fs::create_dir_all(dirs.path().join(d)).unwrap();
+    }
+    let mut cmd = ns.command(env!("CARGO_BIN_EXE_vigie"));
+    cmd.args(["run", "--listen", "127.0.0.1:53", "--listen", "[::1]:53"])
+        .args([
+            "--upstream",
+            "127.0.0.1:5300",
+            "--block-page",
+            "127.0.0.1:8053",
+        ])
+        .arg("--config-dir")
+        .arg(dirs.path().join("config"))
+        .arg("--data-dir")
+        .arg(dirs.path().join("data"))
+        .arg("--runtime-dir")
+        .arg(dirs.path().join("run"));
+    let running = spawn(cmd);
+    let server: SocketAddr = "127.0.0.1:53".parse().unwrap();
+    let answered = eventually(Duration::from_secs(10), || {
+        udp_from(&ns, server, "www.omegle.com").is_some_and(|m| a_records(&m) == ["127.0.0.88"])
+    });
+    let out = running.out.lock().unwrap().clone();
+    assert!(answered.is_some(), "no answer on 127.0.0.1:53: {out}");
+    assert!(
+        out.contains("not listening on [::1]:53"),
+        "says what it could not listen on: {out}"
+    );
+    assert!(out.contains("filtering DNS on 127.0.0.1:53 "), "{out}");
+}
