@@ -42,7 +42,16 @@ pub(super) async fn put_settings(
     raw.validate(&path)
         .map_err(|e| Failure::unprocessable(e.to_string()))?;
     let _guard = api.writes.lock().await;
-    let (_, tag) = read_settings(&api)?;
+    let (current, tag) = read_settings(&api)?;
+    // Who is a parent decides who needs no password at all, so a parent session (which a child
+    // may have watched being opened) cannot change it: only the computer's administrator can.
+    let parents_changed = raw.parents != current.parents;
+    if parents_changed && !api.root_or_service(peer) {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "who is a parent is changed only with the computer's administrator rights (sudo vigie install --parent USER); nothing was saved",
+        ));
+    }
     match if_match(&headers) {
         None => {
             return Err(Failure::new(
@@ -55,6 +64,16 @@ pub(super) async fn put_settings(
     }
     let text = raw.to_toml();
     apply(&api, &path, &text).await?;
+    if parents_changed {
+        api.event(
+            peer,
+            "parents-changed",
+            &format!(
+                "accounts that need no password: {:?} (were {:?})",
+                raw.parents.uids, current.parents.uids
+            ),
+        );
+    }
     Ok(json_with_etag(&raw, &store::etag(Some(text.as_bytes()))))
 }
 

@@ -980,3 +980,65 @@ fn parallel_wrong_logins_get_only_the_allowance_and_memory_stays_bounded() {
     let saved = std::fs::read_to_string(v.data.join("login-throttle.json")).unwrap();
     assert!(saved.contains("\"failures\":3"), "{saved}");
 }
+
+#[test]
+fn a_parent_session_cannot_make_an_account_password_free() {
+    if !vigie_testkit::is_root() {
+        return vigie_testkit::skip(
+            "a_parent_session_cannot_make_an_account_password_free",
+            "needs root to send a request as `nobody`",
+        );
+    }
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
+    let current = rt.block_on(c.settings()).unwrap();
+    let mut wanted = current.value.clone();
+    wanted.parents.uids = vec![65534];
+    let body = serde_json::to_string(&wanted).unwrap();
+    // The session was opened by the parent; the request comes from the child's account, as it
+    // would from the console running there.
+    let token = rt.block_on(v.client().login(PASSWORD)).unwrap().token;
+    let (code, out, err) = crate::util::run_with_stdin(
+        {
+            let mut cmd = Command::new("setpriv");
+            cmd.args([
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "curl",
+            ])
+            .args(["-s", "-w", "\n%{http_code}", "--unix-socket"])
+            .arg(socket(&v))
+            .args(["-X", "PUT", "http://vigie/v1/settings"])
+            .args(["-H", "Content-Type: application/json"])
+            .arg("-H")
+            .arg(format!("Authorization: Bearer {token}"))
+            .arg("-H")
+            .arg(format!("If-Match: {}", current.etag))
+            .args(["--data-binary", &body]);
+            cmd
+        },
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.trim_end().ends_with("403"), "{out}");
+    assert!(out.contains("administrator"), "{out}");
+    assert!(
+        rt.block_on(c.settings())
+            .unwrap()
+            .value
+            .parents
+            .uids
+            .is_empty(),
+        "nothing was saved"
+    );
+    // The administrator (this test runs as root) may, and it is journaled.
+    let put = rt.block_on(c.put_settings(&wanted, &current.etag)).unwrap();
+    assert_eq!(put.value.parents.uids, [65534]);
+    let events = std::fs::read_to_string(v.data.join("events.jsonl")).unwrap();
+    assert!(events.contains("\"parents-changed\""), "{events}");
+}
