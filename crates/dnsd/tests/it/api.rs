@@ -708,7 +708,10 @@ fn notices_and_attempts_reach_parents() {
 #[test]
 fn another_local_user_gets_status_but_nothing_else() {
     if Command::new("setpriv").arg("--version").output().is_err() || !is_root() {
-        eprintln!("skipped: needs root and setpriv (util-linux) to run a client as `nobody`");
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "needs root and setpriv (util-linux) to run a client as `nobody`",
+        );
         return;
     }
     let upstream = Upstream::start();
@@ -762,7 +765,10 @@ fn another_local_user_gets_status_but_nothing_else() {
 #[test]
 fn a_parent_uid_needs_no_password() {
     if !is_root() {
-        eprintln!("skipped: needs root to run a client as `nobody`");
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "needs root to run a client as `nobody`",
+        );
         return;
     }
     let upstream = Upstream::start();

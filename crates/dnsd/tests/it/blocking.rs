@@ -196,8 +196,11 @@ fn dig_and_kdig_see_the_block() {
         {
             Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
             Err(_) => {
-                eprintln!(
-                    "skipped {tool}: not installed (.ci/run installs dnsutils and knot-dnsutils)"
+                vigie_testkit::skip(
+                    &format!("{}:{}", file!(), line!()),
+                    &format!(
+                        "{tool} is not installed (.ci/run installs dnsutils and knot-dnsutils)"
+                    ),
                 );
                 continue;
             }

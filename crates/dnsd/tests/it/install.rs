@@ -244,8 +244,9 @@ fn uninstall(root: &Path) -> String {
 
 fn skip_unless_root() -> bool {
     if !is_root() {
-        eprintln!(
-            "skipped: installing sets owners (root:vigie, vigie:vigie), which needs root; CI runs as root"
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "installing sets owners (root:vigie, vigie:vigie), which needs root; CI runs as root",
         );
         return true;
     }
@@ -262,7 +263,10 @@ fn install_and_uninstall_refuse_other_users_with_a_clear_reason() {
         return;
     }
     if Command::new("setpriv").arg("--version").output().is_err() {
-        eprintln!("skipped: setpriv (util-linux) is needed to run vigie as another user");
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "setpriv (util-linux) is needed to run vigie as another user",
+        );
         return;
     }
     let dir = seeded_root(Seed::Plain);
@@ -609,7 +613,10 @@ fn a_standard_user_cannot_change_what_install_wrote() {
         return;
     }
     if Command::new("setpriv").arg("--version").output().is_err() {
-        eprintln!("skipped: setpriv (util-linux) is needed to act as another user");
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "setpriv (util-linux) is needed to act as another user",
+        );
         return;
     }
     let dir = seeded_root(Seed::Plain);
@@ -648,8 +655,9 @@ fn the_service_unit_scores_ok_with_systemd_analyze() {
         .output()
         .is_err()
     {
-        eprintln!(
-            "skipped: systemd-analyze is not installed, so the unit's exposure was not scored"
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "systemd-analyze is not installed, so the unit's exposure was not scored",
         );
         return;
     }
@@ -663,12 +671,15 @@ fn the_service_unit_scores_ok_with_systemd_analyze() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     let Some(line) = text.lines().find(|l| l.contains("Overall exposure level")) else {
-        eprintln!(
-            "skipped: systemd-analyze gave no score here: {}",
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .last()
-                .unwrap_or("")
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            &format!(
+                "systemd-analyze gave no score here: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+            ),
         );
         return;
     };

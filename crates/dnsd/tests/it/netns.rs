@@ -173,17 +173,23 @@ fn a_records(m: &Message) -> Vec<String> {
 #[test]
 fn programs_in_a_network_namespace_go_through_the_installed_vigie() {
     if !is_root() {
-        eprintln!("skipped: making a network namespace needs root (CI runs as root)");
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "making a network namespace needs root (CI runs as root)",
+        );
         return;
     }
     if Command::new("setpriv").arg("--version").output().is_err() {
-        eprintln!("skipped: setpriv (util-linux) is needed to run Vigie as its own user");
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "setpriv (util-linux) is needed to run Vigie as its own user",
+        );
         return;
     }
     let ns = match Netns::create() {
         Ok(ns) => ns,
         Err(reason) => {
-            eprintln!("skipped: {reason}");
+            vigie_testkit::skip(&format!("{}:{}", file!(), line!()), &reason);
             return;
         }
     };
@@ -349,8 +355,9 @@ fn programs_in_a_network_namespace_go_through_the_installed_vigie() {
     // nftables: a program that brings its own DNS server is answered by Vigie anyway.
     let has_nft = Command::new("nft").arg("--version").output().is_ok();
     if !has_nft {
-        eprintln!(
-            "skipped part: nft is not installed (apt-get install nftables), so the redirect was not tried"
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "nft is not installed (apt-get install nftables), so the redirect was not tried",
         );
     } else {
         // A way out for addresses beyond the namespace: a veth pair with both ends inside it,
@@ -441,8 +448,9 @@ fn browser_shows_the_block_page(ns: &Netns) {
                 .is_ok_and(|o| o.status.success())
         })
     else {
-        eprintln!(
-            "skipped part: no Chromium installed (apt-get install chromium), so the block page was not opened in a browser"
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "no Chromium installed (apt-get install chromium), so the block page was not opened in a browser",
         );
         return;
     };
