@@ -10,7 +10,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
+use vigie_policy::{Protocol, RawSettings, RawUpstream};
 
 use super::dns::{self, Dns};
 use super::system::{Meta, System};
@@ -111,6 +112,7 @@ impl Platform for Linux {
         sys: &mut System,
         a: Account,
         upstreams: &[SocketAddr],
+        explicit_upstreams: bool,
         parents: &[u32],
     ) -> Result<()> {
         let path = format!("{CONFIG}/settings.toml");
@@ -136,10 +138,44 @@ impl Platform for Linux {
             uid: 0,
             gid: a.gid,
         };
-        if !sys.write_new(&path, text.as_bytes(), meta)? {
-            println!("  keep {path} (already there)");
+        if sys.write_new(&path, text.as_bytes(), meta)? {
+            return Ok(());
         }
-        Ok(())
+        if !explicit_upstreams && parents.is_empty() {
+            println!("  keep {path} (already there)");
+            return Ok(());
+        }
+        // Reinstalling with --upstream or --parent: those change, nothing else does.
+        let existing = std::fs::read_to_string(sys.path(&path))
+            .with_context(|| format!("cannot read {path}"))?;
+        let mut raw = RawSettings::parse(&existing, &sys.path(&path))
+            .map_err(|e| anyhow!("{path} has a problem to fix first: {e}"))?;
+        if explicit_upstreams {
+            raw.upstream = upstreams
+                .iter()
+                .map(|u| RawUpstream {
+                    address: u.to_string(),
+                    protocol: Protocol::Udp,
+                    server_name: None,
+                    path: None,
+                })
+                .collect();
+        }
+        for uid in parents {
+            if !raw.parents.uids.contains(uid) {
+                raw.parents.uids.push(*uid);
+            }
+        }
+        let updated = format!(
+            "# Vigie's settings: see the README for every field. Edits apply within a second.\n{}",
+            raw.to_toml()
+        );
+        if updated == existing {
+            println!("  keep {path} (already as asked)");
+            return Ok(());
+        }
+        println!("  update {path} (--upstream / --parent; the other settings are kept)");
+        sys.write(&path, updated.as_bytes(), meta)
     }
 
     fn service(&self, sys: &mut System, _a: Account) -> Result<()> {

@@ -66,12 +66,15 @@ pub(crate) trait Platform {
     fn folders(&self, sys: &mut System, account: Account) -> Result<()>;
     /// The resolvers the computer used before Vigie, read without changing anything.
     fn previous_resolvers(&self, sys: &System) -> Result<Vec<IpAddr>>;
-    /// `settings.toml`, only when there is none yet.
+    /// `settings.toml`: written when there is none yet; when there is one, only what the
+    /// administrator named on this command line (`--upstream`, `--parent`) changes in it, and
+    /// the parent's other settings stay.
     fn settings(
         &self,
         sys: &mut System,
         account: Account,
         upstreams: &[SocketAddr],
+        explicit_upstreams: bool,
         parents: &[u32],
     ) -> Result<()>;
     /// Registers the service and starts it; returns once it answers (on the running system).
@@ -149,7 +152,13 @@ pub(crate) fn install(opts: &Options) -> Result<()> {
     }
     let account = os.service_account(&mut sys)?;
     os.folders(&mut sys, account)?;
-    os.settings(&mut sys, account, &upstreams, &parents)?;
+    os.settings(
+        &mut sys,
+        account,
+        &upstreams,
+        !opts.upstreams.is_empty(),
+        &parents,
+    )?;
     os.service(&mut sys, account)?;
     os.take_over_dns(&mut sys)?;
     os.browser_policies(&mut sys)?;

@@ -695,3 +695,51 @@ fn the_service_unit_scores_ok_with_systemd_analyze() {
         "exposure {score} (\"OK\" or better is at most 2.0 here): {line}"
     );
 }
+
+#[test]
+fn reinstalling_applies_upstream_and_parent_and_keeps_the_other_settings() {
+    if skip_unless_root() {
+        return;
+    }
+    let dir = seeded_root(Seed::Plain);
+    let root = dir.path();
+    let before = snapshot(root);
+    install(root, &["--redirect", "off"]);
+    // The parent turned a list off meanwhile.
+    let path = "etc/vigie/settings.toml";
+    let edited = format!("{}\n[lists]\ndns-bypass = false\n", read(root, path));
+    write(root, path, &edited, 0o664);
+    let out = install(
+        root,
+        &[
+            "--redirect",
+            "off",
+            "--upstream",
+            "192.0.2.53:53",
+            "--parent",
+            "nobody",
+        ],
+    );
+    assert!(out.contains("update /etc/vigie/settings.toml"), "{out}");
+    let text = read(root, path);
+    let raw = vigie_policy::RawSettings::parse(&text, Path::new(path)).unwrap();
+    let addresses: Vec<&str> = raw.upstream.iter().map(|u| u.address.as_str()).collect();
+    assert_eq!(addresses, ["192.0.2.53:53"], "{text}");
+    assert_eq!(raw.parents.uids, [65534], "{text}");
+    assert_eq!(raw.lists.get("dns-bypass"), Some(&false), "kept: {text}");
+    // Once more with the same flags: nothing to change.
+    let out = install(
+        root,
+        &[
+            "--redirect",
+            "off",
+            "--upstream",
+            "192.0.2.53:53",
+            "--parent",
+            "nobody",
+        ],
+    );
+    assert!(out.contains("keep /etc/vigie/settings.toml"), "{out}");
+    uninstall(root);
+    assert_same(&before, &snapshot(root), "uninstall restores every byte");
+}
