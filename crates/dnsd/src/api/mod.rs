@@ -16,6 +16,7 @@
 mod attempts;
 pub(crate) mod auth;
 mod check;
+mod conns;
 mod lists;
 mod routes;
 mod session;
@@ -28,11 +29,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use axum::extract::connect_info::Connected;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::serve::IncomingStream;
 use tokio::net::UnixListener;
 use tokio::sync::watch;
 use vigie_localapi::{ApiError, TOKEN_HEADER};
@@ -61,14 +60,6 @@ pub(crate) struct Api {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Peer {
     pub(crate) uid: Option<u32>,
-}
-
-impl Connected<IncomingStream<'_, UnixListener>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, UnixListener>) -> Self {
-        Peer {
-            uid: stream.io().peer_cred().ok().map(|c| c.uid()),
-        }
-    }
 }
 
 /// A refusal: status, reason, and the current version for 412.
@@ -307,7 +298,7 @@ pub(crate) fn serve(
     config: PathBuf,
     data: &Path,
     journal: PathBuf,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
     let api = Arc::new(Api {
         shared,
@@ -320,16 +311,7 @@ pub(crate) fn serve(
     });
     let app = routes::router(api);
     tokio::spawn(async move {
-        let shutdown = async move {
-            let _ = stop.changed().await;
-        };
-        let service = app.into_make_service_with_connect_info::<Peer>();
-        if let Err(e) = axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
-            tracing::warn!("the local API stopped: {e}");
-        }
+        conns::serve(listener, app, stop).await;
         let _ = std::fs::remove_file(&socket);
     });
 }

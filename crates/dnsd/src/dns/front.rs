@@ -39,6 +39,10 @@ use crate::state::Shared;
 const TCP_IDLE: Duration = Duration::from_secs(10);
 /// Most TCP connections served at once.
 const TCP_MAX_CONNECTIONS: usize = 512;
+/// Most UDP queries waiting on the upstream at once, per socket. Each holds a task and, in
+/// hickory, a socket: unbounded, a flood of unique names would run the service out of file
+/// descriptors. Past it a query gets SERVFAIL at once, and the client may ask again.
+const UDP_MAX_FORWARDS: usize = 1024;
 /// Largest UDP query accepted.
 const UDP_BUFFER: usize = 4096;
 /// Kernel buffers asked for each UDP socket. The default (about 208 KiB) holds only some 200
@@ -129,6 +133,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
     let mut rx = MultiHeaders::<SockaddrStorage>::preallocate(UDP_BATCH, None);
     let mut tx = MultiHeaders::<SockaddrStorage>::preallocate(UDP_BATCH, None);
     let mut attempts = Coalescer::new(shared.journal.clone());
+    let forwards = Arc::new(Semaphore::new(UDP_MAX_FORWARDS));
     loop {
         let count = {
             let mut slices: Vec<[IoSliceMut<'_>; 1]> =
@@ -180,9 +185,16 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                     replies += 1;
                 }
                 Step::Forward(pending) => {
+                    let Ok(permit) = forwards.clone().try_acquire_owned() else {
+                        pipeline::overloaded(shared, *pending, out);
+                        peers[replies] = Some(from);
+                        replies += 1;
+                        continue;
+                    };
                     let shared = shared.clone();
                     let socket = socket.clone();
                     rt.spawn(async move {
+                        let _permit = permit;
                         let mut out = Vec::with_capacity(512);
                         let attempt = pipeline::finish(&shared, *pending, &mut out).await;
                         // Never blocks: with the send buffer full (megabytes of answers
@@ -344,6 +356,9 @@ async fn connection(
         let mut framed = Vec::with_capacity(out.len() + 2);
         framed.extend_from_slice(&(out.len() as u16).to_be_bytes());
         framed.extend_from_slice(&out);
-        stream.write_all(&framed).await?;
+        // A client that does not read its answers must not hold a slot for ever.
+        tokio::time::timeout(TCP_IDLE, stream.write_all(&framed))
+            .await
+            .context("tcp answer not read in time")??;
     }
 }

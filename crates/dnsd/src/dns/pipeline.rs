@@ -234,6 +234,13 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
     attempt
 }
 
+/// SERVFAIL for a query that cannot be forwarded now: too many are already waiting on the
+/// upstream.
+pub(crate) fn overloaded(shared: &Shared, p: Pending, out: &mut Vec<u8>) {
+    Stats::bump(&shared.stats.servfail);
+    wire::write(out, &p.req, Reply::ServFail, p.limit);
+}
+
 /// 7. Answer inspection: an allowed name whose CNAME chain reaches a blocked domain is blocked
 ///    too, or any site could be reached through a CNAME under an unlisted name. It runs on
 ///    cached answers as well, so a list change applies to them at once. A name the parent
