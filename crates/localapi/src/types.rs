@@ -23,9 +23,20 @@ pub struct ApiError {
     pub error: String,
 }
 
-/// `GET /v1/status`: open to every local user.
+/// `GET /v1/status`: open to every local user. Callers who are not parents get `full: false`
+/// and the parent-only fields empty (`paused_until`, `failed_logins`, `attempts_today`,
+/// `lists_off`; the problem texts replaced by a sentence saying a parent can see why).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Status {
+    /// Whether this is the parent's whole status (a parent, a session or the administrator).
+    #[serde(default)]
+    pub full: bool,
+    /// Whether a parent paused protection (everyone sees this; only parents see until when).
+    #[serde(default)]
+    pub paused: bool,
+    /// Names of the block lists that are turned off (parents only).
+    #[serde(default)]
+    pub lists_off: Vec<String>,
     /// Vigie's version.
     pub version: String,
     /// Seconds since the service started.

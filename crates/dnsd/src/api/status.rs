@@ -1,4 +1,8 @@
-//! Status and notices: open to every local user, so they say nothing a parent would hide.
+//! Status and notices: open to every local user. A parent (a listed account, a live session, or
+//! the administrator) gets the whole status; anyone else gets what the child's notifier and the
+//! locked console need (protected or not, paused or not, first run or not) and nothing a parent
+//! would keep to themselves: not when a pause ends, not how many wrong passwords were tried,
+//! not which lists are off, not how many attempts were made.
 
 use std::convert::Infallible;
 use std::sync::atomic::Ordering;
@@ -12,13 +16,37 @@ use crate::state::UpstreamHealth;
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
 
-use super::{Api, attempts};
+use super::{Api, Peer, attempts};
 
 type Api_ = State<Arc<Api>>;
 
-pub(super) async fn status(State(api): Api_) -> axum::Json<v1::Status> {
+pub(super) async fn status(
+    State(api): Api_,
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    headers: HeaderMap,
+) -> axum::Json<v1::Status> {
+    let full = api.root_or_service(peer) || api.parent(peer, &headers).is_ok();
+    let mut status = whole_status(&api).await;
+    if !full {
+        status.full = false;
+        status.paused_until = None;
+        status.failed_logins = 0;
+        status.attempts_today = 0;
+        status.lists_off.clear();
+        status.last_reload_error = status
+            .last_reload_error
+            .map(|_| "a configuration change was not applied; a parent can see why".to_string());
+        status.journal_error = status
+            .journal_error
+            .map(|_| "attempts are not being recorded; a parent can see why".to_string());
+    }
+    axum::Json(status)
+}
+
+async fn whole_status(api: &Api) -> v1::Status {
     let shared = &api.shared;
     let generation = shared.current();
     let settings = &generation.policy.settings;
@@ -34,7 +62,17 @@ pub(super) async fn status(State(api): Api_) -> axum::Json<v1::Status> {
         UpstreamHealth::Unknown => None,
     };
     let system_dns_ok = shared.probe.current().await;
-    axum::Json(v1::Status {
+    let lists_off = generation
+        .policy
+        .lists
+        .iter()
+        .filter(|l| !l.enabled && !l.file.list.action.allows())
+        .map(|l| l.file.list.name.clone())
+        .collect();
+    v1::Status {
+        full: true,
+        paused: shared.paused(),
+        lists_off,
         version: env!("CARGO_PKG_VERSION").into(),
         uptime_secs: shared.started.elapsed().as_secs(),
         listen: settings.listen.iter().map(ToString::to_string).collect(),
@@ -63,7 +101,7 @@ pub(super) async fn status(State(api): Api_) -> axum::Json<v1::Status> {
         },
         queries: shared.stats.queries.load(Ordering::Relaxed),
         blocked: shared.stats.blocked.load(Ordering::Relaxed),
-    })
+    }
 }
 
 pub(super) async fn notices(

@@ -171,12 +171,18 @@ async fn status(args: &cli::Client) -> Result<()> {
     if args.json {
         return print_json(&s);
     }
-    match (s.paused_until, &s.last_reload_error) {
-        (Some(until), _) => println!(
+    match (s.paused, s.paused_until) {
+        (_, Some(until)) => println!(
             "Protection is PAUSED until {} (a parent paused it).",
             when(until)
         ),
-        _ => println!(
+        (true, None) => println!("Protection is PAUSED (a parent paused it)."),
+        (false, None) if !s.lists_off.is_empty() => println!(
+            "This computer is only partly protected: {} domains are blocked, but these lists are OFF: {}.",
+            s.domains,
+            s.lists_off.join(", ")
+        ),
+        (false, None) => println!(
             "This computer is protected: {} domains are blocked.",
             s.domains
         ),

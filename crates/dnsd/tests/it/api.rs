@@ -1103,3 +1103,51 @@ fn a_flood_of_idle_connections_locks_out_neither_another_account_nor_dns() {
     }
     assert!(closed >= 500, "{closed} of {} closed", idle.len());
 }
+
+#[test]
+fn status_names_the_lists_that_are_off_and_tells_other_accounts_only_what_they_need() {
+    if !vigie_testkit::is_root() {
+        return vigie_testkit::skip(
+            "status_names_the_lists_that_are_off",
+            "needs root to ask as another account",
+        );
+    }
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
+    rt.block_on(c.set_list_enabled("stranger-chat", false))
+        .unwrap();
+    rt.block_on(c.pause(30)).unwrap();
+    let _ = rt.block_on(v.client().login("a wrong guess"));
+    let parent = rt.block_on(c.status()).unwrap();
+    assert!(parent.full);
+    assert_eq!(parent.lists_off, ["Omegle and clones"]);
+    assert!(parent.paused && parent.paused_until.is_some());
+    let (code, out, _) = v.cli(&["status"], "", None);
+    assert_eq!(code, 0);
+    assert!(out.contains("PAUSED until"), "{out}");
+    rt.block_on(c.resume()).unwrap();
+    let (_, out, _) = v.cli(&["status"], "", None);
+    assert!(
+        out.contains("only partly protected") && out.contains("Omegle and clones"),
+        "{out}"
+    );
+
+    rt.block_on(c.pause(30)).unwrap();
+    let (code, out, err) = v.cli(&["status", "--json"], "", Some("nobody"));
+    assert_eq!(code, 0, "{err}");
+    let child: vigie_localapi::Status = serde_json::from_str(&out).unwrap();
+    assert!(!child.full);
+    assert!(
+        child.paused,
+        "the child's notifier may say protection is paused"
+    );
+    assert_eq!(child.paused_until, None, "but not until when");
+    assert_eq!(child.failed_logins, 0);
+    assert!(child.lists_off.is_empty());
+    assert_eq!(child.attempts_today, 0);
+    assert!(child.password_set);
+}
