@@ -287,6 +287,11 @@ pub struct Attempt {
     /// The CNAME through which a blocked site was reached, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cname: Option<String>,
+    /// A summary of attempts that did not fit in the journal during a flood: `name` and `rule`
+    /// are empty and `count` says how many more there were ("and 40,000 more attempts at
+    /// omegle.com from this computer").
+    #[serde(default)]
+    pub summary: bool,
 }
 
 /// A page of attempts, newest first.

@@ -113,6 +113,7 @@ fn view(e: Entry) -> v1::Attempt {
         types: e.types,
         count: e.count,
         cname: e.cname,
+        summary: e.summary,
     }
 }
 

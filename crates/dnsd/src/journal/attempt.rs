@@ -152,6 +152,10 @@ pub(crate) struct Entry {
     pub(crate) count: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) cname: Option<String>,
+    /// A summary of attempts that did not fit in the journal (see `overflow`): `name` and
+    /// `rule` are empty, `count` is how many more there were.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) summary: bool,
 }
 
 /// What every local user may see about an attempt: deliberately no client, list or rule.
@@ -164,9 +168,18 @@ pub(crate) struct Notice {
 }
 
 /// The address of a client, for the journal: IPv4-mapped IPv6 shown as IPv4.
+///
+/// Every loopback address is this computer, one client: any local program may send from any
+/// address in 127.0.0.0/8 (or ::1), and attempts are grouped by client, so counting them apart
+/// would let one flood look like thousands of devices.
 pub(crate) fn client_ip(ip: IpAddr) -> IpAddr {
-    match ip {
+    let ip = match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
+    };
+    if ip.is_loopback() {
+        IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+    } else {
+        ip
     }
 }

@@ -38,6 +38,7 @@ use tokio::time::Instant;
 mod attempt;
 pub(crate) mod coalesce;
 mod config;
+mod overflow;
 mod read;
 mod store;
 #[cfg(test)]
@@ -225,6 +226,8 @@ impl Journal {
             store: Arc::new(Mutex::new(Store::new(&config, Arc::clone(&state)))),
             state: Arc::clone(&state),
             last_id: 0,
+            overflow: Default::default(),
+            last_summaries: now,
             day: today(),
             last_maintenance: now,
             next_tick: now + TICK,

@@ -114,14 +114,22 @@ impl Store {
         for date in old {
             self.delete_day(date);
         }
+        // Older days are deleted for the cap only when they alone exceed it (a parent lowered
+        // it): never to make room for today, so a flood today cannot erase last week.
         self.evict(0, &[today]);
+    }
+
+    /// Room kept for summary lines (see `overflow`) once ordinary lines are refused.
+    pub(super) fn reserve(&self) -> u64 {
+        (self.max_bytes / 16).min(1 << 20)
     }
 
     pub(super) fn total(&self) -> u64 {
         self.sizes.values().fold(0, |a, &b| a.saturating_add(b))
     }
 
-    /// Deletes the oldest days, never a protected one, until `extra` more bytes fit.
+    /// Deletes the oldest unprotected days while the unprotected days alone, plus `extra`,
+    /// exceed the cap.
     pub(super) fn evict(&mut self, extra: u64, protect: &[Date]) {
         let candidates: Vec<Date> = self
             .sizes
@@ -129,8 +137,14 @@ impl Store {
             .copied()
             .filter(|d| !protect.contains(d))
             .collect();
+        let unprotected = |s: &Store| {
+            s.sizes
+                .iter()
+                .filter(|(d, _)| !protect.contains(d))
+                .fold(0u64, |a, (_, &b)| a.saturating_add(b))
+        };
         for date in candidates {
-            if self.total().saturating_add(extra) <= self.max_bytes {
+            if unprotected(self).saturating_add(extra) <= self.max_bytes {
                 break;
             }
             self.delete_day(date);
@@ -161,20 +175,23 @@ impl Store {
 
     /// Appends one full line to `date`'s file. The line goes to the day of the attempt, not of
     /// the write, so that an update line written after midnight folds with its first line.
+    /// Past the cap (less the summaries' reserve, for an ordinary line) the line is refused:
+    /// no older day is deleted to make room.
     pub(super) fn append(
         &mut self,
         date: Date,
-        today: Date,
         line: &[u8],
+        summary: bool,
     ) -> Result<(), StoreError> {
         let len = u64::try_from(line.len()).unwrap_or(u64::MAX);
         self.open_day(date)?;
-        let size = self.sizes.get(&date).copied().unwrap_or(0);
-        if size.saturating_add(len) > self.max_bytes {
+        let limit = if summary {
+            self.max_bytes
+        } else {
+            self.max_bytes.saturating_sub(self.reserve())
+        };
+        if self.total().saturating_add(len) > limit {
             return Err(StoreError::Full);
-        }
-        if self.total().saturating_add(len) > self.max_bytes {
-            self.evict(len, &[date, today]);
         }
         let path = day_path(&self.dir, date).map_err(StoreError::io("name", &self.dir))?;
         let Some(open) = self.open.as_mut() else {

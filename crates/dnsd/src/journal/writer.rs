@@ -14,6 +14,13 @@ use super::*;
 
 pub(super) type GroupKey = (IpAddr, Arc<str>);
 
+/// Most groups open at once. Each open group is one client and site within the merge window, so
+/// a household needs a handful; a flood of distinct sites beyond this goes to the summaries.
+pub(super) const MAX_OPEN_GROUPS: usize = 4096;
+/// How often the summaries of a lasting flood are written again with their new counts (and
+/// always at the day's end and at shutdown).
+pub(super) const SUMMARY_EVERY: Duration = Duration::from_secs(600);
+
 #[derive(Debug)]
 pub(super) struct Group {
     pub(super) entry: Entry,
@@ -22,6 +29,8 @@ pub(super) struct Group {
     pub(super) dirty: bool,
     /// The first line reached the disk; if not, closing the group tries again.
     pub(super) persisted: bool,
+    /// The count of the first line, once it is on disk.
+    pub(super) on_disk: u32,
 }
 
 impl Group {
@@ -49,6 +58,10 @@ pub(super) struct Writer {
     pub(super) state: Arc<State>,
     pub(super) store: Arc<Mutex<Store>>,
     pub(super) last_id: u64,
+    /// What did not fit today (see `overflow`).
+    pub(super) overflow: super::overflow::Overflow,
+    /// When the summaries were last written.
+    pub(super) last_summaries: Instant,
     pub(super) day: Date,
     pub(super) last_maintenance: Instant,
     pub(super) next_tick: Instant,
@@ -102,6 +115,7 @@ impl Writer {
             }
         }
         self.close_where(|_| true).await;
+        self.write_summaries().await;
         self.with_store(Store::sync).await;
     }
 
@@ -153,6 +167,7 @@ impl Writer {
             // The tick has not got to it yet; close it now so its final line precedes the new one.
             self.close_where(|(k, _)| *k == key).await;
         }
+        let full = lock(&self.state.groups).len() >= MAX_OPEN_GROUPS;
 
         // The queries folded in before it reached the writer are merged ones too.
         Counters::add(&self.state.stats.merged, attempt.count.saturating_sub(1));
@@ -173,12 +188,25 @@ impl Writer {
                 .collect(),
             count: attempt.count,
             cname: attempt.cname,
+            summary: false,
         };
         let notice = Notice {
             time,
             site: entry.site.clone(),
             name: entry.name.clone(),
         };
+        if full {
+            // No room for another open group: counted in the day's summary for the site.
+            self.state.stats.refused();
+            let mut next = self.last_id;
+            self.overflow.add(&entry, |_| {
+                next = next.saturating_add(1);
+                next
+            });
+            self.last_id = next;
+            let _ = self.state.notices.send(notice);
+            return;
+        }
         lock(&self.state.groups).insert(
             key.clone(),
             Group {
@@ -186,13 +214,15 @@ impl Writer {
                 opened: at,
                 dirty: false,
                 persisted: false,
+                on_disk: 0,
             },
         );
-        if self.write(&entry, false).await
+        if self.write(&entry, None, false).await
             && let Some(group) = lock(&self.state.groups).get_mut(&key)
             && group.entry.id == id
         {
             group.persisted = true;
+            group.on_disk = entry.count;
         }
         // Published even if the line could not be written: the child was blocked all the same.
         // An error only means nobody is listening.
@@ -216,6 +246,14 @@ impl Writer {
         let window = self.window;
         self.close_where(|(_, g)| now.saturating_duration_since(g.opened) >= window)
             .await;
+        let new_day = today() != self.day;
+        if new_day || self.last_summaries.elapsed() >= SUMMARY_EVERY {
+            self.write_summaries().await;
+            self.last_summaries = Instant::now();
+        }
+        if new_day {
+            self.overflow.clear();
+        }
         if today() != self.day || self.last_maintenance.elapsed() >= MAINTENANCE_EVERY {
             self.maintain().await;
         }
@@ -238,14 +276,17 @@ impl Writer {
     /// Writes the final line of the matching groups, then forgets them. They stay visible in
     /// `open_entries` until their line is on disk, so "attempts today" never dips.
     pub(super) async fn close_where(&mut self, due: impl Fn((&GroupKey, &Group)) -> bool) {
-        let closing: Vec<(GroupKey, Entry, bool, bool)> = lock(&self.state.groups)
+        let closing: Vec<(GroupKey, Entry, bool, Option<u32>)> = lock(&self.state.groups)
             .iter()
             .filter(|(k, g)| due((k, g)))
-            .map(|(k, g)| (k.clone(), g.entry.clone(), g.dirty, g.persisted))
+            .map(|(k, g)| {
+                let on_disk = g.persisted.then_some(g.on_disk);
+                (k.clone(), g.entry.clone(), g.dirty, on_disk)
+            })
             .collect();
-        for (key, entry, dirty, persisted) in closing {
-            if dirty || !persisted {
-                self.write(&entry, persisted).await;
+        for (key, entry, dirty, on_disk) in closing {
+            if dirty || on_disk.is_none() {
+                self.write(&entry, on_disk, true).await;
             }
             let mut groups = lock(&self.state.groups);
             if groups.get(&key).is_some_and(|g| g.entry.id == entry.id) {
@@ -255,32 +296,34 @@ impl Writer {
     }
 
     /// Appends one line; true if it reached the file. Failures are counted, never returned:
-    /// nothing upstream could do better than carry on.
-    pub(super) async fn write(&self, entry: &Entry, persisted: bool) -> bool {
-        let mut line = match serde_json::to_vec(entry) {
-            Ok(line) => line,
-            Err(e) => {
-                self.state
-                    .stats
-                    .error(format!("cannot encode journal entry: {e}"));
-                return false;
-            }
-        };
-        line.push(b'\n');
-        let date = entry.time.date();
-        let today = today();
-        match self
-            .with_store(move |store| store.append(date, today, &line))
-            .await
-        {
+    /// nothing upstream could do better than carry on. A line refused because the journal is
+    /// full goes into the day's summaries instead.
+    /// `on_disk` is the count of the entry's line already on disk, if one is; `last` says this
+    /// is the group's closing line, whose count is final (only then does a refused line go to
+    /// the summaries, so that nothing is counted twice).
+    pub(super) async fn write(&mut self, entry: &Entry, on_disk: Option<u32>, last: bool) -> bool {
+        match self.append(entry, false).await {
             Some(Ok(())) => {
-                if !persisted {
+                if on_disk.is_none() {
                     Counters::bump(&self.state.stats.entries_written);
                 }
                 true
             }
             Some(Err(StoreError::Full)) => {
                 self.state.stats.refused();
+                if !last {
+                    return false;
+                }
+                // Only what the disk does not already show.
+                let mut missing = entry.clone();
+                missing.count = entry.count.saturating_sub(on_disk.unwrap_or(0));
+                let mut next = self.last_id;
+                self.overflow.add(&missing, |time| {
+                    let nanos = u64::try_from(time.unix_timestamp_nanos()).unwrap_or(0);
+                    next = nanos.max(next.saturating_add(1));
+                    next
+                });
+                self.last_id = next;
                 false
             }
             Some(Err(e)) => {
@@ -289,6 +332,33 @@ impl Writer {
             }
             None => false,
         }
+    }
+
+    /// Writes the summaries that changed, into the room kept for them.
+    pub(super) async fn write_summaries(&mut self) {
+        for summary in self.overflow.changed() {
+            match self.append(&summary, true).await {
+                Some(Ok(())) | None => {}
+                Some(Err(StoreError::Full)) => self.state.stats.refused(),
+                Some(Err(e)) => self.state.stats.error(e.to_string()),
+            }
+        }
+    }
+
+    async fn append(&self, entry: &Entry, summary: bool) -> Option<Result<(), StoreError>> {
+        let mut line = match serde_json::to_vec(entry) {
+            Ok(line) => line,
+            Err(e) => {
+                self.state
+                    .stats
+                    .error(format!("cannot encode journal entry: {e}"));
+                return None;
+            }
+        };
+        line.push(b'\n');
+        let date = entry.time.date();
+        self.with_store(move |store| store.append(date, &line, summary))
+            .await
     }
 
     /// Runs file I/O on the blocking pool so that a slow or stuck disk never stalls the

@@ -1151,3 +1151,29 @@ fn status_names_the_lists_that_are_off_and_tells_other_accounts_only_what_they_n
     assert_eq!(child.attempts_today, 0);
     assert!(child.password_set);
 }
+
+#[test]
+fn lookups_from_any_loopback_address_are_one_client_in_the_journal() {
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
+    let q = crate::util::query_message("www.omegle.com", RecordType::A, true)
+        .to_vec()
+        .unwrap();
+    for last in 2..=41u8 {
+        let sock =
+            std::net::UdpSocket::bind((std::net::Ipv4Addr::new(127, 0, 0, last), 0)).unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+        sock.send_to(&q, v.dns).unwrap();
+        let mut buf = [0u8; 512];
+        sock.recv_from(&mut buf).expect("an answer");
+    }
+    let page = rt.block_on(c.attempts(&AttemptQuery::default())).unwrap();
+    let omegle: Vec<_> = page.entries.iter().filter(|a| a.site == "Omegle").collect();
+    assert_eq!(omegle.len(), 1, "{omegle:?}");
+    assert_eq!(omegle[0].client, "127.0.0.1");
+    assert_eq!(omegle[0].count, 40);
+}
