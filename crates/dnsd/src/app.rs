@@ -108,6 +108,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         overrides,
         started: Instant::now(),
         paused_until: Default::default(),
+        pause_ends_ms: Default::default(),
         probe: Arc::new(Probe::new(args.probe_system_dns)),
     });
 

@@ -7,6 +7,7 @@ mod api;
 mod app;
 mod blockpage;
 mod cli;
+mod clock;
 mod dns;
 mod fatal;
 mod files;

@@ -112,8 +112,11 @@ pub(crate) struct Shared {
     pub(crate) reload: Mutex<ReloadState>,
     pub(crate) overrides: Overrides,
     pub(crate) started: Instant,
-    /// Unix time at which a parent's pause ends; 0 when protection is on.
+    /// Unix time at which a parent's pause ends, as the parent was told; 0 when protection is on.
     pub(crate) paused_until: AtomicI64,
+    /// When the pause ends on the boot clock (milliseconds), which decides: setting the wall
+    /// clock back cannot lengthen a pause, and sleep counts.
+    pub(crate) pause_ends_ms: AtomicU64,
     /// Whether the computer's own lookups reach this service.
     pub(crate) probe: Arc<Probe>,
 }
@@ -136,21 +139,32 @@ impl Shared {
     /// Whether a parent paused protection and the pause has not run out. It is read only for
     /// names that would be blocked, so allowed lookups never pay for the clock.
     pub(crate) fn paused(&self) -> bool {
-        let until = self.paused_until.load(Ordering::Relaxed);
-        until != 0 && time::OffsetDateTime::now_utc().unix_timestamp() < until
+        let ends = self.pause_ends_ms.load(Ordering::Relaxed);
+        ends != 0 && (crate::clock::since_boot().as_millis() as u64) < ends
     }
 
     /// When the pause ends, if one is running.
     pub(crate) fn paused_until(&self) -> Option<time::OffsetDateTime> {
         let until = self.paused_until.load(Ordering::Relaxed);
-        (until != 0 && time::OffsetDateTime::now_utc().unix_timestamp() < until)
+        self.paused()
             .then(|| time::OffsetDateTime::from_unix_timestamp(until).ok())
             .flatten()
     }
 
-    /// Starts (`Some`) or ends (`None`) a pause.
-    pub(crate) fn pause_until(&self, until: Option<time::OffsetDateTime>) {
-        self.paused_until
-            .store(until.map_or(0, |t| t.unix_timestamp()), Ordering::Relaxed);
+    /// Starts a pause of `length` (shown as ending at `until`), or ends it (`None`).
+    pub(crate) fn pause(&self, pause: Option<(std::time::Duration, time::OffsetDateTime)>) {
+        match pause {
+            Some((length, until)) => {
+                self.paused_until
+                    .store(until.unix_timestamp(), Ordering::Relaxed);
+                let ends = crate::clock::since_boot() + length;
+                self.pause_ends_ms
+                    .store(ends.as_millis() as u64, Ordering::Relaxed);
+            }
+            None => {
+                self.pause_ends_ms.store(0, Ordering::Relaxed);
+                self.paused_until.store(0, Ordering::Relaxed);
+            }
+        }
     }
 }

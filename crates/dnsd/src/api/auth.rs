@@ -13,11 +13,13 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use time::OffsetDateTime;
+
+use crate::clock::since_boot;
 
 /// How long a session lasts.
 const SESSION: Duration = Duration::from_secs(8 * 3600);
@@ -59,7 +61,8 @@ pub(crate) struct Auth {
     /// Where the wrong-guess counts are kept.
     throttle_file: PathBuf,
     session: Duration,
-    sessions: Mutex<HashMap<String, (Instant, OffsetDateTime)>>,
+    /// Token → (end on the boot clock, end as the parent reads it).
+    sessions: Mutex<HashMap<String, (Duration, OffsetDateTime)>>,
     guesses: Mutex<HashMap<u32, Guesses>>,
     pub(crate) failed_logins: AtomicU64,
 }
@@ -208,14 +211,15 @@ impl Auth {
         self.sessions
             .lock()
             .expect("sessions")
-            .insert(token.clone(), (Instant::now() + self.session, expires_at));
+            .insert(token.clone(), (since_boot() + self.session, expires_at));
         (token, expires_at)
     }
 
     /// Whether a token is a live session; expired ones are forgotten.
     pub(crate) fn valid(&self, token: &str) -> bool {
         let mut sessions = self.sessions.lock().expect("sessions");
-        let now = Instant::now();
+        // The boot clock: a session ends after its hours even if the computer slept.
+        let now = since_boot();
         sessions.retain(|_, (until, _)| *until > now);
         sessions.contains_key(token)
     }
@@ -229,7 +233,7 @@ impl Auth {
     #[cfg(test)]
     fn expire(&self, token: &str) {
         if let Some(s) = self.sessions.lock().expect("sessions").get_mut(token) {
-            s.0 = Instant::now();
+            s.0 = since_boot();
         }
     }
 }

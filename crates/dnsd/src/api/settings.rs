@@ -95,7 +95,10 @@ pub(super) async fn pause(
     let until = OffsetDateTime::now_utc().unix_timestamp() + i64::from(body.minutes) * 60;
     let until =
         OffsetDateTime::from_unix_timestamp(until).map_err(|e| Failure::internal(e.to_string()))?;
-    api.shared.pause_until(Some(until));
+    api.shared.pause(Some((
+        std::time::Duration::from_secs(u64::from(body.minutes) * 60),
+        until,
+    )));
     api.event(
         peer,
         "paused",
@@ -113,7 +116,7 @@ pub(super) async fn resume(
     headers: HeaderMap,
 ) -> Result<axum::Json<v1::PauseState>, Failure> {
     api.parent(peer, &headers)?;
-    api.shared.pause_until(None);
+    api.shared.pause(None);
     api.event(peer, "resumed", "protection back on");
     tracing::info!("protection resumed by a parent");
     Ok(axum::Json(v1::PauseState { paused_until: None }))

@@ -16,7 +16,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{DNSClass, Record, RecordType};
@@ -69,7 +69,8 @@ impl Equivalent<Key> for KeyRef<'_> {
 #[derive(Debug)]
 pub(crate) struct Entry {
     pub(crate) encoded: Encoded,
-    stored: Instant,
+    /// When it was stored, on the boot clock: an answer's TTL runs while the computer sleeps.
+    stored: Duration,
     ttl: u32,
 }
 
@@ -113,7 +114,9 @@ impl Cache {
     pub(crate) fn get(&self, key: KeyRef<'_>) -> Option<(Arc<Entry>, u32)> {
         let store = self.store.as_ref()?;
         let entry = store.get(&key)?;
-        let age = entry.stored.elapsed().as_secs() as u32;
+        let age = crate::clock::since_boot()
+            .saturating_sub(entry.stored)
+            .as_secs() as u32;
         if age >= entry.ttl {
             store.remove(&key);
             return None;
@@ -147,7 +150,7 @@ impl Cache {
         }
         let entry = Entry {
             encoded,
-            stored: Instant::now(),
+            stored: crate::clock::since_boot(),
             ttl,
         };
         store.insert(key, Arc::new(entry));

@@ -228,6 +228,7 @@ impl Journal {
             last_id: 0,
             overflow: Default::default(),
             last_summaries: now,
+            clock_base: (OffsetDateTime::now_utc(), crate::clock::since_boot()),
             day: today(),
             last_maintenance: now,
             next_tick: now + TICK,

@@ -119,6 +119,22 @@ impl Store {
         self.evict(0, &[today]);
     }
 
+    /// The most one day's ordinary lines may take before older days stop making room for it.
+    pub(super) fn day_share(&self) -> u64 {
+        self.max_bytes / 8
+    }
+
+    /// Deletes the oldest days other than `date` until `extra` more bytes fit under `limit`.
+    fn make_room(&mut self, extra: u64, limit: u64, date: Date) {
+        let candidates: Vec<Date> = self.sizes.keys().copied().filter(|d| *d != date).collect();
+        for old in candidates {
+            if self.total().saturating_add(extra) <= limit {
+                break;
+            }
+            self.delete_day(old);
+        }
+    }
+
     /// Room kept for summary lines (see `overflow`) once ordinary lines are refused.
     pub(super) fn reserve(&self) -> u64 {
         (self.max_bytes / 16).min(1 << 20)
@@ -191,7 +207,16 @@ impl Store {
             self.max_bytes.saturating_sub(self.reserve())
         };
         if self.total().saturating_add(len) > limit {
-            return Err(StoreError::Full);
+            // The oldest days make room for an ordinary day's lines, as a journal ages; but a
+            // day past its share of the cap is a flood, and a flood never erases history.
+            let size = self.sizes.get(&date).copied().unwrap_or(0);
+            if summary || size.saturating_add(len) > self.day_share() {
+                return Err(StoreError::Full);
+            }
+            self.make_room(len, limit, date);
+            if self.total().saturating_add(len) > limit {
+                return Err(StoreError::Full);
+            }
         }
         let path = day_path(&self.dir, date).map_err(StoreError::io("name", &self.dir))?;
         let Some(open) = self.open.as_mut() else {

@@ -62,6 +62,8 @@ pub(super) struct Writer {
     pub(super) overflow: super::overflow::Overflow,
     /// When the summaries were last written.
     pub(super) last_summaries: Instant,
+    /// The wall clock and the boot clock when the writer started, to notice a clock set ahead.
+    pub(super) clock_base: (OffsetDateTime, Duration),
     pub(super) day: Date,
     pub(super) last_maintenance: Instant,
     pub(super) next_tick: Instant,
@@ -270,7 +272,24 @@ impl Writer {
         let today = today();
         self.day = today;
         self.last_maintenance = Instant::now();
-        self.with_store(move |store| store.maintain(today)).await;
+        let trusted = self.trusted_today(today);
+        self.with_store(move |store| store.maintain(trusted)).await;
+    }
+
+    /// Today for retention: the wall clock's date, unless the wall clock ran ahead of the boot
+    /// clock since the writer started (someone set it forward), then the date the boot clock
+    /// says. No day is deleted because the clock jumped.
+    fn trusted_today(&self, today: Date) -> Date {
+        let (wall0, boot0) = self.clock_base;
+        let by_boot = wall0 + crate::clock::since_boot().saturating_sub(boot0);
+        if OffsetDateTime::now_utc() - by_boot > time::Duration::hours(1) {
+            tracing::warn!(
+                "the clock moved ahead by itself; old attempts are kept until it is right again"
+            );
+            by_boot.date().min(today)
+        } else {
+            today
+        }
     }
 
     /// Writes the final line of the matching groups, then forgets them. They stay visible in
