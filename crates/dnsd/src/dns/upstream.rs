@@ -197,9 +197,31 @@ pub(crate) fn from_resolv_conf(path: &Path) -> Result<Vec<SocketAddr>> {
                 .then(|| words.next())
                 .flatten()
         })
-        .filter_map(|addr| addr.split('%').next()?.parse::<IpAddr>().ok())
-        .map(|ip| SocketAddr::new(ip, 53))
+        .filter_map(nameserver)
         .collect())
+}
+
+/// One `nameserver` value as an address to send to. A link-local IPv6 address only means
+/// something on its link, so `fe80::1%eth0` keeps its interface as the scope; one without a
+/// scope, or whose interface is not there, cannot be reached and is left out.
+fn nameserver(text: &str) -> Option<SocketAddr> {
+    let (addr, scope) = match text.split_once('%') {
+        Some((addr, scope)) => (addr, Some(scope)),
+        None => (text, None),
+    };
+    match addr.parse::<IpAddr>().ok()? {
+        IpAddr::V6(v6) if v6.is_unicast_link_local() => {
+            let scope = scope?;
+            let index = scope
+                .parse::<u32>()
+                .ok()
+                .or_else(|| nix::net::if_::if_nametoindex(scope).ok())?;
+            Some(SocketAddr::V6(std::net::SocketAddrV6::new(
+                v6, 53, 0, index,
+            )))
+        }
+        ip => Some(SocketAddr::new(ip, 53)),
+    }
 }
 
 /// Whether sending to `upstream` would reach one of Vigie's own listeners.
@@ -251,14 +273,22 @@ mod tests {
     fn resolv_conf_servers_minus_vigie() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("resolv.conf");
-        std::fs::write(&path, "# test\nnameserver 127.0.0.1\nnameserver 192.0.2.53\nnameserver fe80::1%eth0\nsearch lan\n").unwrap();
+        std::fs::write(&path, "# test\nnameserver 127.0.0.1\nnameserver 192.0.2.53\nnameserver fe80::1%lo\nnameserver fe80::2\nnameserver fe80::3%no-such-link\nsearch lan\n").unwrap();
         let listen: Vec<SocketAddr> = vec!["127.0.0.1:53".parse().unwrap()];
         let got = system_default(&path, &listen).unwrap();
+        let lo = nix::net::if_::if_nametoindex("lo").unwrap();
+        // The link-local server keeps its link; one without a link, or on a link that is not
+        // there, cannot be reached and is left out.
         assert_eq!(
             got,
             [
                 "192.0.2.53:53".parse().unwrap(),
-                "[fe80::1]:53".parse().unwrap()
+                SocketAddr::V6(std::net::SocketAddrV6::new(
+                    "fe80::1".parse().unwrap(),
+                    53,
+                    0,
+                    lo
+                )),
             ]
         );
 

@@ -337,6 +337,15 @@ fn programs_in_a_network_namespace_go_through_the_installed_vigie() {
     let pid = service.child.id().to_string();
     let (code, _, err) = as_nobody("kill", &["-TERM", &pid], "");
     assert_ne!(code, 0, "nobody stopped the service: {err}");
+    // Refused for the right reason (not, say, a mistyped pid): the kernel said no.
+    assert!(
+        err.contains("Operation not permitted"),
+        "the kernel refused the signal: {err}"
+    );
+    assert!(
+        std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "the service still runs"
+    );
     for args in [
         &["pause", "30m", "--runtime-dir", rt][..],
         &["sites", "add", "example-chat.test", "--runtime-dir", rt],
