@@ -21,6 +21,10 @@ pub(crate) const CONFIG: &str = "/etc/vigie";
 pub(crate) const DATA: &str = "/var/lib/vigie";
 pub(crate) const UNIT: &str = "/etc/systemd/system/vigie.service";
 pub(crate) const REDIRECT_UNIT: &str = "/etc/systemd/system/vigie-redirect.service";
+/// The timer that puts the redirect table back when something removed it (`nft flush ruleset`,
+/// which Debian's own nftables.service runs on every restart), and its oneshot service.
+pub(crate) const REDIRECT_CHECK_TIMER: &str = "/etc/systemd/system/vigie-redirect-check.timer";
+pub(crate) const REDIRECT_CHECK_UNIT: &str = "/etc/systemd/system/vigie-redirect-check.service";
 pub(crate) const FIREFOX_POLICIES: &str = "/etc/firefox/policies/policies.json";
 /// Folders where Chromium-based browsers read managed policies, one JSON file each.
 pub(crate) const CHROMIUM_POLICY_DIRS: [&str; 4] = [
@@ -284,6 +288,26 @@ impl Platform for Linux {
             Some(&["systemctl", "disable", "--now", "vigie-redirect.service"]),
         )?;
         sys.act(&["systemctl", "restart", "vigie-redirect.service"], None)?;
+        sys.write(
+            REDIRECT_CHECK_UNIT,
+            redirect_check_unit(&rules).as_bytes(),
+            Meta::root(0o644),
+        )?;
+        sys.write(
+            REDIRECT_CHECK_TIMER,
+            REDIRECT_CHECK_TIMER_TEXT.as_bytes(),
+            Meta::root(0o644),
+        )?;
+        sys.act(&["systemctl", "daemon-reload"], None)?;
+        sys.act(
+            &["systemctl", "enable", "--now", "vigie-redirect-check.timer"],
+            Some(&[
+                "systemctl",
+                "disable",
+                "--now",
+                "vigie-redirect-check.timer",
+            ]),
+        )?;
         Ok(())
     }
 }
@@ -393,9 +417,83 @@ WantedBy=multi-user.target
     )
 }
 
-/// nftables rules: DNS that any program but Vigie sends anywhere is answered by Vigie, and DNS
-/// over TLS or QUIC (port 853) is refused at once, so the program falls back to plain DNS.
+/// Every 30 seconds: the redirect table is put back if it is gone.
+pub(crate) const REDIRECT_CHECK_TIMER_TEXT: &str =
+    "# Written by `vigie install`; `vigie uninstall` removes it.
+[Unit]
+Description=Vigie: keep every program's DNS going to Vigie
+
+[Timer]
+OnBootSec=30s
+OnUnitActiveSec=30s
+AccuracySec=5s
+
+[Install]
+WantedBy=timers.target
+";
+
+/// Loads the redirect rules again when the table is missing (and only then).
+pub(crate) fn redirect_check_unit(rules: &str) -> String {
+    format!(
+        "# Written by `vigie install`; `vigie uninstall` removes it.
+[Unit]
+Description=Vigie: put the DNS redirect back if it was removed
+After=vigie-redirect.service
+
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c '/usr/sbin/nft list table inet vigie >/dev/null 2>&1 || /usr/sbin/nft -f {rules}'
+"
+    )
+}
+
+/// The public resolvers' addresses (`blocklists/resolver-addresses.toml`), refused to everyone
+/// but Vigie, so that DNS over HTTPS by address (`https://1.1.1.1/dns-query`), DNSCrypt or DNS on
+/// any other port cannot go around it.
+const RESOLVER_ADDRESSES: &str = include_str!("../../../../blocklists/resolver-addresses.toml");
+
+#[derive(serde::Deserialize)]
+struct ResolverAddresses {
+    provider: Vec<Provider>,
+}
+
+#[derive(serde::Deserialize)]
+struct Provider {
+    #[allow(
+        dead_code,
+        reason = "the file documents each provider; the rules need only the addresses"
+    )]
+    name: String,
+    addresses: Vec<IpAddr>,
+    #[allow(dead_code, reason = "where each address was published, for reviewers")]
+    sources: Vec<String>,
+}
+
+/// The public resolvers' addresses, IPv4 then IPv6.
+pub(crate) fn resolver_addresses() -> (Vec<IpAddr>, Vec<IpAddr>) {
+    let list: ResolverAddresses = toml::from_str(RESOLVER_ADDRESSES)
+        .expect("the shipped resolver addresses are tested to parse");
+    let all: Vec<IpAddr> = list
+        .provider
+        .into_iter()
+        .flat_map(|p| p.addresses)
+        .collect();
+    all.into_iter().partition(IpAddr::is_ipv4)
+}
+
+/// nftables rules: DNS that any program but Vigie sends anywhere is answered by Vigie; DNS over
+/// TLS or QUIC (port 853) is refused at once, so the program falls back to plain DNS; every
+/// connection to a public resolver's address is refused, whatever the port (DNS over HTTPS by
+/// address, DNSCrypt, OpenDNS's 443 and 5353); and DNS that still carries another server's
+/// address after the redirect (a flow opened before the table was loaded) is refused too.
 pub(crate) fn redirect_rules(vigie_uid: u32) -> String {
+    let (v4, v6) = resolver_addresses();
+    let join = |a: &[IpAddr]| {
+        a.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     format!(
         "#!/usr/sbin/nft -f
 # Written by `vigie install`; `vigie uninstall` removes it. Vigie's own lookups (user vigie,
@@ -403,6 +501,14 @@ pub(crate) fn redirect_rules(vigie_uid: u32) -> String {
 table inet vigie
 delete table inet vigie
 table inet vigie {{
+	set resolvers4 {{
+		type ipv4_addr
+		elements = {{ {v4} }}
+	}}
+	set resolvers6 {{
+		type ipv6_addr
+		elements = {{ {v6} }}
+	}}
 	chain to_vigie {{
 		type nat hook output priority -100; policy accept;
 		meta skuid {vigie_uid} return
@@ -414,9 +520,19 @@ table inet vigie {{
 		meta skuid {vigie_uid} return
 		tcp dport 853 reject with tcp reset
 		udp dport 853 reject
+		ip daddr @resolvers4 meta l4proto tcp reject with tcp reset
+		ip daddr @resolvers4 reject
+		ip6 daddr @resolvers6 meta l4proto tcp reject with tcp reset
+		ip6 daddr @resolvers6 reject
+		udp dport 53 ip daddr != 127.0.0.0/8 reject
+		tcp dport 53 ip daddr != 127.0.0.0/8 reject with tcp reset
+		udp dport 53 ip6 daddr != ::1 reject
+		tcp dport 53 ip6 daddr != ::1 reject with tcp reset
 	}}
 }}
-"
+",
+        v4 = join(&v4),
+        v6 = join(&v6),
     )
 }
 
@@ -497,5 +613,31 @@ mod tests {
         let err = firefox_policies(Some(b"{not json")).unwrap_err();
         assert!(format!("{err:#}").contains("not valid JSON"), "{err:#}");
         assert!(firefox_policies(Some(b"[1]")).is_err());
+    }
+
+    #[test]
+    fn every_resolver_address_parses_and_is_a_public_one() {
+        let list: ResolverAddresses = toml::from_str(RESOLVER_ADDRESSES).unwrap();
+        for p in &list.provider {
+            assert!(
+                !p.addresses.is_empty() && !p.sources.is_empty(),
+                "{}",
+                p.name
+            );
+            for a in &p.addresses {
+                let private = match a {
+                    IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
+                    IpAddr::V6(v6) => v6.is_loopback() || v6.is_unicast_link_local(),
+                };
+                assert!(!private, "{a} of {} is not a public resolver", p.name);
+            }
+        }
+        let (v4, v6) = resolver_addresses();
+        assert!(v4.contains(&"1.1.1.1".parse().unwrap()));
+        assert!(v6.contains(&"2001:4860:4860::8888".parse().unwrap()));
+        let rules = redirect_rules(999);
+        assert!(rules.contains("ip daddr @resolvers4 reject"), "{rules}");
+        assert!(rules.contains("8.8.8.8"), "{rules}");
+        assert!(rules.contains("meta skuid 999 return"), "{rules}");
     }
 }

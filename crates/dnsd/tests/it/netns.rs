@@ -435,6 +435,81 @@ fn programs_in_a_network_namespace_go_through_the_installed_vigie() {
         });
         println!("netns: TCP connect to 192.0.2.53:853 → {refused:?} in {took:?}");
         assert_eq!(refused, Some(std::io::ErrorKind::ConnectionRefused));
+
+        // DNS over HTTPS by address: every port of a public resolver's address is refused. The
+        // rules hold the real resolvers' addresses; the test adds a documentation address to the
+        // same set so that nothing is ever sent towards a real one, even inside the namespace.
+        let (code, out, err) = ns.run(
+            "nft",
+            &[
+                "add",
+                "element",
+                "inet",
+                "vigie",
+                "resolvers4",
+                "{ 192.0.2.77 }",
+            ],
+        );
+        assert_eq!(code, 0, "{out}{err}");
+        for port in [443u16, 5353, 8443] {
+            let to: SocketAddr = SocketAddr::new("192.0.2.77".parse().unwrap(), port);
+            let refused = ns.enter(move || {
+                TcpStream::connect_timeout(&to, Duration::from_secs(3))
+                    .err()
+                    .map(|e| e.kind())
+            });
+            assert_eq!(
+                refused,
+                Some(std::io::ErrorKind::ConnectionRefused),
+                "TCP to a public resolver's address, port {port}"
+            );
+        }
+        let udp_refused = ns.enter(|| {
+            let sock = UdpSocket::bind("0.0.0.0:0").unwrap();
+            sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            let sent = sock.send_to(b"x", "192.0.2.77:443");
+            let mut buf = [0u8; 16];
+            // A rejected datagram comes back as an error on the send or on the next receive.
+            sent.is_err()
+                || sock
+                    .recv_from(&mut buf)
+                    .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused)
+        });
+        assert!(
+            udp_refused,
+            "UDP (QUIC, DNSCrypt) to a public resolver's address"
+        );
+
+        // `nft flush ruleset` (Debian's nftables.service on restart) removes the table; the
+        // installed check puts it back.
+        let (code, out, err) = ns.run("nft", &["flush", "ruleset"]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(
+            udp_from(&ns, elsewhere, "omegle.com").is_none(),
+            "the redirect is gone"
+        );
+        let check = std::fs::read_to_string(format!(
+            "{r}/etc/systemd/system/vigie-redirect-check.service"
+        ))
+        .unwrap();
+        let command = check
+            .lines()
+            .find_map(|l| l.strip_prefix("ExecStart=/bin/sh -c '"))
+            .and_then(|c| c.strip_suffix('\''))
+            .expect("the check's command")
+            .replace(
+                "/usr/local/lib/vigie/",
+                &format!("{r}/usr/local/lib/vigie/"),
+            );
+        let (code, out, err) = ns.run("sh", &["-c", &command]);
+        assert_eq!(code, 0, "{command}: {out}{err}");
+        let m = udp_from(&ns, elsewhere, "omegle.com").expect("the redirect is back");
+        assert_eq!(a_records(&m), vec!["127.0.0.88".to_string()]);
+        assert!(
+            std::fs::read_to_string(format!("{r}/etc/systemd/system/vigie-redirect-check.timer"))
+                .unwrap()
+                .contains("OnUnitActiveSec=30s")
+        );
     }
 
     browser_shows_the_block_page(&ns);
