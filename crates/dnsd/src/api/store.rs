@@ -108,6 +108,7 @@ impl Editable {
                 enabled_by_default: true,
                 action,
             },
+            brands: Vec::new(),
             sites: Vec::new(),
         }
     }

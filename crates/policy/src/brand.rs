@@ -1,0 +1,352 @@
+//! Brand rules: "a site whose own name contains `omegle` is an Omegle clone".
+//!
+//! Clones of the big stranger-chat sites come and go faster than any list of domains. Most of
+//! them reuse the name they copy, so a list can carry brand rules besides its sites:
+//!
+//! ```toml
+//! [[brand]]
+//! name = "Omegle"                 # the reason reads "looks like Omegle: omeglechat.example"
+//! match = "omegle"                # lowercase ASCII letters, digits, hyphens; 5 to 63 of them
+//! sources = ["https://…"]         # clones seen using the name (required in shipped lists)
+//! exceptions = ["…"]              # optional: registrable domains the brand never matches
+//! ```
+//!
+//! # What a brand matches
+//!
+//! Only the **registrable label**: the one label just left of the public suffix, per the Public
+//! Suffix List (the `psl` crate, as [`Domain::registrable`](crate::Domain::registrable) uses).
+//! For `www.omeglechat.co.uk` that is `omeglechat`; the suffix `co.uk` and the subdomain `www`
+//! are never read. So:
+//!
+//! - a brand inside the public suffix never counts: no suffix is scanned at all;
+//! - a brand in a subdomain label does not count (`omegle.example.com`): whoever owns
+//!   `example.com` names its subdomains freely, and blocking them would block that owner;
+//! - on a shared host, whose domain is itself on the list's private section (`blogspot.com`,
+//!   `github.io`, `onrender.com`, `msk.ru`), the label left of it *is* the registrable label,
+//!   because the list says each such name is a separate site with its own owner:
+//!   `omegle.blogspot.com` is matched. The shipped list already has one such clone:
+//!   `chatroulette.msk.ru`.
+//!
+//! Within that label the brand matches **anywhere**: at the start, at the end, in the middle,
+//! with or without hyphens around it. The evidence, from the domains `stranger-chat.toml`
+//! already lists with their sources:
+//!
+//! - at the start, by far the most common: `omeglecom.com`, `omeglee.com`, `omegletextchat.com`,
+//!   `omegletv.click`, `omegleworld.com`, `omegleapp.me`, `omegleweb.com`, `omegle1.com`,
+//!   `chatroulettes.com`;
+//! - at the end: `videochatruletka.com` and `videochatruletka.ru` (ChatRulez), which a rule
+//!   matching only at the start would miss;
+//! - in the middle: no listed domain yet. It is the start and end cases together (a word before
+//!   the brand and one after it, `myomegleapp.com`), and forbidding it would add a rule with
+//!   nothing measured behind it;
+//! - with hyphens: none listed yet either. A hyphen is an ordinary label character here, so
+//!   `omegle-chat.net` is matched because `omegle` is spelled out whole inside it. A hyphen
+//!   *inside* the brand (`ome-tv.app`, listed as a domain) is not the brand: such spellings stay
+//!   domain rules.
+//!
+//! Over-blocking is then measured rather than assumed: the tests check every brand against a
+//! list of popular domains that a package registry ships, against the names the service's tests
+//! expect to resolve, and against every domain of the shipped lists, and `exceptions` name the
+//! registrable domains a brand must leave alone. A brand is at least [`MIN_BRAND`] characters,
+//! since short ones turn up inside ordinary words.
+//!
+//! # Order
+//!
+//! An allowlist wins over everything; a listed domain wins over a brand (it is more specific
+//! and names the real site); a brand applies only when no domain rule matched, and its reason
+//! says so ([`RuleKind::Brand`](crate::RuleKind)). Brands belong to their list: a list that is
+//! off has no brand in force either. Only block lists carry brands.
+//!
+//! # Cost
+//!
+//! A lookup that no domain rule decided scans one label of at most 63 bytes. The shipped list
+//! has fifteen brands, so one pass of an Aho-Corasick automaton over the label finds every brand
+//! at once; fifteen substring searches over the same bytes would read it fifteen times. The
+//! automaton, the public-suffix walk and the lowercasing (into a stack buffer, only when the name
+//! has capitals) allocate nothing.
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde::Serialize;
+
+use crate::Domain;
+
+/// Fewest characters a brand's `match` may have: shorter ones turn up inside ordinary words.
+pub const MIN_BRAND: usize = 5;
+
+/// One brand rule of a list, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Brand {
+    /// The brand as parents know it: the reason reads "looks like {name}".
+    pub name: String,
+    /// What the registrable label must contain: lowercase ASCII letters, digits and hyphens.
+    #[serde(rename = "match")]
+    pub text: String,
+    /// Where clones using the name were seen.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// Registrable domains this brand never matches, though their label contains it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Domain>,
+}
+
+impl Brand {
+    /// The site name that reasons and the journal show for this brand: "looks like Omegle".
+    pub fn label(&self) -> String {
+        format!("looks like {}", self.name)
+    }
+}
+
+/// Checks a brand's `match` text.
+pub(crate) fn check_text(text: &str) -> Result<(), String> {
+    if text.len() < MIN_BRAND || text.len() > crate::MAX_LABEL {
+        return Err(format!(
+            "a brand's match needs {MIN_BRAND} to {} characters, and \"{text}\" has {}: shorter ones turn up inside ordinary words",
+            crate::MAX_LABEL,
+            text.len()
+        ));
+    }
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        || text.starts_with('-')
+        || text.ends_with('-')
+    {
+        return Err(format!(
+            "\"{text}\" may only use lowercase letters, digits and hyphens (not at either end)"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks one exception of a brand: a registrable domain whose label holds the brand, or it
+/// could never be matched and is surely a typo.
+pub(crate) fn check_exception(text: &str, exception: &Domain) -> Result<(), String> {
+    if exception.registrable() != exception.as_str() {
+        return Err(format!(
+            "the exception \"{exception}\" must be a registrable domain (such as \"{}\"): brands only read that part",
+            exception.registrable()
+        ));
+    }
+    let label = exception.as_str().split('.').next().unwrap_or_default();
+    if !label.contains(text) {
+        return Err(format!(
+            "the exception \"{exception}\" does not contain \"{text}\" before its ending, so the brand would never match it anyway"
+        ));
+    }
+    Ok(())
+}
+
+/// A brand as the matcher keeps it.
+#[derive(Debug)]
+pub(crate) struct BrandRule {
+    pub(crate) list: u32,
+    /// "looks like Omegle", shared like a site's name.
+    pub(crate) site: Arc<str>,
+    pub(crate) name: Box<str>,
+    pub(crate) text: Box<str>,
+    /// Sorted, for binary search.
+    pub(crate) exceptions: Vec<Box<str>>,
+}
+
+/// Every brand of the lists in force, compiled into one automaton.
+#[derive(Debug, Default)]
+pub(crate) struct Brands {
+    /// `None` when no list carries a brand: such lookups skip the brand step entirely.
+    automaton: Option<AhoCorasick>,
+    rules: Vec<BrandRule>,
+}
+
+/// A brand hit: the rule, and how many bytes at the end of the name are the registrable domain.
+pub(crate) type Hit = (usize, usize);
+
+impl Brands {
+    pub(crate) fn new(rules: Vec<BrandRule>) -> Brands {
+        if rules.is_empty() {
+            return Brands::default();
+        }
+        // A DFA: the fastest scan, and with a few dozen short patterns it stays small. Standard
+        // match semantics, so that overlapping matches can be walked past an exception.
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::Standard)
+            .build(rules.iter().map(|r| r.text.as_bytes()))
+            .expect("brand texts are at most 63 plain bytes each");
+        Brands {
+            automaton: Some(automaton),
+            rules,
+        }
+    }
+
+    pub(crate) fn rule(&self, index: usize) -> &BrandRule {
+        &self.rules[index]
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.automaton.as_ref().map_or(0, |a| a.memory_usage())
+            + self
+                .rules
+                .iter()
+                .map(|r| {
+                    size_of::<BrandRule>()
+                        + r.site.len()
+                        + r.name.len()
+                        + r.text.len()
+                        + r.exceptions.iter().map(|e| e.len() + 16).sum::<usize>()
+                })
+                .sum::<usize>()
+    }
+
+    /// The first brand whose text is in the registrable label of `name` (no trailing dot) and
+    /// which has no exception for its registrable domain. Never allocates.
+    pub(crate) fn find(&self, name: &[u8]) -> Option<Hit> {
+        let automaton = self.automaton.as_ref()?;
+        if name.is_empty() || name.len() > crate::MAX_NAME {
+            return None;
+        }
+        // The suffix list is written in lowercase and looked up as is.
+        let mut buf = [0u8; crate::MAX_NAME];
+        let name = if name.iter().any(u8::is_ascii_uppercase) {
+            let copy = &mut buf[..name.len()];
+            copy.copy_from_slice(name);
+            copy.make_ascii_lowercase();
+            &*copy
+        } else {
+            name
+        };
+        let registrable = psl::domain(name)?.as_bytes();
+        let label_len = registrable.iter().position(|&b| b == b'.')?;
+        let label = &registrable[..label_len];
+        for found in automaton.find_overlapping_iter(label) {
+            let rule = &self.rules[found.pattern().as_usize()];
+            let excepted = rule
+                .exceptions
+                .binary_search_by(|e| e.as_bytes().cmp(registrable))
+                .is_ok();
+            if !excepted {
+                return Some((found.pattern().as_usize(), registrable.len()));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brands(list: &[(&str, &[&str])]) -> Brands {
+        Brands::new(
+            list.iter()
+                .map(|(text, exceptions)| {
+                    let mut exceptions: Vec<Box<str>> =
+                        exceptions.iter().map(|&e| e.into()).collect();
+                    exceptions.sort();
+                    BrandRule {
+                        list: 0,
+                        site: format!("looks like {text}").into(),
+                        name: (*text).into(),
+                        text: (*text).into(),
+                        exceptions,
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    fn hit(b: &Brands, name: &str) -> Option<(String, String)> {
+        b.find(name.as_bytes()).map(|(rule, len)| {
+            (
+                b.rule(rule).text.to_string(),
+                name[name.len() - len..].to_string(),
+            )
+        })
+    }
+
+    #[test]
+    fn only_the_registrable_label_is_read() {
+        let b = brands(&[("omegle", &[])]);
+        let want = |reg: &str| Some(("omegle".to_string(), reg.to_string()));
+        assert_eq!(hit(&b, "omeglechat.com"), want("omeglechat.com"));
+        assert_eq!(hit(&b, "www.chatomegle.co.uk"), want("chatomegle.co.uk"));
+        assert_eq!(hit(&b, "a.b.myomegleapp.net"), want("myomegleapp.net"));
+        assert_eq!(hit(&b, "omegle-chat.net"), want("omegle-chat.net"));
+        assert_eq!(hit(&b, "OmegleChat.COM"), want("OmegleChat.COM"));
+        // A subdomain label is its owner's business.
+        assert_eq!(hit(&b, "omegle.example.com"), None);
+        assert_eq!(hit(&b, "www.omegle.chat.example.org"), None);
+        // Nothing that is only a public suffix, or no name at all.
+        assert_eq!(hit(&b, "com"), None);
+        assert_eq!(hit(&b, ""), None);
+        assert_eq!(hit(&b, "ome-gle.com"), None);
+    }
+
+    #[test]
+    fn a_shared_hosts_label_is_the_site_itself() {
+        let b = brands(&[("omegle", &[]), ("chatroulette", &[])]);
+        assert_eq!(
+            hit(&b, "omegle.blogspot.com").unwrap().1,
+            "omegle.blogspot.com"
+        );
+        assert_eq!(
+            hit(&b, "my-omegle.github.io").unwrap().1,
+            "my-omegle.github.io"
+        );
+        assert_eq!(
+            hit(&b, "chatroulette.msk.ru").unwrap().1,
+            "chatroulette.msk.ru"
+        );
+    }
+
+    #[test]
+    fn a_brand_inside_the_public_suffix_never_counts() {
+        // `blogspot`, `github` and `herokuapp` are labels of public suffixes.
+        let b = brands(&[("blogspot", &[]), ("github", &[]), ("herokuapp", &[])]);
+        assert_eq!(hit(&b, "someone.blogspot.com"), None);
+        assert_eq!(hit(&b, "x.someone.github.io"), None);
+        assert_eq!(hit(&b, "app.herokuapp.com"), None);
+        assert_eq!(hit(&b, "blogspot.com"), None);
+        // Their own registrable domains are still theirs.
+        assert!(hit(&b, "github.com").is_some());
+    }
+
+    #[test]
+    fn exceptions_are_registrable_domains_of_that_brand_only() {
+        let b = brands(&[("ometv", &["hometv.com"]), ("hometv", &[])]);
+        assert_eq!(hit(&b, "myometv.com").unwrap().0, "ometv");
+        // `ometv` is excepted there, `hometv` is not: the next overlapping match is taken.
+        assert_eq!(hit(&b, "www.hometv.com").unwrap().0, "hometv");
+        let b = brands(&[("ometv", &["hometv.com"])]);
+        assert_eq!(hit(&b, "www.hometv.com"), None);
+        assert_eq!(hit(&b, "hometv.net").unwrap().1, "hometv.net");
+    }
+
+    #[test]
+    fn no_brand_means_no_work() {
+        let b = Brands::default();
+        assert_eq!(b.find(b"omegle.com"), None);
+        assert_eq!(b.len(), 0);
+    }
+
+    #[test]
+    fn texts_and_exceptions_are_checked() {
+        assert!(check_text("omegle").is_ok());
+        assert!(check_text("ome-tv").is_ok());
+        for bad in [
+            "ome", "Omegle", "-omegle", "omegle-", "ome.gle", "omégle", "",
+        ] {
+            assert!(check_text(bad).is_err(), "{bad}");
+        }
+        assert!(check_text(&"a".repeat(64)).is_err());
+        let d = |s: &str| Domain::parse(s).unwrap();
+        assert!(check_exception("ometv", &d("hometv.com")).is_ok());
+        assert!(check_exception("ometv", &d("www.hometv.com")).is_err());
+        assert!(check_exception("ometv", &d("example.com")).is_err());
+        assert!(check_exception("blogspot", &d("x.blogspot.com")).is_err());
+    }
+}
