@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use hickory_proto::op::ResponseCode;
-use vigie_policy::{Decision, Special, SpecialAnswer};
+use vigie_policy::{Decision, RuleKind, Special, SpecialAnswer};
 
 use crate::answer::{self, Block, Encoded, Reject, Request, Ttls};
 use crate::cache::{Key, KeyRef};
@@ -153,6 +153,7 @@ pub(crate) fn begin(
     if let Decision::Blocked(reason) = decision {
         let site = reason.site;
         let (list, rule) = (&reason.list.id, reason.rule);
+        let brand = brand_zone(&reason);
         // The query is answered here, so its name can go to the journal as it is.
         let name = std::mem::take(&mut req.name);
         return Step::Blocked(block(
@@ -165,6 +166,7 @@ pub(crate) fn begin(
                 site,
                 list,
                 rule,
+                brand,
                 cname: None,
             },
             out,
@@ -279,6 +281,7 @@ fn inspect_and_answer(
                     site: reason.site,
                     list: &reason.list.id,
                     rule: reason.rule,
+                    brand: None,
                     cname: Some(target),
                 };
                 let name = req.name.clone();
@@ -297,8 +300,19 @@ struct Reason<'a> {
     site: &'a Arc<str>,
     list: &'a Arc<str>,
     rule: &'a str,
+    /// For a brand rule on the queried name: how many bytes at its end are the registrable
+    /// domain the brand was found in (the zone of the answer's SOA).
+    brand: Option<usize>,
     /// The CNAME target that matched, when the queried name itself is not listed.
     cname: Option<&'a str>,
+}
+
+/// The registrable domain's length for a brand rule (`rule` is then the brand's text).
+fn brand_zone(reason: &vigie_policy::Reason<'_>) -> Option<usize> {
+    match reason.kind {
+        RuleKind::Brand { registrable, .. } => Some(registrable),
+        RuleKind::Domain => None,
+    }
 }
 
 /// Writes the answer to a blocked name and returns its attempt, for the caller to journal.
@@ -319,6 +333,10 @@ fn block(
     // zone would be out of place in an answer about another name.
     let zone = if reason.cname.is_some() {
         name.as_str()
+    } else if let Some(len) = reason.brand {
+        // A brand rule: the registrable domain the brand was found in, a tail of the name.
+        name.get(name.len().saturating_sub(len)..)
+            .unwrap_or(name.as_str())
     } else {
         reason.rule
     };

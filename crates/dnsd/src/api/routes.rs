@@ -663,6 +663,16 @@ async fn check(
         rule: r.rule.into(),
     };
     let (verdict, reason, explanation) = match generation.policy.matcher.decide(domain.as_str()) {
+        Decision::Blocked(r) if r.is_brand() => (
+            "blocked",
+            Some(reason(r)),
+            format!(
+                "Blocked: it {} (list \"{}\", brand rule \"{}\"; no listed site names it).",
+                r.describe(domain.as_str()),
+                r.list.name,
+                r.rule
+            ),
+        ),
         Decision::Blocked(r) => (
             "blocked",
             Some(reason(r)),
