@@ -59,11 +59,13 @@
 //!
 //! # Cost
 //!
-//! A lookup that no domain rule decided scans one label of at most 63 bytes. The shipped list
-//! has fifteen brands, so one pass of an Aho-Corasick automaton over the label finds every brand
-//! at once; fifteen substring searches over the same bytes would read it fifteen times. The
-//! automaton, the public-suffix walk and the lowercasing (into a stack buffer, only when the name
-//! has capitals) allocate nothing.
+//! The shipped list has fifteen brands, so one pass of an Aho-Corasick automaton finds every
+//! brand at once; fifteen substring searches over the same bytes would read them fifteen times.
+//! A lookup that no domain rule decided first runs the automaton over the whole name: most names
+//! hold no brand anywhere and stop there. Only a name that holds one pays for the public-suffix
+//! walk, and then the automaton reads its registrable label (at most 63 bytes) again to see
+//! whether the brand is there. The automaton, the public-suffix walk and the lowercasing (into a
+//! stack buffer, only when the name has capitals) allocate nothing.
 
 use std::sync::Arc;
 
@@ -219,6 +221,11 @@ impl Brands {
         } else {
             name
         };
+        // Most names hold no brand anywhere: one pass over the whole name settles those, before
+        // the public-suffix walk (the larger cost) is paid for the few that do.
+        if !automaton.is_match(name) {
+            return None;
+        }
         let registrable = psl::domain(name)?.as_bytes();
         let label_len = registrable.iter().position(|&b| b == b'.')?;
         let label = &registrable[..label_len];
