@@ -245,9 +245,12 @@ impl MatcherBuilder {
         self.text.push('\0');
     }
 
-    /// Adds a brand rule to a block list. Brands of an allowlist are ignored: they only block.
+    /// Adds a brand rule to a block list. Brands of an allowlist are ignored: they only block;
+    /// so is a brand whose text a list file would refuse (see [`crate::MIN_BRAND`]).
     pub fn brand(&mut self, list: ListIdx, brand: &Brand) {
-        if self.lists[list.0 as usize].action != Action::Block {
+        if self.lists[list.0 as usize].action != Action::Block
+            || crate::brand::check_text(&brand.text).is_err()
+        {
             return;
         }
         let mut exceptions: Vec<Box<str>> =
