@@ -59,18 +59,19 @@
 //!
 //! # Cost
 //!
-//! Brands are few (fifteen shipped) and names short (about 30 bytes), so the search is a
-//! two-byte filter: a 65,536-bit table marks the first two bytes of every brand, and only a
-//! position whose pair is marked is compared with the brands that start with it. A lookup that
-//! no domain rule decided first runs that filter over the whole name: most names hold no brand
-//! anywhere and stop there, for about the cost of reading them. Only a name that holds one pays
-//! for the public-suffix walk, and then its registrable label (at most 63 bytes) is searched
-//! again to see whether the brand is there. An Aho-Corasick automaton (the `aho-corasick`
-//! crate's DFA) was measured first: 48 to 61 ns to say that a 31-byte name holds none of the
-//! fifteen brands, more than the suffix walk itself (37 ns), because its per-search setup
-//! dominates on inputs this short; fifteen `memmem` searches took 104 ns. With hundreds of
-//! brands an automaton would win again. Nothing here allocates: the lowercasing goes into a
-//! stack buffer, and only for a name with capitals.
+//! Brands are few (fifteen shipped) and names short (about 30 bytes). The matcher already walks
+//! every byte of a name to hash its suffixes; on the same walk it tests each four bytes (case
+//! folded) against a 65,536-bit table of the brands' first four bytes. That work does not wait on
+//! the hash's multiplications, so it costs next to nothing, and a name with no brand in it (the
+//! table has fifteen bits set) never reaches the brand step. Only a name that may hold one pays
+//! for the public-suffix walk; then its registrable label (at most 63 bytes) is searched with a
+//! two-byte filter (a bit per first pair of a brand) and a four-byte integer compare before the
+//! whole text is compared. An Aho-Corasick automaton (the `aho-corasick` crate's DFA) was
+//! measured first: 48 to 61 ns to say that a 31-byte name holds none of the fifteen brands, more
+//! than the suffix walk itself (37 ns), because its per-search setup dominates on inputs this
+//! short; fifteen `memmem` searches took 104 ns. With hundreds of brands (the gram table filling
+//! up) an automaton would win again. Nothing here allocates: the lowercasing goes into a stack
+//! buffer, and only for a name with capitals.
 //!
 use std::sync::Arc;
 
@@ -157,15 +158,43 @@ pub(crate) struct BrandRule {
 }
 
 /// Every brand of the lists in force, with the two-byte filter.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Brands {
     /// Bit `a << 8 | b` is set when some brand starts with the bytes `a`, `b`. Empty (and no
     /// lookup reads it) when no list carries a brand.
     pairs: Vec<u64>,
+    /// Bit [`gram_bit`] of the first four bytes of every brand (big-endian, see [`gram`]): the
+    /// matcher tests it for every four bytes of a name as it walks the name anyway, and asks
+    /// for the brands only when one is set. All clear when no list carries a brand.
+    grams: Box<[u64; 1024]>,
     /// The first four bytes of each rule's text, little-endian: compared as one integer before
     /// the whole text is.
     prefixes: Vec<u32>,
     rules: Vec<BrandRule>,
+}
+
+impl Default for Brands {
+    fn default() -> Self {
+        Brands {
+            pairs: Vec::new(),
+            grams: Box::new([0; 1024]),
+            prefixes: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// Four bytes of a name, the first in the high byte, with capitals folded to lowercase (a
+/// brand's own bytes, lowercase letters, digits and hyphens, keep the folding bit).
+#[inline(always)]
+pub(crate) fn gram(window: u32) -> u32 {
+    window | 0x2020_2020
+}
+
+/// Where a four-byte gram falls in the 65,536-bit table.
+#[inline(always)]
+pub(crate) fn gram_bit(gram: u32) -> usize {
+    (gram.wrapping_mul(0x9e37_79b1) >> 16) as usize
 }
 
 /// A brand hit: the rule, and how many bytes at the end of the name are the registrable domain.
@@ -182,18 +211,28 @@ impl Brands {
             return Brands::default();
         }
         let mut pairs = vec![0u64; 65_536 / 64];
+        let mut grams = Box::new([0u64; 1024]);
         let mut prefixes = Vec::with_capacity(rules.len());
         for rule in &rules {
             let t = rule.text.as_bytes();
             let p = pair(t[0], t[1]);
             pairs[p / 64] |= 1 << (p % 64);
+            let g = gram_bit(gram(u32::from_be_bytes([t[0], t[1], t[2], t[3]])));
+            grams[g / 64] |= 1 << (g % 64);
             prefixes.push(u32::from_le_bytes([t[0], t[1], t[2], t[3]]));
         }
         Brands {
             pairs,
+            grams,
             prefixes,
             rules,
         }
+    }
+
+    /// The gram table, for the matcher's walk.
+    #[inline(always)]
+    pub(crate) fn grams(&self) -> &[u64; 1024] {
+        &self.grams
     }
 
     pub(crate) fn rule(&self, index: usize) -> &BrandRule {
@@ -206,6 +245,7 @@ impl Brands {
 
     pub(crate) fn heap_bytes(&self) -> usize {
         8 * self.pairs.capacity()
+            + 8 * 1024
             + 4 * self.prefixes.capacity()
             + self
                 .rules
@@ -261,11 +301,6 @@ impl Brands {
         } else {
             name
         };
-        // Most names hold no brand anywhere: one pass over the whole name settles those, before
-        // the public-suffix walk (the larger cost) is paid for the few that do.
-        if !self.each(name, |_| true) {
-            return None;
-        }
         let registrable = psl::domain(name)?.as_bytes();
         let label_len = registrable.iter().position(|&b| b == b'.')?;
         let label = &registrable[..label_len];
