@@ -1,5 +1,6 @@
 //! Benchmarks of the matcher on a synthetic 1,000,000-domain hosts file: building it from the
-//! file's text, the heap it holds, and lookups of 4-label names that hit and miss.
+//! file's text, the heap it holds, and lookups of 4-label names that hit and miss; then the same
+//! lookups with the shipped brand rules on, and a name that only a brand blocks.
 //!
 //! Heap is measured with a counting global allocator: live bytes after the matcher is built and
 //! everything else (the text, the import) is dropped, minus live bytes before. It is printed,
@@ -12,7 +13,7 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use vigie_policy::import::{Format, import};
-use vigie_policy::{Action, ListMeta, Matcher, MatcherBuilder};
+use vigie_policy::{Action, ListMeta, Matcher, MatcherBuilder, shipped_lists};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -56,6 +57,11 @@ fn hosts_file() -> (String, Vec<String>) {
 }
 
 fn build(text: &str) -> Matcher {
+    build_with(text, false)
+}
+
+/// The big list, and with `brands` the brand rules of the shipped lists on it too.
+fn build_with(text: &str, brands: bool) -> Matcher {
     let imported = import(text, Format::Hosts);
     let mut b = MatcherBuilder::new();
     b.reserve(imported.taken(), imported.taken() * 24);
@@ -67,6 +73,13 @@ fn build(text: &str) -> Matcher {
     let site = b.site(list, "Big list");
     for d in &imported.domains {
         b.domain(site, d);
+    }
+    if brands {
+        for file in shipped_lists().unwrap() {
+            for brand in &file.brands {
+                b.brand(list, brand);
+            }
+        }
     }
     b.build()
 }
@@ -92,16 +105,24 @@ fn benches(c: &mut Criterion) {
     let miss = "www.cdn.not-listed-anywhere.com";
     assert!(matcher.decide(&hit).is_blocked());
     assert!(!matcher.decide(miss).is_blocked());
+    let branded = build_with(&text, true);
+    let brand_hit = "www.cdn.my-omeglechat.com";
+    assert!(branded.brand_count() > 0);
+    assert!(branded.decide(brand_hit).is_blocked());
+    assert!(!matcher.decide(brand_hit).is_blocked());
+    assert!(!branded.decide(miss).is_blocked());
     let region = Region::new(GLOBAL);
     for _ in 0..1000 {
         black_box(matcher.decide(black_box(&hit)));
         black_box(matcher.decide(black_box(miss)));
+        black_box(branded.decide(black_box(&hit)));
+        black_box(branded.decide(black_box(miss)));
+        black_box(branded.decide(black_box(brand_hit)));
     }
     let change = region.change();
-    println!(
-        "allocations during 2000 lookups: {}",
-        change.allocations + change.reallocations
-    );
+    let allocations = change.allocations + change.reallocations;
+    println!("allocations during 5000 lookups (brands off and on): {allocations}");
+    assert_eq!(allocations, 0, "a lookup allocated");
 
     let mut g = c.benchmark_group("matcher");
     g.bench_function("lookup_hit_4_labels", |b| {
@@ -110,6 +131,16 @@ fn benches(c: &mut Criterion) {
     g.bench_function("lookup_miss_4_labels", |b| {
         b.iter(|| matcher.decide(black_box(miss)).is_blocked())
     });
+    g.bench_function("brands_on_lookup_hit_4_labels", |b| {
+        b.iter(|| branded.decide(black_box(&hit)).is_blocked())
+    });
+    g.bench_function("brands_on_lookup_miss_4_labels", |b| {
+        b.iter(|| branded.decide(black_box(miss)).is_blocked())
+    });
+    g.bench_function("brands_on_lookup_brand_hit_4_labels", |b| {
+        b.iter(|| branded.decide(black_box(brand_hit)).is_blocked())
+    });
+    drop(branded);
     g.sample_size(10);
     g.bench_function("build_from_1m_line_hosts_file", |b| {
         b.iter(|| build(black_box(&text)))

@@ -163,6 +163,7 @@ impl Import {
         domains.dedup();
         ListFile {
             list: info,
+            brands: Vec::new(),
             sites: vec![Site {
                 name: site_name.to_string(),
                 domains,

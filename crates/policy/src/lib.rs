@@ -12,7 +12,12 @@ pub use domain::{Domain, MAX_LABEL, MAX_NAME};
 pub use error::Error;
 mod matcher;
 
-pub use matcher::{Action, Decision, ListIdx, ListMeta, Matcher, MatcherBuilder, Reason, SiteIdx};
+pub use matcher::{
+    Action, Decision, ListIdx, ListMeta, Matcher, MatcherBuilder, Reason, RuleKind, SiteIdx,
+};
+pub mod brand;
+
+pub use brand::{Brand, MIN_BRAND};
 mod list;
 
 pub use list::{ListFile, ListInfo, Parsed, Site};

@@ -9,6 +9,12 @@
 //! enabled-by-default = true       # default: true
 //! action = "block"                # or "allow" for an allowlist; default: "block"
 //!
+//! [[brand]]                       # optional, block lists only: see the `brand` module
+//! name = "Omegle"                 # the reason reads "looks like Omegle: …"
+//! match = "omegle"                # found in a name's registrable label
+//! sources = ["https://…"]         # clones seen using the name (required in shipped lists)
+//! exceptions = ["…"]              # optional: registrable domains it never matches
+//!
 //! [[site]]
 //! name = "Omegle"                 # what parents see
 //! domains = ["omegle.com"]        # what matches: each domain and every name below it
@@ -27,8 +33,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::brand::{check_exception, check_text};
 use crate::error::line_col;
-use crate::{Action, Domain, Error};
+use crate::{Action, Brand, Domain, Error};
 
 /// Longest list id, in bytes.
 const MAX_ID: usize = 64;
@@ -83,6 +90,9 @@ pub struct Site {
 pub struct ListFile {
     /// The `[list]` table.
     pub list: ListInfo,
+    /// The `[[brand]]` entries: brand rules, applied when no domain rule matches.
+    #[serde(rename = "brand", skip_serializing_if = "Vec::is_empty")]
+    pub brands: Vec<Brand>,
     /// The `[[site]]` entries.
     #[serde(rename = "site")]
     pub sites: Vec<Site>,
@@ -102,7 +112,21 @@ pub struct Parsed {
 struct RawFile {
     list: Spanned<ListInfo>,
     #[serde(default)]
+    brand: Vec<RawBrand>,
+    #[serde(default)]
     site: Vec<RawSite>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrand {
+    name: Spanned<String>,
+    #[serde(rename = "match")]
+    text: Spanned<String>,
+    #[serde(default)]
+    sources: Vec<String>,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +176,67 @@ impl ListFile {
                     reason: "the list needs a name that parents will read".into(),
                 },
             ));
+        }
+
+        let mut brands = Vec::with_capacity(raw.brand.len());
+        let mut texts: HashMap<String, String> = HashMap::new();
+        for raw_brand in raw.brand {
+            let name = raw_brand.name.get_ref().trim().to_string();
+            let problem = |field: &str, reason: String| Error::Setting {
+                file: file.into(),
+                field: field.into(),
+                reason,
+            };
+            if name.is_empty() {
+                problems.push(at(
+                    raw_brand.name.span(),
+                    problem(
+                        "brand.name",
+                        "every brand needs a name that parents will read".into(),
+                    ),
+                ));
+            }
+            let text_span = raw_brand.text.span();
+            let text = raw_brand.text.into_inner();
+            if info.action != Action::Block {
+                problems.push(at(
+                    text_span.clone(),
+                    problem(
+                        "brand",
+                        "brand rules only block: an allowlist cannot carry them".into(),
+                    ),
+                ));
+            }
+            if let Err(reason) = check_text(&text) {
+                problems.push(at(text_span.clone(), problem("brand.match", reason)));
+            } else if let Some(first) = texts.insert(text.clone(), name.clone()) {
+                problems.push(at(
+                    text_span,
+                    problem(
+                        "brand.match",
+                        format!("\"{text}\" is already the match of brand \"{first}\""),
+                    ),
+                ));
+            }
+            let mut exceptions = Vec::with_capacity(raw_brand.exceptions.len());
+            for raw_exception in raw_brand.exceptions {
+                match Domain::parse(raw_exception.get_ref()) {
+                    Ok(domain) => match check_exception(&text, &domain) {
+                        Ok(()) => exceptions.push(domain),
+                        Err(reason) => problems.push(at(
+                            raw_exception.span(),
+                            problem("brand.exceptions", reason),
+                        )),
+                    },
+                    Err(e) => problems.push(at(raw_exception.span(), e)),
+                }
+            }
+            brands.push(Brand {
+                name,
+                text,
+                sources: raw_brand.sources,
+                exceptions,
+            });
         }
 
         let mut warnings = Vec::new();
@@ -211,7 +296,11 @@ impl ListFile {
 
         if problems.is_empty() {
             Ok(Parsed {
-                list: ListFile { list: info, sites },
+                list: ListFile {
+                    list: info,
+                    brands,
+                    sites,
+                },
                 warnings,
             })
         } else if problems.len() == 1 {

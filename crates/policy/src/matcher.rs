@@ -18,12 +18,17 @@
 //! the CPU cache, and issuing them together lets them wait in parallel rather than one after
 //! another.
 //!
+//! Brand rules ([`crate::brand`]) come last: when no allowed or blocked domain covers a name,
+//! the brands of the lists in force are looked for in its registrable label, and a hit is a
+//! block whose reason is [`RuleKind::Brand`]. A list without brands adds nothing to a lookup.
+//!
 //! A matcher is built once per policy and never changed: share it read-only across threads (it
 //! is `Send + Sync` with no interior mutability) and build a new one to change anything.
 
 use std::sync::Arc;
 
 use crate::Domain;
+use crate::brand::{Brand, BrandRule, Brands, gram, gram_bit};
 
 /// What a list's domains do when matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -61,15 +66,62 @@ pub struct ListIdx(u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SiteIdx(u32);
 
-/// Why a name matched: which list, which site, which listed domain.
+/// Why a name matched: which list, which site, which rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reason<'m> {
     /// The list the rule belongs to.
     pub list: &'m ListMeta,
-    /// The site the rule belongs to, as parents see it; shared, like the list's id.
+    /// The site the rule belongs to, as parents see it; shared, like the list's id. For a brand
+    /// rule it reads "looks like Omegle".
     pub site: &'m Arc<str>,
-    /// The listed domain that matched: the name itself or one of its parents.
+    /// For a domain rule, the listed domain that matched: the name itself or one of its
+    /// parents. For a brand rule, the brand's `match` text (`omegle`); the part of the name it
+    /// matched is [`Reason::matched`].
     pub rule: &'m str,
+    /// Which kind of rule matched.
+    pub kind: RuleKind<'m>,
+}
+
+/// The kind of rule behind a [`Reason`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind<'m> {
+    /// A listed domain (`rule`) covers the name.
+    Domain,
+    /// The name's registrable label contains a brand; no domain rule covered it.
+    Brand {
+        /// The brand's name, as in "looks like Omegle".
+        brand: &'m str,
+        /// How many bytes at the end of the decided name (without its trailing dot) are the
+        /// registrable domain the brand was found in.
+        registrable: usize,
+    },
+}
+
+impl Reason<'_> {
+    /// True for a brand rule.
+    pub fn is_brand(&self) -> bool {
+        matches!(self.kind, RuleKind::Brand { .. })
+    }
+
+    /// The part of `name` (the name that was decided) that the rule covers: for a domain rule,
+    /// the listed domain as spelled in `name`; for a brand rule, the registrable domain.
+    pub fn matched<'n>(&self, name: &'n str) -> &'n str {
+        let name = name.strip_suffix('.').unwrap_or(name);
+        let len = match self.kind {
+            RuleKind::Domain => self.rule.len(),
+            RuleKind::Brand { registrable, .. } => registrable,
+        };
+        name.get(name.len().saturating_sub(len)..).unwrap_or(name)
+    }
+
+    /// One line for people: `Omegle (omegle.com)` for a domain rule, `looks like Omegle:
+    /// omeglechat.example` for a brand rule. `name` is the name that was decided.
+    pub fn describe(&self, name: &str) -> String {
+        match self.kind {
+            RuleKind::Domain => format!("{} ({})", self.site, self.rule),
+            RuleKind::Brand { .. } => format!("{}: {}", self.site, self.matched(name)),
+        }
+    }
 }
 
 /// The matcher's answer for one name.
@@ -149,6 +201,7 @@ pub struct MatcherBuilder {
     /// Where each name starts in `text`, in the order added.
     starts: Vec<u32>,
     runs: Vec<(u32, u32)>,
+    brands: Vec<BrandRule>,
 }
 
 impl MatcherBuilder {
@@ -190,6 +243,26 @@ impl MatcherBuilder {
         self.starts.push(start);
         self.text.push_str(domain.as_str());
         self.text.push('\0');
+    }
+
+    /// Adds a brand rule to a block list. Brands of an allowlist are ignored: they only block;
+    /// so is a brand whose text a list file would refuse (see [`crate::MIN_BRAND`]).
+    pub fn brand(&mut self, list: ListIdx, brand: &Brand) {
+        if self.lists[list.0 as usize].action != Action::Block
+            || crate::brand::check_text(&brand.text).is_err()
+        {
+            return;
+        }
+        let mut exceptions: Vec<Box<str>> =
+            brand.exceptions.iter().map(|d| d.as_str().into()).collect();
+        exceptions.sort_unstable();
+        self.brands.push(BrandRule {
+            list: list.0,
+            site: brand.label().into(),
+            name: brand.name.as_str().into(),
+            text: brand.text.as_str().into(),
+            exceptions,
+        });
     }
 
     /// Builds the matcher.
@@ -254,6 +327,7 @@ impl MatcherBuilder {
         self.text.shrink_to_fit();
         self.runs.shrink_to_fit();
         Matcher {
+            brands: Brands::new(std::mem::take(&mut self.brands)),
             lists: self.lists,
             sites: self.sites,
             names: self.starts.len(),
@@ -294,6 +368,7 @@ pub struct Matcher {
     /// The slot bits that hold a name's offset; the others hold its fingerprint.
     index_mask: u32,
     duplicates: usize,
+    brands: Brands,
 }
 
 impl Default for Matcher {
@@ -316,6 +391,12 @@ impl Matcher {
         let mut count = 0;
         let mut state = FNV_OFFSET;
         let mut i = bytes.len();
+        // The same walk tests every four bytes against the brands' first four: work that does
+        // not wait on the hash's multiplications, so it costs next to nothing, and a name with
+        // no brand in it never reaches the brand step. (No brand: an all-clear table.)
+        let grams = self.brands.grams();
+        let mut window = 0u32;
+        let mut maybe_brand = 0u64;
         while i > 0 {
             i -= 1;
             let b = bytes[i];
@@ -329,6 +410,9 @@ impl Matcher {
                 count += 1;
             }
             state = step(state, b);
+            window = window >> 8 | u32::from(b) << 24;
+            let g = gram_bit(gram(window));
+            maybe_brand |= grams[g / 64] & (1 << (g % 64));
         }
         if !bytes.is_empty() {
             if count == MAX_SUFFIXES {
@@ -350,7 +434,31 @@ impl Matcher {
                 None => {}
             }
         }
-        blocked.map_or(Decision::Unlisted, |e| Decision::Blocked(self.reason(e)))
+        match blocked {
+            Some(e) => Decision::Blocked(self.reason(e)),
+            None if maybe_brand != 0 => self.brand(bytes),
+            None => Decision::Unlisted,
+        }
+    }
+
+    /// The last step, when no domain rule covered the name: its brands.
+    #[inline]
+    fn brand(&self, name: &[u8]) -> Decision<'_> {
+        match self.brands.find(name) {
+            Some((index, registrable)) => {
+                let rule = self.brands.rule(index);
+                Decision::Blocked(Reason {
+                    list: &self.lists[rule.list as usize],
+                    site: &rule.site,
+                    rule: &rule.text,
+                    kind: RuleKind::Brand {
+                        brand: &rule.name,
+                        registrable,
+                    },
+                })
+            }
+            None => Decision::Unlisted,
+        }
     }
 
     /// [`Matcher::decide`] for a name with more labels than any DNS name has: no batching.
@@ -380,7 +488,10 @@ impl Matcher {
         match check(0, state) {
             Some(e) if tag_of(&self.runs, e) & ALLOW_BIT != 0 => Decision::Allowed(self.reason(e)),
             Some(e) => Decision::Blocked(self.reason(e)),
-            None => blocked.map_or(Decision::Unlisted, |e| Decision::Blocked(self.reason(e))),
+            None => match blocked {
+                Some(e) => Decision::Blocked(self.reason(e)),
+                None => self.brand(bytes),
+            },
         }
     }
 
@@ -418,6 +529,7 @@ impl Matcher {
             list: &self.lists[site.list as usize],
             site: &site.name,
             rule: name_at(&self.text, e as usize),
+            kind: RuleKind::Domain,
         }
     }
 
@@ -441,6 +553,11 @@ impl Matcher {
         &self.lists
     }
 
+    /// Number of brand rules in force, across all lists.
+    pub fn brand_count(&self) -> usize {
+        self.brands.len()
+    }
+
     /// Number of sites across all lists.
     pub fn site_count(&self) -> usize {
         self.sites.len()
@@ -462,6 +579,7 @@ impl Matcher {
                 .iter()
                 .map(|l| l.id.len() + l.name.len() + size_of::<ListMeta>())
                 .sum::<usize>()
+            + self.brands.heap_bytes()
     }
 }
 

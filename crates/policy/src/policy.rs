@@ -219,6 +219,9 @@ pub fn add_list(builder: &mut MatcherBuilder, file: &ListFile) {
             builder.domain(idx, domain);
         }
     }
+    for brand in &file.brands {
+        builder.brand(list, brand);
+    }
 }
 
 fn origin_path(origin: &Origin) -> PathBuf {
@@ -285,6 +288,7 @@ fn import_header(path: &Path) -> Result<ListFile, Error> {
             enabled_by_default: true,
             action: Action::Block,
         },
+        brands: Vec::new(),
         sites: vec![crate::Site {
             name: stem,
             domains: Vec::new(),

@@ -61,6 +61,16 @@ pub(super) async fn check(
                 special.describe()
             ),
         ),
+        Verdict::Blocked(r) if r.is_brand() => (
+            v1::CheckVerdict::Blocked,
+            Some(reason(r)),
+            format!(
+                "Blocked: it {} (list \"{}\", brand rule \"{}\"; no listed site names it).",
+                r.describe(domain.as_str()),
+                r.list.name,
+                r.rule
+            ),
+        ),
         Verdict::Blocked(r) => (
             v1::CheckVerdict::Blocked,
             Some(reason(r)),

@@ -112,6 +112,7 @@ impl Editable {
                 enabled_by_default: true,
                 action,
             },
+            brands: Vec::new(),
             sites: Vec::new(),
         }
     }

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use hickory_proto::op::ResponseCode;
-use vigie_policy::{SpecialAnswer, Verdict};
+use vigie_policy::{RuleKind, SpecialAnswer, Verdict};
 
 use super::cache::{Key, KeyRef};
 use super::wire::{self, Block, Encoded, Reject, Reply, Request, Ttls};
@@ -141,12 +141,19 @@ pub(crate) fn begin(
             (reply, None)
         }
         Verdict::Blocked(reason) => {
-            // The query is answered here, so its name can go to the journal as it is.
-            let name = std::mem::take(&mut req.name);
+            let brand = brand_zone(&reason);
+            // The query is answered here, so its name can go to the journal as it is; a brand
+            // block's SOA names a tail of it, so that one (rare) keeps a copy.
+            let name = if brand.is_some() {
+                req.name.clone()
+            } else {
+                std::mem::take(&mut req.name)
+            };
             let reason = Reason {
                 site: reason.site,
                 list: &reason.list.id,
                 rule: reason.rule,
+                brand,
                 cname: None,
             };
             let (reply, attempt) = block(shared, &generation, &req, client, name, reason);
@@ -261,6 +268,7 @@ fn inspect<'a>(
                     site: reason.site,
                     list: &reason.list.id,
                     rule: reason.rule,
+                    brand: None,
                     cname: Some(target),
                 };
                 let name = req.name.clone();
@@ -281,8 +289,19 @@ struct Reason<'a> {
     site: &'a Arc<str>,
     list: &'a Arc<str>,
     rule: &'a str,
+    /// For a brand rule on the queried name: how many bytes at its end are the registrable
+    /// domain the brand was found in (the zone of the answer's SOA).
+    brand: Option<usize>,
     /// The CNAME target that matched, when the queried name itself is not listed.
     cname: Option<&'a str>,
+}
+
+/// The registrable domain's length for a brand rule (`rule` is then the brand's text).
+fn brand_zone(reason: &vigie_policy::Reason<'_>) -> Option<usize> {
+    match reason.kind {
+        RuleKind::Brand { registrable, .. } => Some(registrable),
+        RuleKind::Domain => None,
+    }
 }
 
 /// The answer to a blocked name and its attempt, for the caller to journal.
@@ -309,6 +328,10 @@ fn block<'a>(
     // zone would be out of place in an answer about another name.
     let zone = if reason.cname.is_some() {
         req.name.as_str()
+    } else if let Some(len) = reason.brand {
+        // A brand rule: the registrable domain the brand was found in, a tail of the name.
+        let name = req.name.as_str();
+        name.get(name.len().saturating_sub(len)..).unwrap_or(name)
     } else {
         reason.rule
     };

@@ -99,6 +99,12 @@ fn every_client_command_against_the_service() {
     );
     assert!(ok(&["sites", "list"], &pw).contains("Example chat: example-chat.test"));
     assert!(ok(&["check", "www.example-chat.test"], &pw).contains("Blocked: it is Example chat"));
+    let brand = ok(&["check", "www.omegle-clone.test"], &pw);
+    assert!(
+        brand.contains("Blocked: it looks like Omegle: omegle-clone.test")
+            && brand.contains("brand rule \"omegle\""),
+        "{brand}"
+    );
     let json = ok(&["check", "omegle.com", "--json"], &pw);
     assert!(json.contains("\"verdict\": \"blocked\""), "{json}");
     assert!(ok(&["sites", "remove", "example-chat.test"], &pw).contains("removed"));

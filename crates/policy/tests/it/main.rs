@@ -1,7 +1,9 @@
 //! Integration tests of the policy crate, one binary: the shipped lists, loading a config
 //! directory, and properties of normalization and matching.
 
+mod brand;
 mod load;
+mod popular;
 mod props;
 mod shipped;
 mod util;
