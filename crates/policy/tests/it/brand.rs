@@ -102,22 +102,23 @@ fn every_shipped_brand_is_used_by_a_domain_the_list_already_has() {
 #[test]
 fn shipped_brands_catch_clones_the_list_does_not_name() {
     let m = compile(vec![stranger_chat()]);
-    // Seen in the brands' sources (a public random-chat blocklist) but not listed as domains,
-    // then the start, end, middle, hyphen and shared-host cases of the design.
+    // Names built on each brand under an ending no list uses (the list itself now holds the
+    // clones seen in the brands' sources), then the start, end, middle, hyphen and shared-host
+    // cases of the design.
     for (name, brand) in [
-        ("ometv.app", "OmeTV"),
-        ("www.coomeet.app", "CooMeet"),
-        ("chatroulette.app", "Chatroulette"),
-        ("bazoocam.app", "Bazoocam"),
-        ("chatrandom.app", "Chatrandom"),
-        ("camsurf.live", "CamSurf"),
-        ("shagle.app", "Shagle"),
-        ("chatspin.cc", "Chatspin"),
-        ("emeraldchat.app", "Emerald Chat"),
-        ("luckycrush.app", "LuckyCrush"),
-        ("flingster.app", "Flingster"),
-        ("dirtyroulette.app", "DirtyRoulette"),
-        ("chatruletka.fun", "Chatruletka"),
+        ("ometv.quest", "OmeTV"),
+        ("www.coomeet.quest", "CooMeet"),
+        ("chatroulette.quest", "Chatroulette"),
+        ("bazoocam.quest", "Bazoocam"),
+        ("chatrandom.quest", "Chatrandom"),
+        ("camsurf.quest", "CamSurf"),
+        ("shagle.quest", "Shagle"),
+        ("chatspin.quest", "Chatspin"),
+        ("emeraldchat.quest", "Emerald Chat"),
+        ("luckycrush.quest", "LuckyCrush"),
+        ("flingster.quest", "Flingster"),
+        ("dirtyroulette.quest", "DirtyRoulette"),
+        ("chatruletka.quest", "Chatruletka"),
         ("omeglechat.com", "Omegle"),
         ("chatomegle.com", "Omegle"),
         ("myomegleapp.com", "Omegle"),
