@@ -11,12 +11,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use arc_swap::ArcSwap;
-use vigie_policy::{Policy, Settings, Verdict};
+use vigie_policy::{Policy, Reason, Settings, Verdict};
 
 use crate::dns::cache::Cache;
 use crate::dns::upstream::Upstream;
 use crate::journal::Journal;
 use crate::probe::Probe;
+
+/// The shipped list of encrypted-DNS services, which a pause never lifts.
+const BYPASS_LIST: &str = "dns-bypass";
 
 /// One loaded policy and its number (the SOA serial of blocked answers).
 #[derive(Debug)]
@@ -128,11 +131,24 @@ impl Shared {
     }
 
     /// The policy's verdict for `name`, with a parent's pause applied: the one place where a
-    /// pause lets blocked names through. It never touches special names.
+    /// pause lets blocked names through. It never touches special names, nor the DNS-bypass
+    /// list: a paused half hour must not be enough to set up DNS over HTTPS for good.
     pub(crate) fn verdict<'p>(&self, policy: &'p Policy, name: &str) -> Verdict<'p> {
+        self.decide(policy, name).0
+    }
+
+    /// [`Shared::verdict`], with the block a pause lifted, if it lifted one (so that the
+    /// lookup is journaled as opened during a pause).
+    pub(crate) fn decide<'p>(
+        &self,
+        policy: &'p Policy,
+        name: &str,
+    ) -> (Verdict<'p>, Option<Reason<'p>>) {
         match policy.verdict(name) {
-            Verdict::Blocked(_) if self.paused() => Verdict::Unlisted,
-            verdict => verdict,
+            Verdict::Blocked(reason) if &*reason.list.id != BYPASS_LIST && self.paused() => {
+                (Verdict::Unlisted, Some(reason))
+            }
+            verdict => (verdict, None),
         }
     }
 

@@ -292,6 +292,9 @@ pub struct Attempt {
     /// omegle.com from this computer").
     #[serde(default)]
     pub summary: bool,
+    /// The site opened (it was not blocked) because a parent had paused protection.
+    #[serde(default)]
+    pub paused: bool,
 }
 
 /// A page of attempts, newest first.

@@ -114,6 +114,7 @@ fn view(e: Entry) -> v1::Attempt {
         count: e.count,
         cname: e.cname,
         summary: e.summary,
+        paused: e.paused,
     }
 }
 

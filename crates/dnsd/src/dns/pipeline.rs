@@ -46,6 +46,8 @@ pub(crate) struct Pending {
     client: IpAddr,
     limit: usize,
     explicitly_allowed: bool,
+    /// The attempt to journal once answered: a listed site opened during a pause.
+    opened: Option<Attempt>,
 }
 
 /// Answers one query packet into `out` and journals a blocked one; `false` means send nothing.
@@ -125,7 +127,8 @@ pub(crate) fn begin(
     //    DNS-bypass list), then the allowlist, then the blocklist, in one walk of the matcher. A
     //    block carries its reason (list, site, rule) into the journal and the Extended DNS Error.
     let cached;
-    let (reply, attempt) = match shared.verdict(policy, &req.name) {
+    let (verdict, lifted) = shared.decide(policy, &req.name);
+    let (reply, attempt) = match verdict {
         Verdict::Special(special) => {
             Stats::bump(&shared.stats.special);
             let code = match special.answer() {
@@ -161,6 +164,20 @@ pub(crate) fn begin(
         }
         verdict @ (Verdict::Allowed(_) | Verdict::Unlisted) => {
             let explicitly_allowed = matches!(verdict, Verdict::Allowed(_));
+            // A listed site opened because a parent paused protection: answered, and journaled
+            // as opened during the pause so the parent sees what was opened.
+            let opened = lifted.map(|r| {
+                Attempt::new(
+                    client_ip(client),
+                    req.name.clone(),
+                    Arc::clone(r.site),
+                    Arc::clone(&r.list.id),
+                    r.rule,
+                    req.qtype(),
+                    None,
+                )
+                .during_pause()
+            });
             // 6. Cache, then upstream. The cache holds upstream answers only, never decisions,
             //    so the stages above always run with the policy in force.
             let key = KeyRef {
@@ -172,7 +189,7 @@ pub(crate) fn begin(
             match &cached {
                 Some((entry, age)) if entry.encoded.fits(&req) => {
                     Stats::bump(&shared.stats.cache_hits);
-                    inspect(
+                    let (reply, blocked) = inspect(
                         shared,
                         &generation,
                         &req,
@@ -180,7 +197,8 @@ pub(crate) fn begin(
                         explicitly_allowed,
                         &entry.encoded,
                         entry.ttls(*age),
-                    )
+                    );
+                    (reply, blocked.or(opened))
                 }
                 _ => {
                     return Step::Forward(Box::new(Pending {
@@ -189,6 +207,7 @@ pub(crate) fn begin(
                         client,
                         limit,
                         explicitly_allowed,
+                        opened,
                     }));
                 }
             }
@@ -211,7 +230,7 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
             shared.stats.upstream_health(UpstreamHealth::Failed);
             tracing::debug!(name = %p.req.name, "upstream gave no answer: {failure}");
             wire::write(out, &p.req, Reply::ServFail, p.limit);
-            return None;
+            return p.opened;
         }
     };
     shared.stats.upstream_health(UpstreamHealth::Answered);
@@ -238,7 +257,7 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
         name: p.req.name,
     };
     shared.cache.put(key, encoded, lifetime);
-    attempt
+    attempt.or(p.opened)
 }
 
 /// SERVFAIL for a query that cannot be forwarded now: too many are already waiting on the

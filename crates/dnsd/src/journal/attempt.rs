@@ -27,6 +27,8 @@ pub(crate) struct Attempt {
     pub(super) count: u32,
     /// Set when the block came from a CNAME target rather than the name itself.
     pub(crate) cname: Option<String>,
+    /// A listed site opened while a parent had paused protection.
+    pub(crate) paused: bool,
 }
 
 /// Most record types one folded attempt keeps; a browser asks for three (A, AAAA, HTTPS).
@@ -103,7 +105,14 @@ impl Attempt {
             types: Types::one(qtype),
             count: 1,
             cname,
+            paused: false,
         }
+    }
+
+    /// The same attempt, marked as opened during a pause (the lookup was answered).
+    pub(crate) fn during_pause(mut self) -> Self {
+        self.paused = true;
+        self
     }
 
     /// Folds `later`, a query from the same client for the same site, into this attempt, as
@@ -156,6 +165,9 @@ pub(crate) struct Entry {
     /// `rule` are empty, `count` is how many more there were.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) summary: bool,
+    /// The site was opened while a parent had paused protection (it was not blocked).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) paused: bool,
 }
 
 /// What every local user may see about an attempt: deliberately no client, list or rule.

@@ -64,6 +64,7 @@ impl Overflow {
                     count: 0,
                     cname: None,
                     summary: true,
+                    paused: false,
                 },
                 settled: 0,
                 tracked: HashMap::new(),
@@ -117,6 +118,7 @@ mod tests {
             count,
             cname: None,
             summary: false,
+            paused: false,
         }
     }
 

@@ -45,6 +45,7 @@ fn entry(id: u64, count: u32, types: &[&str]) -> Entry {
         count,
         cname: None,
         summary: false,
+        paused: false,
     }
 }
 

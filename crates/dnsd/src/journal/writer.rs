@@ -191,7 +191,10 @@ impl Writer {
             count: attempt.count,
             cname: attempt.cname,
             summary: false,
+            paused: attempt.paused,
         };
+        // Nobody is told "blocked" about a site that opened during a pause.
+        let tell = !entry.paused;
         let notice = Notice {
             time,
             site: entry.site.clone(),
@@ -206,7 +209,9 @@ impl Writer {
                 next
             });
             self.last_id = next;
-            let _ = self.state.notices.send(notice);
+            if tell {
+                let _ = self.state.notices.send(notice);
+            }
             return;
         }
         lock(&self.state.groups).insert(
@@ -228,7 +233,9 @@ impl Writer {
         }
         // Published even if the line could not be written: the child was blocked all the same.
         // An error only means nobody is listening.
-        let _ = self.state.notices.send(notice);
+        if tell {
+            let _ = self.state.notices.send(notice);
+        }
     }
 
     /// Ids must be unique across restarts without reading old files: the wall clock in

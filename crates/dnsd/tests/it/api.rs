@@ -622,6 +622,29 @@ fn pause_lets_sites_through_until_resume_and_is_shown() {
         hickory_proto::op::ResponseCode::NXDomain,
         "special names stay on during a pause"
     );
+    // The encrypted-DNS list holds during a pause: a paused half hour is not a way to set up
+    // DNS over HTTPS for good.
+    assert_eq!(
+        v.udp("dns.google", RecordType::A).answers[0]
+            .data
+            .to_string(),
+        "127.0.0.88",
+        "the DNS-bypass list is not paused"
+    );
+    // What was opened during the pause is in the journal, marked so.
+    let opened = rt
+        .block_on(c.attempts(&AttemptQuery::default()))
+        .unwrap()
+        .entries;
+    let omegle = opened
+        .iter()
+        .find(|a| a.name == "omegle.com")
+        .expect("the opened site is journaled");
+    assert!(omegle.paused, "{omegle:?}");
+    assert!(
+        opened.iter().any(|a| a.name == "dns.google" && !a.paused),
+        "{opened:?}"
+    );
     rt.block_on(c.resume()).unwrap();
     assert_eq!(rt.block_on(c.status()).unwrap().paused_until, None);
     assert_eq!(
