@@ -10,6 +10,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::DNSClass;
 use vigie_policy::{RuleKind, SpecialAnswer, Verdict};
 
 use super::cache::{Key, KeyRef};
@@ -108,6 +109,14 @@ pub(crate) fn begin(
 
     // 2. The name was normalized while decoding (lowercase, no trailing dot; IDNs travel as
     //    punycode already), so every later stage compares like with like.
+
+    // Classes other than IN (CH, HS, ANY) are refused, never forwarded: a block answer is an
+    //    IN record and would be malformed in another class, and `version.bind CH TXT` must not
+    //    return the upstream's answer as if it were Vigie's.
+    if req.qclass() != DNSClass::IN {
+        wire::write(out, &req, Reply::Refused, limit);
+        return Step::Reply;
+    }
 
     // Probe names (`probe`) are the service asking itself whether the computer's lookups reach
     //    it: seen here, answered NXDOMAIN, never forwarded, never journaled.

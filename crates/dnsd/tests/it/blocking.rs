@@ -247,3 +247,40 @@ fn the_longest_names_are_answered_and_udp_goes_on() {
     let m = query_tcp(v.dns, &name, RecordType::AAAA).expect("TCP answers too");
     assert_eq!(m.metadata.response_code, ResponseCode::NoError);
 }
+
+/// Other classes than IN are refused, for blocked and unlisted names alike, and never forwarded
+/// (`version.bind CH TXT` must not return the upstream's version as Vigie's). The reply keeps the
+/// question and, for an EDNS query, its OPT record.
+#[test]
+fn other_classes_are_refused_with_question_and_opt() {
+    use hickory_proto::rr::DNSClass;
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    for (name, qtype, class) in [
+        ("version.bind", RecordType::TXT, DNSClass::CH),
+        ("hostname.bind", RecordType::TXT, DNSClass::CH),
+        ("www.omegle.com", RecordType::A, DNSClass::CH),
+        ("www.omegle.com", RecordType::A, DNSClass::HS),
+        ("www.omegle.com", RecordType::A, DNSClass::ANY),
+        ("www.example.test", RecordType::A, DNSClass::CH),
+    ] {
+        let mut q = crate::util::query_message(name, qtype, true);
+        q.queries[0].set_query_class(class);
+        let reply = crate::util::udp_raw(v.dns, &q.to_vec().unwrap())
+            .unwrap_or_else(|| panic!("no answer for {name} {class}"));
+        let m = hickory_proto::op::Message::from_vec(&reply)
+            .unwrap_or_else(|e| panic!("{name} {class}: malformed reply: {e}"));
+        assert_eq!(
+            m.metadata.response_code,
+            ResponseCode::Refused,
+            "{name} {class}"
+        );
+        assert!(m.answers.is_empty(), "{name} {class}: {m:?}");
+        assert_eq!(m.queries.len(), 1, "the question is echoed");
+        assert_eq!(m.queries[0].query_class(), class);
+        assert!(
+            m.edns.is_some(),
+            "{name} {class}: OPT kept for an EDNS query"
+        );
+    }
+}

@@ -42,6 +42,8 @@ pub(crate) enum Reply<'a> {
     Upstream { answer: &'a Encoded, ttls: Ttls },
     /// The upstream could not be reached in time, or its answer could not be served.
     ServFail,
+    /// A question Vigie does not answer: another class than IN.
+    Refused,
 }
 
 /// Writes `reply` to `req` into `out`, within `limit` bytes (truncated past it).
@@ -56,6 +58,10 @@ pub(crate) fn write(out: &mut Vec<u8>, req: &Request, reply: Reply<'_>, limit: u
         } => special(out, req, code, ttl, serial, why, limit),
         Reply::Upstream { answer, ttls } => upstream(out, req, answer, ttls, limit),
         Reply::ServFail => servfail(out, req),
+        Reply::Refused => {
+            begin(out, req, u16::from(ResponseCode::Refused) as u8, [0; 3]);
+            end(out, req, None, usize::MAX);
+        }
     }
 }
 
