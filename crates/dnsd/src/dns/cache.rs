@@ -32,6 +32,9 @@ pub(crate) struct Key {
     pub(crate) name: String,
     pub(crate) qtype: RecordType,
     pub(crate) qclass: DNSClass,
+    /// Whether the client asked for DNSSEC records (DO): the upstream's answer differs (RRSIGs,
+    /// the AD bit), and a validating client given the unsigned one fails.
+    pub(crate) dnssec_ok: bool,
 }
 
 /// A [`Key`] that borrows its name, so that a lookup allocates nothing.
@@ -40,6 +43,7 @@ pub(crate) struct KeyRef<'a> {
     pub(crate) name: &'a str,
     pub(crate) qtype: RecordType,
     pub(crate) qclass: DNSClass,
+    pub(crate) dnssec_ok: bool,
 }
 
 // Both hash the same fields the same way, as `Equivalent` requires.
@@ -48,6 +52,7 @@ impl Hash for Key {
         self.name.as_str().hash(state);
         self.qtype.hash(state);
         self.qclass.hash(state);
+        self.dnssec_ok.hash(state);
     }
 }
 
@@ -56,12 +61,16 @@ impl Hash for KeyRef<'_> {
         self.name.hash(state);
         self.qtype.hash(state);
         self.qclass.hash(state);
+        self.dnssec_ok.hash(state);
     }
 }
 
 impl Equivalent<Key> for KeyRef<'_> {
     fn equivalent(&self, key: &Key) -> bool {
-        self.name == key.name && self.qtype == key.qtype && self.qclass == key.qclass
+        self.name == key.name
+            && self.qtype == key.qtype
+            && self.qclass == key.qclass
+            && self.dnssec_ok == key.dnssec_ok
     }
 }
 
@@ -196,6 +205,7 @@ mod tests {
             name: name.into(),
             qtype: RecordType::A,
             qclass: DNSClass::IN,
+            dnssec_ok: false,
         }
     }
 
@@ -204,7 +214,25 @@ mod tests {
             name,
             qtype: RecordType::A,
             qclass: DNSClass::IN,
+            dnssec_ok: false,
         })
+    }
+
+    #[test]
+    fn answers_for_dnssec_clients_are_kept_apart() {
+        let c = Cache::new(&vigie_policy::Settings::default().cache);
+        store(&c, "signed.example", a(300));
+        let signed = KeyRef {
+            name: "signed.example",
+            qtype: RecordType::A,
+            qclass: DNSClass::IN,
+            dnssec_ok: true,
+        };
+        assert!(
+            c.get(signed).is_none(),
+            "a DO query never gets the answer to a plain one"
+        );
+        assert!(get(&c, "signed.example").is_some());
     }
 
     fn a(ttl: u32) -> Answer {

@@ -193,6 +193,7 @@ pub(crate) fn begin(
                 name: &req.name,
                 qtype: req.qtype(),
                 qclass: req.qclass(),
+                dnssec_ok: req.edns.is_some_and(|e| e.dnssec_ok),
             };
             cached = shared.cache.get(key);
             match &cached {
@@ -263,6 +264,7 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
     let key = Key {
         qtype: p.req.qtype(),
         qclass: p.req.qclass(),
+        dnssec_ok,
         name: p.req.name,
     };
     shared.cache.put(key, encoded, lifetime);

@@ -284,3 +284,45 @@ fn other_classes_are_refused_with_question_and_opt() {
         );
     }
 }
+
+/// EDNS as strict clients expect it: the DO bit echoed on blocked, special and forwarded
+/// answers; BADVERS for EDNS version 1; OPT and the question kept on NOTIMP.
+#[test]
+fn edns_bits_and_error_replies_follow_the_rfcs() {
+    use hickory_proto::op::{Message, OpCode};
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let ask = |m: &Message| -> Message {
+        let reply = crate::util::udp_raw(v.dns, &m.to_vec().unwrap()).expect("an answer");
+        Message::from_vec(&reply).expect("a well-formed answer")
+    };
+    for name in [
+        "www.omegle.com",
+        "use-application-dns.net",
+        "www.example.test",
+    ] {
+        for dnssec_ok in [true, false] {
+            let mut q = crate::util::query_message(name, RecordType::A, true);
+            q.edns.as_mut().unwrap().set_dnssec_ok(dnssec_ok);
+            let m = ask(&q);
+            let edns = m.edns.as_ref().expect("OPT in the answer");
+            assert_eq!(edns.flags().dnssec_ok, dnssec_ok, "{name}: DO echoed");
+        }
+    }
+    // EDNS version 1: BADVERS, answered with version 0.
+    let mut q = crate::util::query_message("www.example.test", RecordType::A, true);
+    q.edns.as_mut().unwrap().set_version(1);
+    let m = ask(&q);
+    // Code 16 is BADVERS in an OPT-carrying answer (hickory names the number BADSIG, its TSIG
+    // meaning): the header says 0 and the OPT's extended code 1.
+    assert_eq!(u16::from(m.metadata.response_code), 16);
+    assert_eq!(m.edns.as_ref().unwrap().version(), 0);
+    assert!(m.answers.is_empty());
+    // Another opcode (NOTIFY): NOTIMP, with the question and the OPT record.
+    let mut q = crate::util::query_message("www.example.test", RecordType::SOA, true);
+    q.metadata.op_code = OpCode::Notify;
+    let m = ask(&q);
+    assert_eq!(m.metadata.response_code, ResponseCode::NotImp);
+    assert_eq!(m.queries.len(), 1, "question kept");
+    assert!(m.edns.is_some(), "OPT kept on NOTIMP");
+}

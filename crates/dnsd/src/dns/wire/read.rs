@@ -8,7 +8,7 @@ use hickory_proto::op::{Message, OpCode, ResponseCode};
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder};
 
-use super::write::error_reply;
+use super::write::{error_reply, error_reply_to};
 use super::{CLASSIC_UDP, ClientEdns, MAX_QUESTION, MAX_UDP, QNAME_AT, Request};
 
 /// Why a packet gets no normal processing.
@@ -149,16 +149,21 @@ fn read_full(bytes: &[u8]) -> Result<Request, Reject> {
         }
     };
     if message.metadata.op_code != OpCode::Query {
-        return Err(Reject::Reply(error_reply(
-            id,
-            op_code,
+        return Err(Reject::Reply(error_reply_to(
+            &message,
             ResponseCode::NotImp,
         )));
     }
+    if message.edns.as_ref().is_some_and(|e| e.version() != 0) {
+        // RFC 6891 §6.1.3: an EDNS version above 0 gets BADVERS, with Vigie's version 0.
+        return Err(Reject::Reply(error_reply_to(
+            &message,
+            ResponseCode::BADVERS,
+        )));
+    }
     if message.queries.len() != 1 {
-        return Err(Reject::Reply(error_reply(
-            id,
-            op_code,
+        return Err(Reject::Reply(error_reply_to(
+            &message,
             ResponseCode::FormErr,
         )));
     }

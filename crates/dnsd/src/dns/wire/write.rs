@@ -75,6 +75,34 @@ pub(super) fn error_reply(id: u16, op_code: u8, code: ResponseCode) -> Vec<u8> {
     out
 }
 
+/// An error answer to a query that was read but is not served (another opcode, several
+/// questions, an EDNS version Vigie does not speak): the question echoed and, for an EDNS
+/// query, an OPT record of version 0 with the DO bit echoed (RFC 6891 §7), which also carries
+/// the high bits of an extended code such as BADVERS.
+pub(super) fn error_reply_to(query: &Message, code: ResponseCode) -> Vec<u8> {
+    let mut m = Message::new(
+        query.metadata.id,
+        MessageType::Response,
+        query.metadata.op_code,
+    );
+    m.metadata.recursion_desired = query.metadata.recursion_desired;
+    m.metadata.recursion_available = true;
+    m.metadata.response_code = code;
+    m.queries = query.queries.clone();
+    if let Some(edns) = &query.edns {
+        let mut reply = hickory_proto::op::Edns::new();
+        reply.set_max_payload(MAX_UDP);
+        reply.set_version(0);
+        reply.set_dnssec_ok(edns.flags().dnssec_ok);
+        m.set_edns(reply);
+    }
+    m.to_vec().unwrap_or_else(|_| {
+        let op = u8::from(query.metadata.op_code);
+        let low = ResponseCode::from_low(u16::from(code) as u8 & 0x0f);
+        error_reply(query.metadata.id, op, low)
+    })
+}
+
 /// Starts an answer to `req` in `out`: the header with these counts, then the question. The
 /// OPT record, when the client sent one, is counted here and written by [`end`].
 fn begin(out: &mut Vec<u8>, req: &Request, code: u8, counts: [u16; 3]) {
@@ -99,7 +127,10 @@ fn end(out: &mut Vec<u8>, req: &Request, ede: Option<(u16, &[&str])>, limit: usi
         out.push(0); // root owner
         out.extend_from_slice(&u16::from(RecordType::OPT).to_be_bytes());
         out.extend_from_slice(&MAX_UDP.to_be_bytes());
-        out.extend_from_slice(&[0; 4]); // extended code, version 0, no flags
+        // Extended code 0, version 0; the DO bit echoed (RFC 3225): a validating client that
+        // asked for DNSSEC records sees that this server understood it.
+        let dnssec_ok = req.edns.is_some_and(|e| e.dnssec_ok);
+        out.extend_from_slice(&[0, 0, if dnssec_ok { 0x80 } else { 0 }, 0]);
         match ede {
             Some((info, parts)) => {
                 let rdlen_at = out.len();
