@@ -40,6 +40,7 @@ check-special = Toujours la même réponse, quoi que disent les listes : { $wha
 check-blocked = Bloqué : c’est { $site } (liste « { $list } », règle { $rule }).
 check-allowed = Autorisé par « { $site } » dans { $list } (règle { $rule }).
 check-unlisted = Ne figure sur aucune liste en vigueur : il s’ouvre normalement.
+check-paused = La protection est en pause : il s’ouvre jusqu’à la fin de la pause, puis il est de nouveau bloqué.
 
 ## Les listes du parent (le stockage du service)
 

@@ -164,6 +164,7 @@ fn initial_policy(config: &Path) -> (Policy, ReloadState) {
                 loaded.policy,
                 ReloadState {
                     last_error: None,
+                    last_error_message: None,
                     warnings,
                 },
             )
@@ -183,6 +184,7 @@ fn initial_policy(config: &Path) -> (Policy, ReloadState) {
                 policy,
                 ReloadState {
                     last_error: Some(e.to_string()),
+                    last_error_message: Some(e.message()),
                     warnings: vec![],
                 },
             )

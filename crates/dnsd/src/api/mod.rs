@@ -35,7 +35,8 @@ use axum::response::{IntoResponse, Response};
 use axum::serve::IncomingStream;
 use tokio::net::UnixListener;
 use tokio::sync::watch;
-use vigie_localapi::{ApiError, TOKEN_HEADER};
+use vigie_i18n::Lang;
+use vigie_localapi::{ApiError, Message, TOKEN_HEADER};
 
 use crate::state::Shared;
 use auth::Auth;
@@ -71,11 +72,13 @@ impl Connected<IncomingStream<'_, UnixListener>> for Peer {
     }
 }
 
-/// A refusal: status, reason, and the current version for 412.
+/// A refusal: status, reason (in English, and as a message when there is one), and the
+/// current version for 412.
 #[derive(Debug)]
 pub(crate) struct Failure {
     status: StatusCode,
     reason: String,
+    message: Option<Message>,
     etag: Option<String>,
 }
 
@@ -84,8 +87,32 @@ impl Failure {
         Failure {
             status,
             reason: reason.into(),
+            message: None,
             etag: None,
         }
+    }
+    /// A refusal in the words of a message of `locales/`: English in `error`, the id and
+    /// arguments in `message`.
+    pub(crate) fn said(status: StatusCode, message: Message) -> Failure {
+        Failure {
+            status,
+            reason: Lang::En.render(&message),
+            message: Some(message),
+            etag: None,
+        }
+    }
+    /// A name or a file the policy refused: its words and its message.
+    pub(crate) fn policy(status: StatusCode, error: &vigie_policy::Error) -> Failure {
+        Failure {
+            status,
+            reason: error.to_string(),
+            message: Some(error.message()),
+            etag: None,
+        }
+    }
+    /// A pasted name that cannot be a site: 422 with the policy's reason.
+    pub(crate) fn refused(error: &vigie_policy::Error) -> Failure {
+        Failure::policy(StatusCode::UNPROCESSABLE_ENTITY, error)
     }
     pub(crate) fn bad(reason: impl Into<String>) -> Failure {
         Failure::new(StatusCode::BAD_REQUEST, reason)
@@ -101,16 +128,19 @@ impl Failure {
     }
     pub(crate) fn stale(current: String) -> Failure {
         Failure {
-            status: StatusCode::PRECONDITION_FAILED,
-            reason: "this was changed since you read it (by someone else or by hand): reload it and make your change again".into(),
             etag: Some(current),
+            ..Failure::said(StatusCode::PRECONDITION_FAILED, Message::new("api-stale"))
         }
     }
 }
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let mut r = (self.status, axum::Json(ApiError { error: self.reason })).into_response();
+        let body = ApiError {
+            error: self.reason,
+            message: self.message,
+        };
+        let mut r = (self.status, axum::Json(body)).into_response();
         if let Some(tag) = self.etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
             r.headers_mut().insert(header::ETAG, tag);
         }

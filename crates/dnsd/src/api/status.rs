@@ -34,6 +34,7 @@ pub(super) async fn status(State(api): Api_) -> axum::Json<v1::Status> {
         UpstreamHealth::Unknown => None,
     };
     let system_dns_ok = shared.probe.current().await;
+    let reload = shared.reload.lock().expect("reload state").clone();
     axum::Json(v1::Status {
         version: env!("CARGO_PKG_VERSION").into(),
         uptime_secs: shared.started.elapsed().as_secs(),
@@ -42,12 +43,8 @@ pub(super) async fn status(State(api): Api_) -> axum::Json<v1::Status> {
         upstream_ok,
         generation: generation.number,
         domains: generation.policy.matcher.len(),
-        last_reload_error: shared
-            .reload
-            .lock()
-            .expect("reload state")
-            .last_error
-            .clone(),
+        last_reload_error: reload.last_error,
+        last_reload_message: reload.last_error_message,
         attempts_today,
         failed_logins: api.auth.failed_logins.load(Ordering::Relaxed),
         paused_until: shared.paused_until(),
