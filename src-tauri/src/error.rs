@@ -1,8 +1,11 @@
-//! The one error type of every command, serialized for the page as `{kind, message}`. The kind
-//! lets the page react (show the lock screen, the service-down banner, reload after a
-//! conflict); the message is already in words for the parent.
+//! The one error type of every command, serialized for the page as `{kind, message, i18n?}`.
+//! The kind lets the page react (show the lock screen, the service-down banner, reload after a
+//! conflict); the message is already in words for the parent (English for the service's own
+//! refusals); `i18n`, when the service gave one, is the same words as a message id and
+//! arguments, which the page writes in the console's language.
 
 use serde::Serialize;
+use vigie_localapi::Message;
 
 /// What kind of failure, for the page to act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,6 +31,9 @@ pub(crate) enum Kind {
 pub(crate) struct AppError {
     pub(crate) kind: Kind,
     pub(crate) message: String,
+    /// The service's words as a message of `locales/`, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) i18n: Option<Message>,
 }
 
 impl AppError {
@@ -35,6 +41,7 @@ impl AppError {
         AppError {
             kind,
             message: message.into(),
+            i18n: None,
         }
     }
 }
@@ -53,6 +60,12 @@ impl From<vigie_localapi::Error> for AppError {
             } => Kind::Invalid,
             _ => Kind::Failed,
         };
+        // The page writes its own words for the kinds it handles whole; for the others it
+        // writes the service's message when there is one.
+        let i18n = match kind {
+            Kind::ServiceDown | Kind::Conflict => None,
+            _ => e.i18n().cloned(),
+        };
         let message = match (&e, kind) {
             (_, Kind::ServiceDown) => "Vigie's service is not answering, so this computer is not \
                 protected right now. Restart the computer, or ask whoever installed Vigie to run \
@@ -63,7 +76,11 @@ impl From<vigie_localapi::Error> for AppError {
                 .to_string(),
             _ => e.to_string(),
         };
-        AppError { kind, message }
+        AppError {
+            kind,
+            message,
+            i18n,
+        }
     }
 }
 
@@ -84,6 +101,7 @@ mod tests {
         let locked = vigie_localapi::Error::Api {
             status: 401,
             message: "a parent is needed".into(),
+            i18n: None,
         };
         let e = AppError::from(locked);
         assert_eq!(
@@ -99,6 +117,24 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"kind": "invalid", "message": "no"})
+        );
+    }
+
+    #[test]
+    fn the_services_message_reaches_the_page() {
+        let refused = vigie_localapi::Error::Api {
+            status: 422,
+            message: "\"1.2.3.4\" is an IP address…".into(),
+            i18n: Some(Message::new("reason-ip-address").arg("name", "1.2.3.4")),
+        };
+        let json = serde_json::to_value(AppError::from(refused)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "kind": "invalid",
+                "message": "\"1.2.3.4\" is an IP address…",
+                "i18n": {"id": "reason-ip-address", "args": {"name": "1.2.3.4"}}
+            })
         );
     }
 }
