@@ -58,6 +58,7 @@ api-session-ended = the parent session has ended (it expired, or someone logged 
 api-needs-parent = this needs a parent: log in with the parent password first
 api-no-endpoint = no such endpoint: see docs/api.md for the list
 api-password-already-set = a parent password is already set: log in, or change it with the current one
+api-setup-needs-administrator = ask a parent to finish setting up Vigie: the first parent password is chosen with the computer's administrator rights (sudo vigie password set)
 api-no-password = no parent password is set yet: choose one first (setup)
 api-wrong-password = wrong password
 api-throttled = { $seconds ->

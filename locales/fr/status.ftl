@@ -57,6 +57,7 @@ api-session-ended = la session des parents est terminée (elle a expiré, ou que
 api-needs-parent = il faut un parent : connectez-vous d’abord avec le mot de passe des parents
 api-no-endpoint = ce point d’accès n’existe pas : la liste se trouve dans docs/api.md
 api-password-already-set = un mot de passe des parents est déjà défini : connectez-vous, ou changez-le avec le mot de passe actuel
+api-setup-needs-administrator = demandez à un parent de terminer l’installation de Vigie : le premier mot de passe parent se choisit avec les droits d’administrateur de l’ordinateur (sudo vigie password set)
 api-no-password = aucun mot de passe des parents n’est encore défini : choisissez-en un d’abord (setup)
 api-wrong-password = mot de passe erroné
 api-throttled = { $seconds ->

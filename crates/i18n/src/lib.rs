@@ -18,6 +18,7 @@ use fluent_bundle::{FluentArgs, FluentResource};
 use unic_langid::LanguageIdentifier;
 
 pub use fluent_bundle::FluentValue;
+pub use recognize::recognize;
 pub use vigie_policy::{Arg, Message};
 
 /// One `.ftl` file of a language: its name and its text.
@@ -240,6 +241,8 @@ fn build(lang: Lang) -> FluentBundle<FluentResource> {
     }
     bundle
 }
+
+mod recognize;
 
 #[cfg(test)]
 mod tests;

@@ -410,3 +410,17 @@ fn special_names_have_messages() {
         assert!(Lang::Fr.has(s.message_id()));
     }
 }
+
+#[test]
+fn english_words_are_recognized_as_their_message() {
+    let m = recognize("wrong password", &["api-"]).unwrap();
+    assert_eq!(m, Message::new("api-wrong-password"));
+    let m = recognize("too many wrong passwords: try again in 12 seconds", &["api-"]).unwrap();
+    assert_eq!(m, Message::new("api-throttled").arg("seconds", 12_u32));
+    let fr = Lang::Fr.render(&m);
+    assert!(fr.contains("12") && fr.contains("secondes"), "{fr}");
+    let m = recognize("no list has the id \"dating\"", &["api-"]).unwrap();
+    assert_eq!(m, Message::new("api-no-list").arg("id", "dating"));
+    assert_eq!(recognize("something else entirely", &["api-"]), None);
+    assert_eq!(recognize("wrong password", &["reason-"]), None);
+}

@@ -83,11 +83,15 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
+    /// A refusal in English words. When they are the words of a message of `locales/en`
+    /// (`api-*`, or a policy file's problem), that message goes along, so the console can
+    /// show them in the parent's language.
     pub(crate) fn new(status: StatusCode, reason: impl Into<String>) -> Failure {
+        let reason = reason.into();
         Failure {
             status,
-            reason: reason.into(),
-            message: None,
+            message: recognized(&reason),
+            reason,
             etag: None,
         }
     }
@@ -132,6 +136,28 @@ impl Failure {
             ..Failure::said(StatusCode::PRECONDITION_FAILED, Message::new("api-stale"))
         }
     }
+}
+
+/// The message that wrote `reason`: an `api-*` message, or a problem of a file named by its
+/// full path (`file-error-*`), with a reason or problem inside it read back too.
+fn recognized(reason: &str) -> Option<Message> {
+    let mut message = vigie_i18n::recognize(reason, &["api-"]).or_else(|| {
+        vigie_i18n::recognize(reason, &["file-error-setting", "file-error-at"]).filter(|m| {
+            matches!(m.args.get("file"), Some(vigie_localapi::Arg::Text(f)) if f.starts_with('/'))
+        })
+    })?;
+    for name in ["reason", "problem"] {
+        if let Some(vigie_localapi::Arg::Text(inner)) = message.args.get(name) {
+            let deeper = match vigie_policy::reasons::recognize(inner) {
+                vigie_localapi::Arg::Message(m) => Some(m),
+                _ => vigie_i18n::recognize(inner, &["reason-", "file-error-setting"]),
+            };
+            if let Some(m) = deeper {
+                message.args.insert(name.into(), vigie_localapi::Arg::Message(m));
+            }
+        }
+    }
+    Some(message)
 }
 
 impl IntoResponse for Failure {
@@ -367,4 +393,31 @@ pub(crate) fn serve(
 /// Cuts what a caller sent before echoing it in an error.
 pub(crate) fn short(text: &str) -> String {
     text.chars().take(80).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_refusals_carry_the_message_that_wrote_them() {
+        let f = Failure::new(StatusCode::UNAUTHORIZED, "wrong password");
+        assert_eq!(f.message, Some(Message::new("api-wrong-password")));
+        let f = Failure::unprocessable("the password needs at least 8 characters");
+        let m = f.message.expect("a message");
+        assert_eq!(m.id, "api-password-too-short");
+        assert_eq!(Lang::En.render(&m), f.reason);
+        assert!(Lang::Fr.render(&m).contains('8'));
+        // A settings problem, as `PUT /v1/settings` words it.
+        let e = vigie_policy::RawSettings::parse("listen = [\"here\"]\n", Path::new("/etc/vigie/settings.toml"))
+            .unwrap()
+            .validate(Path::new("/etc/vigie/settings.toml"))
+            .unwrap_err();
+        let f = Failure::unprocessable(e.to_string());
+        let m = f.message.expect("a message");
+        assert_eq!(m, e.message());
+        assert!(Lang::Fr.render(&m).contains("n’est pas une adresse avec un port"));
+        let f = Failure::bad("Failed to deserialize the JSON body: expected value at line 1");
+        assert_eq!(f.message, None);
+    }
 }
