@@ -118,10 +118,7 @@ pub(crate) fn render(lang: Lang, found: Option<(&str, &str)>) -> String {
                 &[("list", FluentValue::from(escape(list)))],
             ),
         ),
-        None => (
-            lang.text("blockpage-title"),
-            lang.text("blockpage-lead"),
-        ),
+        None => (lang.text("blockpage-title"), lang.text("blockpage-lead")),
     };
     let next = lang.text("blockpage-next");
     let code = lang.code();
@@ -184,7 +181,10 @@ mod tests {
     fn the_page_speaks_french_to_a_french_browser() {
         let html = render(Lang::Fr, Some(("Omegle", "Omegle & co")));
         assert!(html.contains(r#"<html lang="fr">"#), "{html}");
-        assert!(html.contains("<h1>Omegle est bloqué sur cet ordinateur</h1>"), "{html}");
+        assert!(
+            html.contains("<h1>Omegle est bloqué sur cet ordinateur</h1>"),
+            "{html}"
+        );
         assert!(html.contains("«\u{202F}Omegle &amp; co\u{202F}»"), "{html}");
         assert!(html.contains("parles-en à un parent"), "{html}");
         let html = render(Lang::Fr, Some(("<b>x</b>", "l")));

@@ -32,8 +32,7 @@ fn templates() -> &'static [Template] {
     TEMPLATES.get_or_init(|| {
         let mut out = Vec::new();
         for (_, text) in Lang::En.sources() {
-            let resource =
-                FluentResource::try_new((*text).to_string()).unwrap_or_else(|(r, _)| r);
+            let resource = FluentResource::try_new((*text).to_string()).unwrap_or_else(|(r, _)| r);
             for entry in resource.entries() {
                 let ast::Entry::Message(m) = entry else {
                     continue;

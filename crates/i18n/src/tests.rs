@@ -275,7 +275,10 @@ fn policy_errors() -> Vec<vigie_policy::Error> {
                [[site]]\nname = \"B\"\ndomains = [\"a.example\"]\n";
     out.extend(ListFile::parse(dup, file).unwrap().warnings);
     out.push(ListFile::parse("[list\n", file).unwrap_err());
-    let long_id = format!("[list]\nid = \"{}\"\nname = \"n\"\ndescription = \"d\"\ncategory = \"c\"\n", "a".repeat(80));
+    let long_id = format!(
+        "[list]\nid = \"{}\"\nname = \"n\"\ndescription = \"d\"\ncategory = \"c\"\n",
+        "a".repeat(80)
+    );
     out.push(ListFile::parse(&long_id, file).unwrap_err());
     let settings = Path::new("/etc/vigie/settings.toml");
     let bad = "listen = [\"nowhere\"]\n[[upstream]]\naddress = \"dns.example\"\n\
@@ -390,7 +393,11 @@ fn a_french_parent_reads_a_pasted_address_refusal_in_french() {
         "«\u{202F}1.2.3.4\u{202F}» est une adresse IP, pas le nom d’un site\u{A0}: Vigie bloque les sites par leur nom, entrez donc un nom comme exemple.fr"
     );
     let e = vigie_policy::Domain::parse("exa mple.com").unwrap_err();
-    assert!(Lang::Fr.render(&e.message()).contains("contient une espace"));
+    assert!(
+        Lang::Fr
+            .render(&e.message())
+            .contains("contient une espace")
+    );
     let json = serde_json::to_value(e.message()).unwrap();
     assert_eq!(
         json,
@@ -415,7 +422,11 @@ fn special_names_have_messages() {
 fn english_words_are_recognized_as_their_message() {
     let m = recognize("wrong password", &["api-"]).unwrap();
     assert_eq!(m, Message::new("api-wrong-password"));
-    let m = recognize("too many wrong passwords: try again in 12 seconds", &["api-"]).unwrap();
+    let m = recognize(
+        "too many wrong passwords: try again in 12 seconds",
+        &["api-"],
+    )
+    .unwrap();
     assert_eq!(m, Message::new("api-throttled").arg("seconds", 12_u32));
     let fr = Lang::Fr.render(&m);
     assert!(fr.contains("12") && fr.contains("secondes"), "{fr}");

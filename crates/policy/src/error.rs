@@ -173,8 +173,9 @@ fn character_message(c: char) -> Message {
     match c {
         ' ' => Message::new("reason-character-space"),
         '_' => Message::new("reason-character-underscore"),
-        c if c.is_whitespace() || c.is_control() => Message::new("reason-character-invisible")
-            .arg("code", format!("{:04X}", c as u32)),
+        c if c.is_whitespace() || c.is_control() => {
+            Message::new("reason-character-invisible").arg("code", format!("{:04X}", c as u32))
+        }
         c => Message::new("reason-character-other").arg("char", c.to_string()),
     }
 }
@@ -190,8 +191,9 @@ impl Error {
         match self {
             Error::EmptyName => Message::new("reason-empty-name"),
             Error::IpAddress(n) => name("reason-ip-address", n),
-            Error::BadCharacter { name: n, character } => name("reason-bad-character", n)
-                .arg("shown", character_message(*character)),
+            Error::BadCharacter { name: n, character } => {
+                name("reason-bad-character", n).arg("shown", character_message(*character))
+            }
             Error::EmptyLabel(n) => name("reason-empty-label", n),
             Error::HyphenAtEdge { name: n, label } => {
                 name("reason-hyphen-at-edge", n).arg("label", label.as_str())
@@ -358,21 +360,42 @@ pub mod reasons {
 
     /// `(message id, English template)`. A slot is `{name}`; `{name:n}` takes a number.
     pub const TEMPLATES: &[(&str, &str)] = &[
-        ("list-error-needs-name", "the list needs a name that parents will read"),
-        ("list-error-site-needs-name", "every site needs a name that parents will read"),
-        ("list-error-site-no-domain", "site \"{site}\" lists no domain"),
-        ("list-error-id-length", "a list id needs 1 to {max:n} characters"),
+        (
+            "list-error-needs-name",
+            "the list needs a name that parents will read",
+        ),
+        (
+            "list-error-site-needs-name",
+            "every site needs a name that parents will read",
+        ),
+        (
+            "list-error-site-no-domain",
+            "site \"{site}\" lists no domain",
+        ),
+        (
+            "list-error-id-length",
+            "a list id needs 1 to {max:n} characters",
+        ),
         (
             "list-error-id-characters",
             "\"{id}\" may only use lowercase letters, digits and hyphens (not at the start)",
         ),
-        ("list-error-unknown-id", "no list has this id; the setting is ignored"),
-        ("list-error-file-name", "the file name is the list's id: {reason:m}"),
+        (
+            "list-error-unknown-id",
+            "no list has this id; the setting is ignored",
+        ),
+        (
+            "list-error-file-name",
+            "the file name is the list's id: {reason:m}",
+        ),
         (
             "setting-error-listen-address",
             "\"{text}\" is not an address with a port, like 127.0.0.1:53 or [::1]:53",
         ),
-        ("setting-error-listen-empty", "at least one address is needed, like 127.0.0.1:53"),
+        (
+            "setting-error-listen-empty",
+            "at least one address is needed, like 127.0.0.1:53",
+        ),
         (
             "setting-error-upstream-address",
             "\"{address}\" is not an IP address (with an optional port), like 9.9.9.9 or 9.9.9.9:853",
@@ -382,13 +405,22 @@ pub mod reasons {
             "tls and https need the name on the server's certificate, like dns.quad9.net",
         ),
         ("setting-error-path", "\"{path}\" must start with /"),
-        ("setting-error-block-address", "\"{address}\" is not an IPv4 address, like 127.0.0.88"),
+        (
+            "setting-error-block-address",
+            "\"{address}\" is not an IPv4 address, like 127.0.0.88",
+        ),
         (
             "setting-error-page-listen",
             "\"{text}\" is not an address with a port, like 127.0.0.88:80",
         ),
-        ("setting-error-out-of-range", "{value:n} is out of range: use {min:n} to {max:n}"),
-        ("setting-error-language", "\"{text}\" is not a language Vigie speaks: use auto, fr or en"),
+        (
+            "setting-error-out-of-range",
+            "{value:n} is out of range: use {min:n} to {max:n}",
+        ),
+        (
+            "setting-error-language",
+            "\"{text}\" is not a language Vigie speaks: use auto, fr or en",
+        ),
     ];
 
     /// The English words of `message`, from [`TEMPLATES`] and the character names; an unknown
@@ -500,7 +532,11 @@ pub mod reasons {
                 break;
             };
             let inner = &rest[open + 1..close];
-            if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b':') {
+            if inner.is_empty()
+                || !inner
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b':')
+            {
                 // Not a slot (`[::1]` has none, but be safe): keep it as text.
                 out.push(Piece::Text(&rest[..=close]));
                 rest = &rest[close + 1..];
@@ -509,9 +545,9 @@ pub mod reasons {
             if open > 0 {
                 out.push(Piece::Text(&rest[..open]));
             }
-            let (name, kind) = inner.split_once(':').map_or((inner, 't'), |(n, k)| {
-                (n, k.chars().next().unwrap_or('t'))
-            });
+            let (name, kind) = inner
+                .split_once(':')
+                .map_or((inner, 't'), |(n, k)| (n, k.chars().next().unwrap_or('t')));
             out.push(Piece::Slot(name, kind));
             rest = &rest[close + 1..];
         }

@@ -388,10 +388,7 @@ impl RawSettings {
             }
         }
         if self.listen.is_empty() {
-            problem(
-                "listen",
-                reasons::text("setting-error-listen-empty", &[]),
-            );
+            problem("listen", reasons::text("setting-error-listen-empty", &[]));
         }
 
         let mut upstreams = Vec::new();
@@ -616,7 +613,11 @@ mod tests {
             ("[console]\nlanguage = \"en\"\n", ConsoleLanguage::En),
         ] {
             let raw = RawSettings::parse(text, file()).unwrap();
-            assert_eq!(raw.validate(file()).unwrap().console_language, want, "{text}");
+            assert_eq!(
+                raw.validate(file()).unwrap().console_language,
+                want,
+                "{text}"
+            );
             let again = RawSettings::parse(&raw.to_toml(), file()).unwrap();
             assert_eq!(again, raw, "round trip of {text}");
         }
@@ -630,7 +631,10 @@ mod tests {
         );
         assert_eq!(e.message().id, "file-error-setting");
         let e = RawSettings::parse("[console]\nlang = \"fr\"\n", file()).unwrap_err();
-        assert!(matches!(e, Error::Syntax { .. }), "unknown fields are refused: {e:?}");
+        assert!(
+            matches!(e, Error::Syntax { .. }),
+            "unknown fields are refused: {e:?}"
+        );
     }
 
     #[test]

@@ -58,10 +58,7 @@ pub(super) async fn check(
             .arg("rule", r.rule.to_string())
     };
     // The resolver's own decision, pause included, so a test here says what a lookup gets now.
-    let (verdict, reason, message) = match api
-        .shared
-        .verdict(&generation.policy, domain.as_str())
-    {
+    let (verdict, reason, message) = match api.shared.verdict(&generation.policy, domain.as_str()) {
         Verdict::Special(special) => (
             v1::CheckVerdict::Special,
             None,

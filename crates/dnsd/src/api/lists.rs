@@ -91,10 +91,7 @@ pub(super) async fn list(
 ) -> Result<axum::Json<v1::ListDetail>, Failure> {
     api.parent(peer, &headers)?;
     let generation = api.shared.current();
-    let l = generation
-        .policy
-        .list(&id)
-        .ok_or_else(|| no_list(&id))?;
+    let l = generation.policy.list(&id).ok_or_else(|| no_list(&id))?;
     Ok(axum::Json(detail(l)))
 }
 
@@ -124,15 +121,12 @@ pub(super) async fn toggle_list(
     )
     .await?;
     let generation = api.shared.current();
-    let l = generation
-        .policy
-        .list(&id)
-        .ok_or_else(|| {
-            Failure::said(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Message::new("api-list-disappeared"),
-            )
-        })?;
+    let l = generation.policy.list(&id).ok_or_else(|| {
+        Failure::said(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Message::new("api-list-disappeared"),
+        )
+    })?;
     Ok(axum::Json(summary(l)))
 }
 

@@ -153,7 +153,9 @@ fn recognized(reason: &str) -> Option<Message> {
                 _ => vigie_i18n::recognize(inner, &["reason-", "file-error-setting"]),
             };
             if let Some(m) = deeper {
-                message.args.insert(name.into(), vigie_localapi::Arg::Message(m));
+                message
+                    .args
+                    .insert(name.into(), vigie_localapi::Arg::Message(m));
             }
         }
     }
@@ -409,14 +411,21 @@ mod tests {
         assert_eq!(Lang::En.render(&m), f.reason);
         assert!(Lang::Fr.render(&m).contains('8'));
         // A settings problem, as `PUT /v1/settings` words it.
-        let e = vigie_policy::RawSettings::parse("listen = [\"here\"]\n", Path::new("/etc/vigie/settings.toml"))
-            .unwrap()
-            .validate(Path::new("/etc/vigie/settings.toml"))
-            .unwrap_err();
+        let e = vigie_policy::RawSettings::parse(
+            "listen = [\"here\"]\n",
+            Path::new("/etc/vigie/settings.toml"),
+        )
+        .unwrap()
+        .validate(Path::new("/etc/vigie/settings.toml"))
+        .unwrap_err();
         let f = Failure::unprocessable(e.to_string());
         let m = f.message.expect("a message");
         assert_eq!(m, e.message());
-        assert!(Lang::Fr.render(&m).contains("n’est pas une adresse avec un port"));
+        assert!(
+            Lang::Fr
+                .render(&m)
+                .contains("n’est pas une adresse avec un port")
+        );
         let f = Failure::bad("Failed to deserialize the JSON body: expected value at line 1");
         assert_eq!(f.message, None);
     }

@@ -1012,7 +1012,10 @@ fn refusals_of_pasted_addresses_carry_their_message() {
     }
     let e = rt.block_on(c.add_site("1.2.3.4", None, None)).unwrap_err();
     let fr = Lang::Fr.render(e.i18n().unwrap());
-    assert!(fr.contains("1.2.3.4") && fr.contains("est une adresse IP"), "{fr}");
+    assert!(
+        fr.contains("1.2.3.4") && fr.contains("est une adresse IP"),
+        "{fr}"
+    );
     let e = rt
         .block_on(c.add_site("a.example", Some(&"x".repeat(101)), None))
         .unwrap_err();
@@ -1037,7 +1040,10 @@ fn refusals_of_pasted_addresses_carry_their_message() {
         serde_json::json!({"id": "reason-ip-address", "args": {"name": "1.2.3.4"}}),
         "{body}"
     );
-    assert!(json["error"].as_str().unwrap().contains("is an IP address"), "{body}");
+    assert!(
+        json["error"].as_str().unwrap().contains("is an IP address"),
+        "{body}"
+    );
 }
 
 /// A second session for raw exchanges.
@@ -1059,7 +1065,11 @@ fn check_explains_with_a_message_in_both_languages() {
     let cases = [
         ("www.omegle.com", CheckVerdict::Blocked, "check-blocked"),
         ("example.org", CheckVerdict::Unlisted, "check-unlisted"),
-        ("use-application-dns.net", CheckVerdict::Special, "check-special"),
+        (
+            "use-application-dns.net",
+            CheckVerdict::Special,
+            "check-special",
+        ),
         ("1.2.3.4", CheckVerdict::Invalid, "reason-ip-address"),
     ];
     for (name, verdict, id) in cases {
@@ -1100,18 +1110,25 @@ fn a_broken_list_file_is_reported_with_a_message() {
         "[list]\nid = \"mine\"\nname = \"Mine\"\ndescription = \"d\"\ncategory = \"c\"\n[[site]]\nname = \"X\"\ndomains = [\"co.uk\"]\n",
     );
     let status = || rt.block_on(c.status()).unwrap();
-    eventually(Duration::from_secs(2), || status().last_reload_error.is_some())
-        .expect("the reload fails");
+    eventually(Duration::from_secs(2), || {
+        status().last_reload_error.is_some()
+    })
+    .expect("the reload fails");
     let s = status();
     let m = s.last_reload_message.as_ref().expect("a message");
     assert_eq!(m.id, "file-error-at", "{m:?}");
     assert_eq!(Some(Lang::En.render(m)), s.last_reload_error);
     let fr = Lang::Fr.render(m);
-    assert!(fr.contains("mine.toml:8:") && fr.contains("terminaison commune"), "{fr}");
+    assert!(
+        fr.contains("mine.toml:8:") && fr.contains("terminaison commune"),
+        "{fr}"
+    );
 
     // Through the API, a list file that does not parse is a 409 with the file's problem.
     v.write_config("lists/my-sites.toml", "[list\n");
-    let e = rt.block_on(c.add_site("a.example", None, None)).unwrap_err();
+    let e = rt
+        .block_on(c.add_site("a.example", None, None))
+        .unwrap_err();
     assert_eq!(e.status(), Some(409), "{e}");
     let m = e.i18n().expect("a message");
     assert_eq!(m.id, "api-file-broken", "{m:?}");

@@ -220,11 +220,17 @@ fn the_block_page_speaks_the_browsers_language() {
         assert!(lower.contains("content-language: en"), "{accept:?}: {en}");
         assert!(lower.contains("vary: accept-language"), "{accept:?}: {en}");
         assert!(en.contains(r#"<html lang="en">"#), "{accept:?}: {en}");
-        assert!(en.contains("Omegle is blocked on this computer"), "{accept:?}: {en}");
+        assert!(
+            en.contains("Omegle is blocked on this computer"),
+            "{accept:?}: {en}"
+        );
         assert!(en.contains("talk to a parent"), "{accept:?}: {en}");
     }
 
     // A visit that names no blocked site still gets the French page.
     let unknown = block_page(&v, "127.0.0.1", Some("fr-CA,en;q=0.5"));
-    assert!(unknown.contains("Ce site est bloqué sur cet ordinateur"), "{unknown}");
+    assert!(
+        unknown.contains("Ce site est bloqué sur cet ordinateur"),
+        "{unknown}"
+    );
 }
