@@ -37,11 +37,13 @@ pub(crate) struct AppError {
 }
 
 impl AppError {
-    pub(crate) fn new(kind: Kind, message: impl Into<String>) -> AppError {
+    /// A failure in the words of a message of `locales/`: English in `message`, the id and
+    /// arguments in `i18n` for the page.
+    pub(crate) fn said(kind: Kind, message: Message) -> AppError {
         AppError {
             kind,
-            message: message.into(),
-            i18n: None,
+            message: vigie_i18n::Lang::En.render(&message),
+            i18n: Some(message),
         }
     }
 }
@@ -60,26 +62,14 @@ impl From<vigie_localapi::Error> for AppError {
             } => Kind::Invalid,
             _ => Kind::Failed,
         };
-        // The page writes its own words for the kinds it handles whole; for the others it
-        // writes the service's message when there is one.
-        let i18n = match kind {
-            Kind::ServiceDown | Kind::Conflict => None,
-            _ => e.i18n().cloned(),
-        };
-        let message = match (&e, kind) {
-            (_, Kind::ServiceDown) => "Vigie's service is not answering, so this computer is not \
-                protected right now. Restart the computer, or ask whoever installed Vigie to run \
-                `sudo systemctl restart vigie`. This window reconnects by itself."
-                .to_string(),
-            (E::Conflict { .. }, _) => "These settings were changed elsewhere while you were \
-                editing. The current version has been loaded: check it and make your change again."
-                .to_string(),
-            _ => e.to_string(),
-        };
-        AppError {
-            kind,
-            message,
-            i18n,
+        match (&e, kind) {
+            (_, Kind::ServiceDown) => AppError::said(kind, Message::new("error-service-down")),
+            (E::Conflict { .. }, _) => AppError::said(kind, Message::new("error-conflict")),
+            _ => AppError {
+                kind,
+                message: e.to_string(),
+                i18n: e.i18n().cloned(),
+            },
         }
     }
 }
@@ -97,7 +87,10 @@ mod tests {
             socket: "/nowhere".into(),
             source: std::io::Error::from(std::io::ErrorKind::NotFound),
         };
-        assert_eq!(AppError::from(down).kind, Kind::ServiceDown);
+        let down = AppError::from(down);
+        assert_eq!(down.kind, Kind::ServiceDown);
+        assert!(down.message.starts_with("Vigie's service is not answering"));
+        assert_eq!(down.i18n, Some(Message::new("error-service-down")));
         let locked = vigie_localapi::Error::Api {
             status: 401,
             message: "a parent is needed".into(),
@@ -113,7 +106,12 @@ mod tests {
             message: "stale".into(),
         };
         assert_eq!(AppError::from(stale).kind, Kind::Conflict);
-        let json = serde_json::to_value(AppError::new(Kind::Invalid, "no")).unwrap();
+        let json = serde_json::to_value(AppError {
+            kind: Kind::Invalid,
+            message: "no".into(),
+            i18n: None,
+        })
+        .unwrap();
         assert_eq!(
             json,
             serde_json::json!({"kind": "invalid", "message": "no"})
