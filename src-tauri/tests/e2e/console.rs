@@ -214,13 +214,7 @@ impl Window {
 
 /// One console at a time: two apps driven at once share the web view's data folders and
 /// disturb each other's WebDriver sessions.
-static ONE_CONSOLE: Mutex<()> = Mutex::new(());
-
-fn one_console() -> std::sync::MutexGuard<'static, ()> {
-    ONE_CONSOLE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+static ONE_CONSOLE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn blocked(v: &Vigie, name: &str) -> bool {
     util::query_a(v.dns, name).1 == vec![BLOCK_ADDRESS]
@@ -228,7 +222,7 @@ fn blocked(v: &Vigie, name: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_uses_the_console_against_the_real_service() {
-    let _one = one_console();
+    let _one = ONE_CONSOLE.lock().await;
     let vigie_bin = match util::vigie_binary() {
         Ok(b) => b,
         Err(reason) => return util::skip("console", &reason),
@@ -501,7 +495,7 @@ async fn a_parent_uses_the_console_against_the_real_service() {
 /// warning, and the language chosen in Settings kept in `settings.toml`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_french_parent_reads_french_on_every_screen() {
-    let _one = one_console();
+    let _one = ONE_CONSOLE.lock().await;
     let vigie_bin = match util::vigie_binary() {
         Ok(b) => b,
         Err(reason) => return util::skip("console in French", &reason),
