@@ -1,4 +1,5 @@
-//! Builds the front end (`../ui`, Vite) when its sources are newer than `ui/dist`, then runs
+//! Builds the front end (`../ui`, Vite) when its sources or the translations (`../locales`) are
+//! newer than `ui/dist`, then runs
 //! Tauri's build step, which embeds `ui/dist` and turns the capability files into the access
 //! control list. Every app command is listed here so that it gets an `allow-…` permission and
 //! nothing reaches the page unless `capabilities/` grants it.
@@ -10,6 +11,7 @@ use std::time::SystemTime;
 /// The commands the console window may call (see `capabilities/console.json`).
 const COMMANDS: &[&str] = &[
     "get_locale",
+    "set_window_language",
     "status",
     "session",
     "setup",
@@ -48,6 +50,9 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed={}", ui.join(watched).display());
     }
+    // The page compiles the .ftl files in, so a changed translation rebuilds it.
+    let locales = ui.join("../locales");
+    println!("cargo:rerun-if-changed={}", locales.display());
     build_ui(&ui);
     tauri_build::try_build(
         tauri_build::Attributes::new()
@@ -68,6 +73,7 @@ fn build_ui(ui: &Path) {
     ]
     .iter()
     .filter_map(|p| newest(&ui.join(p)))
+    .chain(newest(&ui.join("../locales")))
     .max();
     if let (Some(built), Some(source)) = (built, newest_source)
         && built >= source

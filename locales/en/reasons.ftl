@@ -1,27 +1,29 @@
 # Why a pasted name or a list or settings file was refused (crates/policy:
 # domain.rs, error.rs, list.rs, settings.rs, import.rs, policy.rs, special.rs).
-# Usually read by a parent who pasted a name or edited a file by hand. Most of
+# Usually read by a parent who pasted a name or edited a file by hand. The
+# English words are also the policy's own English text (logs, the command
+# line), with straight quotes; the tests of crates/i18n keep them equal. Most of
 # these are shown after "Cannot be added:" or after a file and line, so they
 # start with a small letter.
 
 ## A name that cannot be a site (vigie_policy::Error, one id per variant)
 
 reason-empty-name = the name is empty: enter a site's name, like example.com
-reason-ip-address = “{ $name }” is an IP address, not a site's name: Vigie blocks sites by name, so enter a name like example.com
+reason-ip-address = "{ $name }" is an IP address, not a site's name: Vigie blocks sites by name, so enter a name like example.com
 # $shown is one of the reason-character-* messages below.
-reason-bad-character = “{ $name }” contains { $shown }, which cannot be part of a site's name
+reason-bad-character = "{ $name }" contains { $shown }, which cannot be part of a site's name
 reason-character-space = a space
 reason-character-underscore = an underscore (_)
 # $code is the character's code point in hexadecimal, e.g. 200B.
 reason-character-invisible = the invisible character U+{ $code }
-reason-character-other = “{ $char }”
-reason-empty-label = “{ $name }” has an empty part between two dots
-reason-hyphen-at-edge = “{ $label }” in “{ $name }” starts or ends with a hyphen, which names cannot do
-reason-label-too-long = “{ $name }” is too long: each part between dots can have at most { $max } characters, and one has { $len }
+reason-character-other = '{ $char }'
+reason-empty-label = "{ $name }" has an empty part between two dots
+reason-hyphen-at-edge = "{ $label }" in "{ $name }" starts or ends with a hyphen, which names cannot do
+reason-label-too-long = "{ $name }" is too long: each part between dots can have at most { $max } characters, and one has { $len }
 reason-name-too-long = the name is too long: at most { $max } characters are allowed, and it has { $len }
-reason-single-label = “{ $name }” is not a full site name: enter a name with a dot, like example.com
-reason-public-suffix = “{ $name }” is an ending shared by many unrelated sites, not one site: enter a full name such as example.{ $name }
-reason-invalid-idn = “{ $name }” is not a valid international name
+reason-single-label = "{ $name }" is not a full site name: enter a name with a dot, like example.com
+reason-public-suffix = "{ $name }" is an ending shared by many unrelated sites, not one site: enter a full name such as example.{ $name }
+reason-invalid-idn = "{ $name }" is not a valid international name
 
 ## Problems in a file (vigie_policy::Error), placed in the file
 
@@ -29,8 +31,8 @@ reason-invalid-idn = “{ $name }” is not a valid international name
 file-error-syntax = { $file }:{ $line }:{ $column }: { $reason }
 file-error-at = { $file }:{ $line }:{ $column }: { $problem }
 file-error-setting = { $file }: { $field }: { $reason }
-file-error-duplicate = “{ $domain }” is listed twice: in site “{ $first }” and again in site “{ $second }”
-file-error-duplicate-list = the list id “{ $id }” is used by both { $first } and { $second }
+file-error-duplicate = "{ $domain }" is listed twice: in site "{ $first }" and again in site "{ $second }"
+file-error-duplicate-list = the list id "{ $id }" is used by both { $first } and { $second }
 file-error-io = { $path }: { $reason }
 # $problems is the problems joined by file-error-separator.
 file-error-invalid = { $count ->
@@ -43,9 +45,9 @@ file-error-separator = ;
 
 list-error-needs-name = the list needs a name that parents will read
 list-error-site-needs-name = every site needs a name that parents will read
-list-error-site-no-domain = site “{ $site }” lists no domain
+list-error-site-no-domain = site "{ $site }" lists no domain
 list-error-id-length = a list id needs 1 to { $max } characters
-list-error-id-characters = “{ $id }” may only use lowercase letters, digits and hyphens (not at the start)
+list-error-id-characters = "{ $id }" may only use lowercase letters, digits and hyphens (not at the start)
 list-error-unknown-id = no list has this id; the setting is ignored
 list-error-file-name = the file name is the list's id: { $reason }
 list-imported-from = Imported from { $path }
@@ -66,21 +68,22 @@ import-skip-local-name = a local name of this computer
 import-skip-not-a-hosts-line = not an address followed by names
 import-skip-not-a-domain-rule = a rule that is not a whole-domain rule
 import-skip-exception-rule = an exception rule
-import-detail-not-an-address = “{ $address }” is not an address; a hosts line starts with one, like 0.0.0.0
-import-detail-local-name = “{ $name }” names this computer
-import-detail-exception-rule = “{ $rule }” is an exception rule
-import-detail-not-a-domain-rule = “{ $rule }” is not a whole-domain rule like ||example.com^
+import-detail-not-an-address = "{ $address }" is not an address; a hosts line starts with one, like 0.0.0.0
+import-detail-local-name = "{ $name }" names this computer
+import-detail-exception-rule = "{ $rule }" is an exception rule
+import-detail-not-a-domain-rule = "{ $rule }" is not a whole-domain rule like ||example.com^
 
 ## settings.toml (settings.rs)
 
-setting-error-listen-address = “{ $text }” is not an address with a port, like 127.0.0.1:53 or [::1]:53
+setting-error-listen-address = "{ $text }" is not an address with a port, like 127.0.0.1:53 or [::1]:53
 setting-error-listen-empty = at least one address is needed, like 127.0.0.1:53
-setting-error-upstream-address = “{ $address }” is not an IP address (with an optional port), like 9.9.9.9 or 9.9.9.9:853
+setting-error-upstream-address = "{ $address }" is not an IP address (with an optional port), like 9.9.9.9 or 9.9.9.9:853
 setting-error-server-name = tls and https need the name on the server's certificate, like dns.quad9.net
-setting-error-path = “{ $path }” must start with /
-setting-error-block-address = “{ $address }” is not an IPv4 address, like 127.0.0.88
-setting-error-page-listen = “{ $text }” is not an address with a port, like 127.0.0.88:80
+setting-error-path = "{ $path }" must start with /
+setting-error-block-address = "{ $address }" is not an IPv4 address, like 127.0.0.88
+setting-error-page-listen = "{ $text }" is not an address with a port, like 127.0.0.88:80
 setting-error-out-of-range = { $value } is out of range: use { $min } to { $max }
+setting-error-language = "{ $text }" is not a language Vigie speaks: use auto, fr or en
 
 ## Names answered the same whatever the lists say (special.rs)
 

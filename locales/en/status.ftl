@@ -1,6 +1,8 @@
 # The service's own words (crates/dnsd, crates/localapi): the status of
 # protection, the "Test a name" explanations, the local API's refusals and the
 # client's errors. Read by a parent in the console or at the command line.
+# The English words are also the service's own English text (the API's
+# `error` and `explanation`, the command line), with straight quotes.
 
 ## Protection status (GET /v1/status; `vigie status`)
 
@@ -36,9 +38,11 @@ journal-io-failed = journal I/O task failed: { $reason }
 
 # $what is one of the special-* messages.
 check-special = Answered the same whatever the lists say: { $what }.
-check-blocked = Blocked: it is { $site } (list “{ $list }”, rule { $rule }).
-check-allowed = Allowed by “{ $site }” in { $list } (rule { $rule }).
+check-blocked = Blocked: it is { $site } (list "{ $list }", rule { $rule }).
+check-allowed = Allowed by "{ $site }" in { $list } (rule { $rule }).
+check-brand = Blocked: it { $site }: { $domain } (list "{ $list }", brand rule "{ $rule }"; no listed site names it).
 check-unlisted = Not on any list in force: it opens normally.
+check-paused = Protection is paused: it opens until the pause ends, then it is blocked again.
 
 ## The parent's own lists (the service's store)
 
@@ -55,6 +59,7 @@ api-session-ended = the parent session has ended (it expired, or someone logged 
 api-needs-parent = this needs a parent: log in with the parent password first
 api-no-endpoint = no such endpoint: see docs/api.md for the list
 api-password-already-set = a parent password is already set: log in, or change it with the current one
+api-setup-needs-administrator = ask a parent to finish setting up Vigie: the first parent password is chosen with the computer's administrator rights (sudo vigie password set)
 api-no-password = no parent password is set yet: choose one first (setup)
 api-wrong-password = wrong password
 api-throttled = { $seconds ->
@@ -66,7 +71,7 @@ api-password-too-short = the password needs at least { $min } characters
 api-password-only-spaces = the password cannot be only spaces
 api-password-not-hashed = the password could not be hashed: { $reason }
 api-password-not-saved = the password could not be saved in { $path }: { $reason }
-api-no-list = no list has the id “{ $id }”
+api-no-list = no list has the id "{ $id }"
 api-settings-broken = settings.toml has a problem to fix by hand first: { $problem }
 api-file-broken = { $path } has a problem to fix by hand first: { $problem }
 api-not-written = { $path } could not be written: { $reason }
@@ -79,7 +84,7 @@ api-not-in-list = { $domain } is not in { $list }
 api-not-your-site = { $domain } is not one of your sites
 api-needs-if-match = send the version you edit in If-Match (the ETag of GET /v1/settings), so no change is overwritten unseen
 api-pause-range = a pause lasts 1 to { $max } minutes ({ $hours } hours); asked: { $asked }
-api-date = { $field } must be a date like 2026-01-31, not “{ $text }”
+api-date = { $field } must be a date like 2026-01-31, not "{ $text }"
 api-from-after-to = from must not be after to
 api-max-days = ask for at most { $max } days at once
 api-limit = limit must be 1 to { $max }

@@ -82,6 +82,7 @@ setting-error-path = « { $path } » doit commencer par /
 setting-error-block-address = « { $address } » n’est pas une adresse IPv4, comme 127.0.0.88
 setting-error-page-listen = « { $text } » n’est pas une adresse avec un port, comme 127.0.0.88:80
 setting-error-out-of-range = { $value } est hors limites : choisissez entre { $min } et { $max }
+setting-error-language = « { $text } » n’est pas une langue que Vigie parle : choisissez auto, fr ou en
 
 ## Noms qui reçoivent toujours la même réponse, quoi que disent les listes (special.rs)
 

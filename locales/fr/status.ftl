@@ -39,7 +39,9 @@ journal-io-failed = la tâche d’écriture du journal a échoué : { $reason }
 check-special = Toujours la même réponse, quoi que disent les listes : { $what }.
 check-blocked = Bloqué : c’est { $site } (liste « { $list } », règle { $rule }).
 check-allowed = Autorisé par « { $site } » dans { $list } (règle { $rule }).
+check-brand = Bloqué : { $domain } est bâti sur la marque « { $rule } » (liste « { $list } ») ; aucun site de la liste ne le nomme.
 check-unlisted = Ne figure sur aucune liste en vigueur : il s’ouvre normalement.
+check-paused = La protection est en pause : il s’ouvre jusqu’à la fin de la pause, puis il est de nouveau bloqué.
 
 ## Les listes du parent (le stockage du service)
 
@@ -56,6 +58,7 @@ api-session-ended = la session des parents est terminée (elle a expiré, ou que
 api-needs-parent = il faut un parent : connectez-vous d’abord avec le mot de passe des parents
 api-no-endpoint = ce point d’accès n’existe pas : la liste se trouve dans docs/api.md
 api-password-already-set = un mot de passe des parents est déjà défini : connectez-vous, ou changez-le avec le mot de passe actuel
+api-setup-needs-administrator = demandez à un parent de terminer l’installation de Vigie : le premier mot de passe parent se choisit avec les droits d’administrateur de l’ordinateur (sudo vigie password set)
 api-no-password = aucun mot de passe des parents n’est encore défini : choisissez-en un d’abord (setup)
 api-wrong-password = mot de passe erroné
 api-throttled = { $seconds ->

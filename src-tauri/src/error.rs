@@ -1,8 +1,11 @@
-//! The one error type of every command, serialized for the page as `{kind, message}`. The kind
-//! lets the page react (show the lock screen, the service-down banner, reload after a
-//! conflict); the message is already in words for the parent.
+//! The one error type of every command, serialized for the page as `{kind, message, i18n?}`.
+//! The kind lets the page react (show the lock screen, the service-down banner, reload after a
+//! conflict); the message is already in words for the parent (English for the service's own
+//! refusals); `i18n`, when the service gave one, is the same words as a message id and
+//! arguments, which the page writes in the console's language.
 
 use serde::Serialize;
+use vigie_localapi::Message;
 
 /// What kind of failure, for the page to act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,13 +31,19 @@ pub(crate) enum Kind {
 pub(crate) struct AppError {
     pub(crate) kind: Kind,
     pub(crate) message: String,
+    /// The service's words as a message of `locales/`, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) i18n: Option<Message>,
 }
 
 impl AppError {
-    pub(crate) fn new(kind: Kind, message: impl Into<String>) -> AppError {
+    /// A failure in the words of a message of `locales/`: English in `message`, the id and
+    /// arguments in `i18n` for the page.
+    pub(crate) fn said(kind: Kind, message: Message) -> AppError {
         AppError {
             kind,
-            message: message.into(),
+            message: vigie_i18n::Lang::En.render(&message),
+            i18n: Some(message),
         }
     }
 }
@@ -53,17 +62,15 @@ impl From<vigie_localapi::Error> for AppError {
             } => Kind::Invalid,
             _ => Kind::Failed,
         };
-        let message = match (&e, kind) {
-            (_, Kind::ServiceDown) => "Vigie's service is not answering, so this computer is not \
-                protected right now. Restart the computer, or ask whoever installed Vigie to run \
-                `sudo systemctl restart vigie`. This window reconnects by itself."
-                .to_string(),
-            (E::Conflict { .. }, _) => "These settings were changed elsewhere while you were \
-                editing. The current version has been loaded: check it and make your change again."
-                .to_string(),
-            _ => e.to_string(),
-        };
-        AppError { kind, message }
+        match (&e, kind) {
+            (_, Kind::ServiceDown) => AppError::said(kind, Message::new("error-service-down")),
+            (E::Conflict { .. }, _) => AppError::said(kind, Message::new("error-conflict")),
+            _ => AppError {
+                kind,
+                message: e.to_string(),
+                i18n: e.i18n().cloned(),
+            },
+        }
     }
 }
 
@@ -80,10 +87,14 @@ mod tests {
             socket: "/nowhere".into(),
             source: std::io::Error::from(std::io::ErrorKind::NotFound),
         };
-        assert_eq!(AppError::from(down).kind, Kind::ServiceDown);
+        let down = AppError::from(down);
+        assert_eq!(down.kind, Kind::ServiceDown);
+        assert!(down.message.starts_with("Vigie's service is not answering"));
+        assert_eq!(down.i18n, Some(Message::new("error-service-down")));
         let locked = vigie_localapi::Error::Api {
             status: 401,
             message: "a parent is needed".into(),
+            i18n: None,
         };
         let e = AppError::from(locked);
         assert_eq!(
@@ -95,10 +106,33 @@ mod tests {
             message: "stale".into(),
         };
         assert_eq!(AppError::from(stale).kind, Kind::Conflict);
-        let json = serde_json::to_value(AppError::new(Kind::Invalid, "no")).unwrap();
+        let json = serde_json::to_value(AppError {
+            kind: Kind::Invalid,
+            message: "no".into(),
+            i18n: None,
+        })
+        .unwrap();
         assert_eq!(
             json,
             serde_json::json!({"kind": "invalid", "message": "no"})
+        );
+    }
+
+    #[test]
+    fn the_services_message_reaches_the_page() {
+        let refused = vigie_localapi::Error::Api {
+            status: 422,
+            message: "\"1.2.3.4\" is an IP address…".into(),
+            i18n: Some(Message::new("reason-ip-address").arg("name", "1.2.3.4")),
+        };
+        let json = serde_json::to_value(AppError::from(refused)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "kind": "invalid",
+                "message": "\"1.2.3.4\" is an IP address…",
+                "i18n": {"id": "reason-ip-address", "args": {"name": "1.2.3.4"}}
+            })
         );
     }
 }

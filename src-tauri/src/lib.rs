@@ -39,6 +39,7 @@ fn console(options: Options) {
         .manage(state::Console::new(options.socket.clone()))
         .invoke_handler(tauri::generate_handler![
             commands::locale::get_locale,
+            commands::locale::set_window_language,
             commands::status::status,
             commands::auth::session,
             commands::auth::setup,
@@ -70,7 +71,10 @@ fn console(options: Options) {
                 "main",
                 tauri::WebviewUrl::App("index.html".into()),
             )
-            .title("Vigie — parent console")
+            // The session's language; the page retitles it when the parent's choice differs.
+            .title(commands::locale::window_title(
+                vigie_i18n::Lang::from_env().code(),
+            ))
             .inner_size(1120.0, 780.0)
             .min_inner_size(760.0, 560.0)
             .build()?;

@@ -73,6 +73,9 @@ impl State {
 /// Runs the tray face until the session ends.
 pub(crate) fn run(options: Options, context: tauri::Context<Wry>) {
     let socket = options.socket.clone();
+    // The session's language, not `[console] language` of settings.toml: the notifier runs in
+    // every session, the child's included, without a parent session, and the settings are
+    // readable only by a parent. The child's notices follow the child's own desktop.
     let lang = Lang::from_env();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())

@@ -7,11 +7,26 @@ import { invoke } from "@tauri-apps/api/core";
 /** What kind of failure a command reported; the page acts on it. */
 export type ErrorKind = "service_down" | "locked" | "wait" | "invalid" | "conflict" | "failed";
 
-/** A command's failure, with a message already written for the parent. */
+/**
+ * A text of the service as a message of `locales/` (`{id, args}`): the page writes it with
+ * `tm()` in the console's language. An argument is text, a number, another message, or a list
+ * of messages.
+ */
+export interface Message {
+  id: string;
+  args?: Record<string, MessageArg>;
+}
+export type MessageArg = string | number | Message | Message[];
+
+/**
+ * A command's failure, with a message already written for the parent (`message`, English for
+ * the service's refusals) and, when the service gave one, the same words as a message id.
+ */
 export class ApiError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,
+    readonly i18n: Message | null = null,
   ) {
     super(message);
     this.name = "ApiError";
@@ -21,8 +36,8 @@ export class ApiError extends Error {
   static from(e: unknown): ApiError {
     if (e instanceof ApiError) return e;
     if (typeof e === "object" && e !== null && "kind" in e && "message" in e) {
-      const o = e as { kind: string; message: string };
-      return new ApiError(o.kind as ErrorKind, String(o.message));
+      const o = e as { kind: string; message: string; i18n?: Message | null };
+      return new ApiError(o.kind as ErrorKind, String(o.message), o.i18n ?? null);
     }
     return new ApiError("failed", typeof e === "string" ? e : String(e));
   }
@@ -37,6 +52,7 @@ export interface Status {
   generation: number;
   domains: number;
   last_reload_error: string | null;
+  last_reload_message?: Message | null;
   attempts_today: number;
   failed_logins: number;
   paused_until: string | null;
@@ -73,10 +89,13 @@ export interface ListDetail {
   sites: SiteView[];
 }
 
-export interface Editable {
+/** A value with the version (ETag) it was read at: `vigie_localapi::Versioned`. */
+export interface Versioned<T> {
   etag: string;
-  detail: ListDetail;
+  value: T;
 }
+
+export type Editable = Versioned<ListDetail>;
 
 export interface Added {
   domain: string;
@@ -86,14 +105,16 @@ export interface Added {
 export type Preview =
   | { outcome: "empty" }
   | { outcome: "domain"; domain: string; unicode: string }
-  | { outcome: "refused"; reason: string };
+  | { outcome: "refused"; reason: string; message?: Message };
 
 export interface Check {
   input: string;
   normalized: string | null;
-  verdict: "blocked" | "allowed" | "unlisted" | "special" | "invalid";
+  /** `paused`: a list blocks it, but protection is paused, so it opens for now. */
+  verdict: "blocked" | "allowed" | "unlisted" | "paused" | "special" | "invalid";
   reason: { list: string; site: string; rule: string } | null;
   explanation: string;
+  message?: Message | null;
 }
 
 export interface Attempt {
@@ -144,13 +165,12 @@ export interface Settings {
   blocking: { mode: "blockpage" | "null" | "nxdomain"; [k: string]: unknown };
   journal: { "retention-days": number; [k: string]: unknown };
   notices: { enabled: boolean; [k: string]: unknown };
+  /** `[console]`: `language` is `auto` (the session's), `fr` or `en`; absent from an older service. */
+  console?: { language: string; [k: string]: unknown };
   [k: string]: unknown;
 }
 
-export interface VersionedSettings {
-  etag: string;
-  settings: Settings;
-}
+export type VersionedSettings = Versioned<Settings>;
 
 export interface PauseState {
   paused_until: string | null;
@@ -167,6 +187,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const api = {
   /** The session's language (`fr` or `en`), from the process environment. */
   locale: () => call<string>("get_locale"),
+  /** Titles the window in `lang` (the Rust side picks the words). */
+  setWindowLanguage: (lang: string) => call<void>("set_window_language", { lang }),
   status: () => call<Status>("status"),
   session: () => call<Session>("session"),
   setup: (password: string) => call<void>("setup", { password }),

@@ -3,6 +3,7 @@
 
 import { ApiError } from "./api";
 import { byId, say } from "./dom";
+import { said } from "./i18n";
 
 export interface Shell {
   /** The service stopped answering: show the banner until it is back. */
@@ -27,8 +28,8 @@ export function report(e: unknown, where?: HTMLElement): ApiError {
   const err = ApiError.from(e);
   if (err.kind === "service_down") shell?.serviceDown();
   else if (err.kind === "locked") shell?.locked();
-  else if (where) say(where, err.message, "error");
-  else toast(err.message, "error");
+  else if (where) say(where, said(err.i18n, err.message), "error");
+  else toast(said(err.i18n, err.message), "error");
   return err;
 }
 

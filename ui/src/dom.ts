@@ -39,7 +39,7 @@ export function fill(el: HTMLElement, ...children: (Child | Child[])[]): void {
 }
 
 /** Shows a message in a status element (`kind` styles it). */
-export function say(el: HTMLElement, text: string, kind: "ok" | "error" | "info" = "info"): void {
+export function say(el: HTMLElement, text: string, kind: "ok" | "error" | "warn" | "info" = "info"): void {
   el.textContent = text;
   el.dataset.kind = kind;
   el.hidden = text === "";

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FluentResource } from "@fluent/bundle";
 import { LANGS, intlLocale, langOf, setSessionLanguage, sources, t, useLanguage } from "./i18n";
 import { clock, number, shortDay, when } from "./logic/format";
-import { languageChoice } from "./logic/language-choice";
+import { choiceFromSettings, languageChoice, withChoice } from "./logic/language-choice";
+import type { Settings } from "./api";
+import { said, tm } from "./i18n";
+
+function settingsWith(language?: string): Settings {
+  const s: Settings = { listen: [], upstream: [], blocking: { mode: "blockpage" }, journal: { "retention-days": 90 }, notices: { enabled: true } };
+  return language === undefined ? s : { ...s, console: { language } };
+}
 import { strength, strengthLine } from "./logic/strength";
 import { previewText } from "./logic/preview";
 
@@ -114,11 +121,33 @@ describe("t()", () => {
     setSessionLanguage("fr_FR.UTF-8");
     expect(useLanguage(languageChoice())).toBe("fr");
     expect(document.documentElement.lang).toBe("fr");
-    expect(useLanguage(languageChoice("en"))).toBe("en");
+    expect(useLanguage(choiceFromSettings(settingsWith("en")))).toBe("en");
     expect(languageChoice()).toBe("en");
-    expect(useLanguage(languageChoice("auto"))).toBe("fr");
+    expect(useLanguage(choiceFromSettings(settingsWith("auto")))).toBe("fr");
     setSessionLanguage("de_DE.UTF-8");
     expect(useLanguage(languageChoice())).toBe("en");
+    // An older service without [console], or a value it does not know: automatic.
+    expect(choiceFromSettings(settingsWith())).toBe("auto");
+    expect(choiceFromSettings(settingsWith("de"))).toBe("auto");
+    const next = withChoice({ ...settingsWith("auto"), lists: { "dns-bypass": false } }, "fr");
+    expect(next.console).toEqual({ language: "fr" });
+    expect(next.lists).toEqual({ "dns-bypass": false });
+  });
+
+  it("writes the service's messages in the language in force", () => {
+    const ip = { id: "reason-ip-address", args: { name: "1.2.3.4" } };
+    useLanguage("fr");
+    expect(tm(ip)).toBe("«\u202f1.2.3.4\u202f» est une adresse IP, pas le nom d’un site\u00a0: Vigie bloque les sites par leur nom, entrez donc un nom comme exemple.fr");
+    const space = { id: "reason-bad-character", args: { name: "a b.com", shown: { id: "reason-character-space" } } };
+    expect(tm(space)).toContain("contient une espace");
+    const two = { id: "file-error-invalid", args: { count: 2, problems: [ip, { id: "reason-empty-name" }] } };
+    expect(tm(two)).toMatch(/^2 problèmes\u00a0: «.*\u202f; le nom est vide/);
+    expect(tm({ id: "check-paused" })).toMatch(/^La protection est en pause/);
+    useLanguage("en");
+    expect(tm(ip)).toBe("\"1.2.3.4\" is an IP address, not a site's name: Vigie blocks sites by name, so enter a name like example.com");
+    expect(tm(two)).toMatch(/^2 problems: ".*; the name is empty/);
+    expect(said(null, "as given")).toBe("as given");
+    expect(said(ip, "as given")).toContain("is an IP address");
   });
 
   it("takes French for any fr tag and English otherwise", () => {

@@ -7,6 +7,7 @@
 
 import { FluentBundle, FluentResource, type FluentVariable } from "@fluent/bundle";
 import { negotiateLanguages } from "@fluent/langneg";
+import type { Message, MessageArg } from "./api";
 
 export type Lang = "en" | "fr";
 /** What the parent picked: follow the session, or one language. */
@@ -85,6 +86,28 @@ export function t(id: string, args?: Args, lang: Lang = current): string {
     if (m?.value) return b.formatPattern(m.value, args, []);
   }
   return id;
+}
+
+/**
+ * A message of the service (`{id, args}`) in the language in force: nested messages are
+ * written first, lists are joined by `file-error-separator` and a space (as `vigie-i18n`'s
+ * `Lang::render` does).
+ */
+export function tm(message: Message, lang: Lang = current): string {
+  const args: Args = {};
+  for (const [name, value] of Object.entries(message.args ?? {})) args[name] = argValue(value, lang);
+  return t(message.id, args, lang);
+}
+
+function argValue(value: MessageArg, lang: Lang): FluentVariable {
+  if (typeof value === "string" || typeof value === "number") return value;
+  if (Array.isArray(value)) return value.map((m) => tm(m, lang)).join(`${t("file-error-separator", undefined, lang)} `);
+  return tm(value, lang);
+}
+
+/** The service's words: its message in the language in force when it gave one, else its text. */
+export function said(message: Message | null | undefined, text: string): string {
+  return message && message.id ? tm(message) : text;
 }
 
 /** The `Intl` locale of a language: 24-hour times and day-month dates in both. */

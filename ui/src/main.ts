@@ -9,9 +9,9 @@ import "./style.css";
 import { api, ApiError, type Status } from "./api";
 import { setShell } from "./app";
 import { byId, fill, h } from "./dom";
-import { setSessionLanguage, t, useLanguage } from "./i18n";
+import { lang, setSessionLanguage, t } from "./i18n";
 import { IdleLock } from "./logic/idle";
-import { languageChoice } from "./logic/language-choice";
+import { applyLanguage, languageChoice, loadLanguageChoice } from "./logic/language-choice";
 import { protection } from "./logic/protection";
 import { renderActivity } from "./views/activity";
 import { renderLock } from "./views/lock";
@@ -57,14 +57,35 @@ setShell({
 
 /** Writes the words of the window's frame, then redraws what is shown, in the language in force. */
 async function relabel(): Promise<void> {
-  document.title = t("app-name");
+  frame();
+  if (down) fillBanner();
+  if (unlocked && !down) await show(screen);
+  else if (!lockRoot.hidden && lockRoot.childElementCount > 0) await showLock();
+}
+
+/** The words of the window's frame: title, navigation. */
+function frame(): void {
+  document.title = t("app-window-title");
   nav.setAttribute("aria-label", t("nav-label"));
   brand.textContent = t("app-name");
   SCREENS.forEach((s, i) => { navButtons[i].textContent = s.label(); });
   lockButton.textContent = t("nav-lock-now");
-  if (down) fillBanner();
-  if (unlocked && !down) await show(screen);
-  else if (!lockRoot.hidden && lockRoot.childElementCount > 0) await showLock();
+}
+
+/**
+ * Once a parent session is open, the language chosen in the settings applies (the lock screen
+ * before it follows the session's language).
+ */
+async function followChosenLanguage(): Promise<void> {
+  try {
+    const before = lang();
+    if (applyLanguage(await loadLanguageChoice()) !== before) {
+      frame();
+      if (down) fillBanner();
+    }
+  } catch {
+    // The screens report what went wrong themselves.
+  }
 }
 
 function fillBanner(): void {
@@ -140,6 +161,7 @@ async function showConsole(): Promise<void> {
   lockRoot.hidden = true;
   fill(lockRoot);
   consoleRoot.hidden = false;
+  await followChosenLanguage();
   await show(screen);
 }
 
@@ -181,7 +203,7 @@ async function boot(): Promise<void> {
     // Outside the app (or an older Rust side): the web view's own languages decide.
   }
   setSessionLanguage(session);
-  useLanguage(languageChoice());
+  applyLanguage(languageChoice());
   await relabel();
   await start();
   setInterval(() => void poll(), POLL_SECONDS * 1000);

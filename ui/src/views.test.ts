@@ -1,21 +1,30 @@
 // The screens in French, with the service faked: the words come out of the .ftl files, and
-// the language setting applies at once and is remembered.
+// the language setting applies at once and is saved in the service's settings.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("./api", async (original) => {
   const real = await original<typeof import("./api")>();
-  const settings = {
+  let settings: Record<string, unknown> = {
     listen: ["127.0.0.1:53"],
     upstream: [],
     blocking: { mode: "blockpage" },
     journal: { "retention-days": 90 },
     notices: { enabled: true },
+    console: { language: "auto" },
   };
+  let version = 1;
   return {
     ...real,
     api: {
-      getSettings: vi.fn(async () => ({ etag: "\"1\"", settings })),
+      getSettings: vi.fn(async () => ({ etag: `"${version}"`, value: settings })),
+      putSettings: vi.fn(async (next: Record<string, unknown>, etag: string) => {
+        if (etag !== `"${version}"`) throw new real.ApiError("conflict", "stale");
+        settings = next;
+        version += 1;
+        return { etag: `"${version}"`, value: settings };
+      }),
+      setWindowLanguage: vi.fn(async () => {}),
       attempts: vi.fn(async () => ({ entries: [], next_cursor: null })),
       summary: vi.fn(async () => ({ days: [], sites: [] })),
     },
@@ -23,6 +32,9 @@ vi.mock("./api", async (original) => {
 });
 
 import { setShell } from "./app";
+import { api, ApiError } from "./api";
+import { report } from "./app";
+import { verdictKind } from "./views/sites";
 import { setSessionLanguage, useLanguage } from "./i18n";
 import { languageChoice } from "./logic/language-choice";
 import { renderActivity } from "./views/activity";
@@ -78,12 +90,34 @@ describe("the screens in French", () => {
     expect(select.value).toBe("auto");
     select.value = "en";
     select.dispatchEvent(new Event("change"));
-    expect(changed).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(changed).toHaveBeenCalledTimes(1));
     expect(languageChoice()).toBe("en");
+    // Saved in the service's settings, every other field kept.
+    const [sent] = vi.mocked(api.putSettings).mock.calls[0];
+    expect(sent.console).toEqual({ language: "en" });
+    expect(sent.notices).toEqual({ enabled: true });
+    expect(api.setWindowLanguage).toHaveBeenCalledWith("en");
     expect(document.documentElement.lang).toBe("en");
     const again = document.createElement("div");
     await renderSettings(again, () => {});
     expect(again.querySelector("#settings-title")?.textContent).toBe("Settings");
     expect(again.querySelector<HTMLSelectElement>("#language")?.value).toBe("en");
+  });
+
+  it("writes the service's refusals in French and shows a paused test as a warning", () => {
+    useLanguage("fr");
+    const where = document.createElement("p");
+    const refused = new ApiError("invalid", "\"1.2.3.4\" is an IP address, not a site's name", {
+      id: "reason-ip-address",
+      args: { name: "1.2.3.4" },
+    });
+    report(refused, where);
+    expect(where.textContent).toContain("est une adresse IP");
+    expect(where.dataset.kind).toBe("error");
+    report(new ApiError("invalid", "plain English only"), where);
+    expect(where.textContent).toBe("plain English only");
+    expect(verdictKind("paused")).toBe("warn");
+    expect(verdictKind("blocked")).toBe("error");
+    expect(verdictKind("unlisted")).toBe("ok");
   });
 });

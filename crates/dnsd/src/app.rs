@@ -202,6 +202,7 @@ fn initial_policy(config: &Path) -> (Policy, ReloadState) {
                 loaded.policy,
                 ReloadState {
                     last_error: None,
+                    last_error_message: None,
                     warnings,
                 },
             )
@@ -221,6 +222,7 @@ fn initial_policy(config: &Path) -> (Policy, ReloadState) {
                 policy,
                 ReloadState {
                     last_error: Some(e.to_string()),
+                    last_error_message: Some(e.message()),
                     warnings: vec![],
                 },
             )

@@ -5,6 +5,10 @@
 //! external resources (no fonts, images or scripts to fetch), is never cached (so an unblocked
 //! site loads at once), and nothing listens on port 443 beside it, so HTTPS visits fail at once
 //! instead of hanging.
+//!
+//! Its words come from `locales/*/blockpage.ftl` in the language the browser asks for first
+//! (`Accept-Language`): French for `fr…`, English otherwise. The answer says which
+//! (`Content-Language`) and that it depends on that header (`Vary`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,6 +18,7 @@ use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::watch;
+use vigie_i18n::{FluentValue, Lang};
 use vigie_policy::{Domain, Verdict};
 
 use crate::state::Shared;
@@ -66,7 +71,12 @@ fn page(shared: &Shared, headers: &HeaderMap) -> Response {
             }
             _ => None,
         });
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|h| h.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language);
     let html = render(
+        lang,
         found
             .as_ref()
             .map(|(site, list)| (site.as_str(), list.as_str())),
@@ -77,6 +87,11 @@ fn page(shared: &Shared, headers: &HeaderMap) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    h.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -89,24 +104,27 @@ fn page(shared: &Shared, headers: &HeaderMap) -> Response {
     response
 }
 
-/// The page, for a known site (`(site, list)`) or for a visit that names none.
-pub(crate) fn render(found: Option<(&str, &str)>) -> String {
+/// The page in `lang`, for a known site (`(site, list)`) or for a visit that names none.
+pub(crate) fn render(lang: Lang, found: Option<(&str, &str)>) -> String {
+    // Names are escaped before they go into the messages; the messages themselves hold no markup.
     let (title, lead) = match found {
         Some((site, list)) => (
-            format!("{} is blocked on this computer", escape(site)),
-            format!(
-                "It is on the list “{}” that a parent chose for this computer.",
-                escape(list)
+            lang.message(
+                "blockpage-title-site",
+                &[("site", FluentValue::from(escape(site)))],
+            ),
+            lang.message(
+                "blockpage-lead-list",
+                &[("list", FluentValue::from(escape(list)))],
             ),
         ),
-        None => (
-            "This site is blocked on this computer".to_string(),
-            "A parent chose to keep it closed on this computer.".to_string(),
-        ),
+        None => (lang.text("blockpage-title"), lang.text("blockpage-lead")),
     };
+    let next = lang.text("blockpage-next");
+    let code = lang.code();
     format!(
         r#"<!doctype html>
-<html lang="en">
+<html lang="{code}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -125,7 +143,7 @@ pub(crate) fn render(found: Option<(&str, &str)>) -> String {
 <main>
   <h1>{title}</h1>
   <p>{lead}</p>
-  <p class="next">If you need this site for something, talk to a parent. They can open it for you.</p>
+  <p class="next">{next}</p>
 </main>
 </body>
 </html>
@@ -146,15 +164,33 @@ mod tests {
 
     #[test]
     fn the_page_names_the_site_and_says_what_to_do() {
-        let html = render(Some(("Omegle", "Omegle and clones")));
+        let html = render(Lang::En, Some(("Omegle", "Omegle and clones")));
+        assert!(html.contains(r#"<html lang="en">"#));
         assert!(html.contains("<h1>Omegle is blocked on this computer</h1>"));
         assert!(html.contains("talk to a parent"));
         assert!(
             !html.contains("http://") && !html.contains("https://"),
             "no external resources"
         );
-        let html = render(Some(("<script>x</script>", "l")));
+        let html = render(Lang::En, Some(("<script>x</script>", "l")));
         assert!(!html.contains("<script>"));
-        assert!(render(None).contains("This site is blocked"));
+        assert!(render(Lang::En, None).contains("This site is blocked"));
+    }
+
+    #[test]
+    fn the_page_speaks_french_to_a_french_browser() {
+        let html = render(Lang::Fr, Some(("Omegle", "Omegle & co")));
+        assert!(html.contains(r#"<html lang="fr">"#), "{html}");
+        assert!(
+            html.contains("<h1>Omegle est bloqué sur cet ordinateur</h1>"),
+            "{html}"
+        );
+        assert!(html.contains("«\u{202F}Omegle &amp; co\u{202F}»"), "{html}");
+        assert!(html.contains("parles-en à un parent"), "{html}");
+        let html = render(Lang::Fr, Some(("<b>x</b>", "l")));
+        assert!(!html.contains("<b>"), "{html}");
+        for english in ["blocked", "parent chose", "talk to"] {
+            assert!(!render(Lang::Fr, None).contains(english), "{english}");
+        }
     }
 }

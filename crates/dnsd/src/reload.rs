@@ -42,7 +42,9 @@ pub(crate) async fn reload(
             tracing::warn!(
                 "the changed configuration was not applied, the previous one stays in force: {text}"
             );
-            shared.reload.lock().expect("reload state").last_error = Some(text.clone());
+            let mut state = shared.reload.lock().expect("reload state");
+            state.last_error = Some(text.clone());
+            state.last_error_message = Some(e.message());
             return Err(text);
         }
     };
@@ -77,6 +79,7 @@ pub(crate) async fn reload(
     }));
     let mut state = shared.reload.lock().expect("reload state");
     state.last_error = None;
+    state.last_error_message = None;
     state.warnings = warnings;
     tracing::info!(generation = number, "policy reloaded");
     Ok(number)

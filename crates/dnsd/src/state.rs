@@ -100,6 +100,8 @@ impl Stats {
 pub(crate) struct ReloadState {
     /// The problems that kept the last attempted reload from taking effect.
     pub(crate) last_error: Option<String>,
+    /// The same problems as a message (id and arguments), for the console.
+    pub(crate) last_error_message: Option<vigie_policy::Message>,
     /// Warnings of the policy in force.
     pub(crate) warnings: Vec<String>,
 }

@@ -18,6 +18,8 @@ use fluent_bundle::{FluentArgs, FluentResource};
 use unic_langid::LanguageIdentifier;
 
 pub use fluent_bundle::FluentValue;
+pub use recognize::recognize;
+pub use vigie_policy::{Arg, Message};
 
 /// One `.ftl` file of a language: its name and its text.
 type Source = (&'static str, &'static str);
@@ -167,6 +169,35 @@ impl Lang {
         id.to_string()
     }
 
+    /// A [`Message`] as the service and the policy give it (an id and its arguments): nested
+    /// messages are written in this language first, lists are joined by
+    /// `file-error-separator` and a space, numbers choose plural forms.
+    pub fn render(self, message: &Message) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> = message
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    Arg::Number(n) => FluentValue::from(*n),
+                    Arg::Text(t) => FluentValue::from(t.as_str()),
+                    Arg::Message(m) => FluentValue::from(self.render(m)),
+                    Arg::List(items) => {
+                        let separator = format!("{} ", self.text("file-error-separator"));
+                        FluentValue::from(
+                            items
+                                .iter()
+                                .map(|m| self.render(m))
+                                .collect::<Vec<_>>()
+                                .join(&separator),
+                        )
+                    }
+                };
+                (name.as_str(), value)
+            })
+            .collect();
+        self.message(&message.id, &args)
+    }
+
     /// A message without variables.
     pub fn text(self, id: &str) -> String {
         self.message(id, &[])
@@ -210,6 +241,8 @@ fn build(lang: Lang) -> FluentBundle<FluentResource> {
     }
     bundle
 }
+
+mod recognize;
 
 #[cfg(test)]
 mod tests;

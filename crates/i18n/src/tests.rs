@@ -237,3 +237,201 @@ fn the_block_page_and_reasons_read_well_in_french() {
         "«\u{202f}co.uk\u{202f}» est une terminaison commune à une foule de sites sans rapport entre eux, pas un site\u{a0}: entrez un nom complet comme exemple.co.uk"
     );
 }
+
+/// One of every kind of policy error, as the policy crate makes them where it can.
+fn policy_errors() -> Vec<vigie_policy::Error> {
+    use std::path::{Path, PathBuf};
+    use vigie_policy::{Domain, Error, ListFile, RawSettings};
+    let mut out: Vec<Error> = [
+        "",
+        "1.2.3.4",
+        "exa mple.com",
+        "exa_mple.com",
+        "exa\tmple.com",
+        "exa$mple.com",
+        "a..com",
+        "-a.com",
+        &format!("{}.com", "a".repeat(64)),
+        &format!("{}.com", "abcdefghi.".repeat(26)),
+        "localhost",
+        "co.uk",
+        "xn--zz.com",
+    ]
+    .iter()
+    .map(|input| Domain::parse(input).unwrap_err())
+    .collect();
+    let file = Path::new("/etc/vigie/lists/mine.toml");
+    // A list file with a problem of each kind list.rs reports.
+    let text = "[list]\nid = \"Bad id\"\nname = \" \"\ndescription = \"d\"\ncategory = \"c\"\n\
+                [[site]]\nname = \"\"\ndomains = []\n\
+                [[site]]\nname = \"A\"\ndomains = [\"com\", \"a.example\"]\n\
+                [[site]]\nname = \"B\"\ndomains = [\"a.example\"]\n";
+    match ListFile::parse(text, file) {
+        Err(e) => out.push(e),
+        Ok(p) => panic!("the broken list parsed: {:?}", p.warnings),
+    }
+    let dup = "[list]\nid = \"mine\"\nname = \"Mine\"\ndescription = \"d\"\ncategory = \"c\"\n\
+               [[site]]\nname = \"A\"\ndomains = [\"a.example\"]\n\
+               [[site]]\nname = \"B\"\ndomains = [\"a.example\"]\n";
+    out.extend(ListFile::parse(dup, file).unwrap().warnings);
+    out.push(ListFile::parse("[list\n", file).unwrap_err());
+    let long_id = format!(
+        "[list]\nid = \"{}\"\nname = \"n\"\ndescription = \"d\"\ncategory = \"c\"\n",
+        "a".repeat(80)
+    );
+    out.push(ListFile::parse(&long_id, file).unwrap_err());
+    let settings = Path::new("/etc/vigie/settings.toml");
+    let bad = "listen = [\"nowhere\"]\n[[upstream]]\naddress = \"dns.example\"\n\
+               [[upstream]]\naddress = \"9.9.9.9\"\nprotocol = \"tls\"\npath = \"x\"\n\
+               [blocking]\naddress = \"::1\"\npage-listen = \"here\"\nttl = 99999\n\
+               [lists]\n\"Bad!\" = true\n[console]\nlanguage = \"de\"\n";
+    out.push(
+        RawSettings::parse(bad, settings)
+            .unwrap()
+            .validate(settings)
+            .unwrap_err(),
+    );
+    out.push(
+        RawSettings::parse("listen = []\n", settings)
+            .unwrap()
+            .validate(settings)
+            .unwrap_err(),
+    );
+    out.push(Error::DuplicateList {
+        id: "mine".into(),
+        first: PathBuf::from("/a/mine.toml"),
+        second: PathBuf::from("/b/mine.toml"),
+    });
+    out.push(Error::Io {
+        path: PathBuf::from("/etc/vigie/lists"),
+        reason: "Permission denied (os error 13)".into(),
+    });
+    out.push(Error::Setting {
+        file: settings.into(),
+        field: "lists.gone".into(),
+        reason: "no list has this id; the setting is ignored".into(),
+    });
+    out.push(Error::Setting {
+        file: PathBuf::from("/etc/vigie/lists/Bad Name.txt"),
+        field: "file name".into(),
+        reason: "the file name is the list's id: \"Bad Name\" may only use lowercase letters, digits and hyphens (not at the start)".into(),
+    });
+    out
+}
+
+/// Every message inside `m`, itself included.
+fn all_ids(m: &Message, out: &mut Vec<String>) {
+    out.push(m.id.clone());
+    for arg in m.args.values() {
+        match arg {
+            Arg::Message(inner) => all_ids(inner, out),
+            Arg::List(items) => items.iter().for_each(|i| all_ids(i, out)),
+            Arg::Number(_) | Arg::Text(_) => {}
+        }
+    }
+}
+
+#[test]
+fn policy_errors_in_english_are_their_display() {
+    for e in policy_errors() {
+        let message = e.message();
+        assert_eq!(Lang::En.render(&message), e.to_string(), "{message:#?}");
+    }
+}
+
+#[test]
+fn policy_errors_have_messages_in_both_languages() {
+    let mut seen = BTreeSet::new();
+    for e in policy_errors() {
+        let mut ids = Vec::new();
+        all_ids(&e.message(), &mut ids);
+        for id in ids {
+            for lang in Lang::ALL {
+                assert!(lang.has(&id), "{lang} has no {id} (for {e})");
+            }
+            seen.insert(id);
+        }
+        let fr = Lang::Fr.render(&e.message());
+        assert_ne!(fr, e.to_string(), "{e}");
+    }
+    // Every reason the policy writes itself was met, so a new one cannot slip by untested.
+    for (id, _) in vigie_policy::reasons::TEMPLATES {
+        assert!(seen.contains(*id), "no test error uses {id}");
+    }
+    for id in [
+        "reason-empty-name",
+        "reason-ip-address",
+        "reason-bad-character",
+        "reason-character-space",
+        "reason-character-underscore",
+        "reason-character-invisible",
+        "reason-character-other",
+        "reason-empty-label",
+        "reason-hyphen-at-edge",
+        "reason-label-too-long",
+        "reason-name-too-long",
+        "reason-single-label",
+        "reason-public-suffix",
+        "reason-invalid-idn",
+        "file-error-syntax",
+        "file-error-at",
+        "file-error-setting",
+        "file-error-duplicate",
+        "file-error-duplicate-list",
+        "file-error-io",
+        "file-error-invalid",
+    ] {
+        assert!(seen.contains(id), "no test error uses {id}");
+    }
+}
+
+#[test]
+fn a_french_parent_reads_a_pasted_address_refusal_in_french() {
+    let e = vigie_policy::Domain::parse("https://1.2.3.4/chat").unwrap_err();
+    assert_eq!(
+        Lang::Fr.render(&e.message()),
+        "«\u{202F}1.2.3.4\u{202F}» est une adresse IP, pas le nom d’un site\u{A0}: Vigie bloque les sites par leur nom, entrez donc un nom comme exemple.fr"
+    );
+    let e = vigie_policy::Domain::parse("exa mple.com").unwrap_err();
+    assert!(
+        Lang::Fr
+            .render(&e.message())
+            .contains("contient une espace")
+    );
+    let json = serde_json::to_value(e.message()).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"id": "reason-bad-character", "args": {
+            "name": "exa mple.com",
+            "shown": {"id": "reason-character-space"}
+        }})
+    );
+    let back: Message = serde_json::from_value(json).unwrap();
+    assert_eq!(back, e.message());
+}
+
+#[test]
+fn special_names_have_messages() {
+    for s in vigie_policy::Special::ALL {
+        assert_eq!(Lang::En.text(s.message_id()), s.describe());
+        assert!(Lang::Fr.has(s.message_id()));
+    }
+}
+
+#[test]
+fn english_words_are_recognized_as_their_message() {
+    let m = recognize("wrong password", &["api-"]).unwrap();
+    assert_eq!(m, Message::new("api-wrong-password"));
+    let m = recognize(
+        "too many wrong passwords: try again in 12 seconds",
+        &["api-"],
+    )
+    .unwrap();
+    assert_eq!(m, Message::new("api-throttled").arg("seconds", 12_u32));
+    let fr = Lang::Fr.render(&m);
+    assert!(fr.contains("12") && fr.contains("secondes"), "{fr}");
+    let m = recognize("no list has the id \"dating\"", &["api-"]).unwrap();
+    assert_eq!(m, Message::new("api-no-list").arg("id", "dating"));
+    assert_eq!(recognize("something else entirely", &["api-"]), None);
+    assert_eq!(recognize("wrong password", &["reason-"]), None);
+}

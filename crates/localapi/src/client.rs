@@ -19,8 +19,9 @@ use tokio::net::UnixStream;
 use crate::types::*;
 use crate::{Error, Settings};
 
-/// A value with the version (ETag) it was read at, to send back with a write.
-#[derive(Debug, Clone, PartialEq)]
+/// A value with the version (ETag) it was read at, to send back with a write. It serializes as
+/// `{"etag": "...", "value": ...}` (the desktop app hands it to its page as it is).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Versioned<T> {
     /// The ETag, for `If-Match`.
     pub etag: String,
@@ -433,6 +434,7 @@ impl Client {
             return Err(Error::Api {
                 status: response.status().as_u16(),
                 message: "notices refused".into(),
+                i18n: None,
             });
         }
         let events = response.into_body().into_data_stream().eventsource();
@@ -486,9 +488,9 @@ fn check(reply: Reply) -> Result<Reply, Error> {
     if reply.status.is_success() {
         return Ok(reply);
     }
-    let message = serde_json::from_slice::<ApiError>(&reply.body)
-        .map(|e| e.error)
-        .unwrap_or_else(|_| String::from_utf8_lossy(&reply.body).into_owned());
+    let (message, i18n) = serde_json::from_slice::<ApiError>(&reply.body)
+        .map(|e| (e.error, e.message))
+        .unwrap_or_else(|_| (String::from_utf8_lossy(&reply.body).into_owned(), None));
     if reply.status == StatusCode::PRECONDITION_FAILED {
         return Err(Error::Conflict {
             current: reply.etag.unwrap_or_default(),
@@ -498,5 +500,6 @@ fn check(reply: Reply) -> Result<Reply, Error> {
     Err(Error::Api {
         status: reply.status.as_u16(),
         message,
+        i18n,
     })
 }

@@ -47,8 +47,10 @@ pub enum Error {
     Api {
         /// HTTP status.
         status: u16,
-        /// The service's reason.
+        /// The service's reason (English).
         message: String,
+        /// The same reason as a message id and arguments, when the service gave one.
+        i18n: Option<Message>,
     },
     /// Someone else changed the resource since it was read.
     #[error("{message}")]
@@ -73,6 +75,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// The service's reason as a message id and arguments, when it gave one.
+    pub fn i18n(&self) -> Option<&Message> {
+        match self {
+            Error::Api { i18n, .. } => i18n.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The HTTP status, for API refusals.
     pub fn status(&self) -> Option<u16> {
         match self {

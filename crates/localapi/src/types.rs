@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+pub use vigie_policy::{Arg, Message};
 
 /// The URL prefix of every endpoint.
 pub const PREFIX: &str = "/v1";
@@ -19,8 +20,22 @@ pub const TOKEN_HEADER: &str = "authorization";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiError {
-    /// What went wrong, in words a person can act on.
+    /// What went wrong, in words a person can act on (English).
     pub error: String,
+    /// The same words as a message of `locales/*/*.ftl` (id and arguments), for a page that
+    /// shows them in the parent's language. Absent where the service has no message for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
+}
+
+impl ApiError {
+    /// An error with English words only.
+    pub fn new(error: impl Into<String>) -> ApiError {
+        ApiError {
+            error: error.into(),
+            message: None,
+        }
+    }
 }
 
 /// `GET /v1/status`: open to every local user. Callers who are not parents get `full: false`
@@ -53,6 +68,9 @@ pub struct Status {
     pub domains: usize,
     /// The problems that kept the last edit from taking effect (the previous policy stays).
     pub last_reload_error: Option<String>,
+    /// [`Status::last_reload_error`] as a message (id and arguments).
+    #[serde(default)]
+    pub last_reload_message: Option<Message>,
     /// Attempts to reach a blocked site since midnight UTC.
     pub attempts_today: u64,
     /// Failed parent logins since start.
@@ -258,8 +276,12 @@ pub struct Check {
     pub verdict: CheckVerdict,
     /// The reason, for `blocked` and `allowed`.
     pub reason: Option<CheckReason>,
-    /// A sentence for the parent.
+    /// A sentence for the parent (English).
     pub explanation: String,
+    /// The explanation as a message (`check-blocked`, `check-allowed`, `check-unlisted`,
+    /// `check-paused`, `check-special`, or a `reason-*` for an invalid name).
+    #[serde(default)]
+    pub message: Option<Message>,
 }
 
 /// One attempt in `GET /v1/attempts`.

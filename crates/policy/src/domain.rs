@@ -219,17 +219,9 @@ fn is_forbidden(c: char) -> bool {
 }
 
 fn bad_character(name: &str, c: char) -> Error {
-    let shown = match c {
-        ' ' => "a space".to_string(),
-        '_' => "an underscore (_)".to_string(),
-        c if c.is_whitespace() || c.is_control() => {
-            format!("the invisible character U+{:04X}", c as u32)
-        }
-        c => format!("'{c}'"),
-    };
     Error::BadCharacter {
         name: name.to_string(),
-        shown,
+        character: c,
     }
 }
 

@@ -3,8 +3,14 @@
 //! Every message is written for the person who will read it: usually a parent who pasted a name
 //! or edited a file by hand. A message names the thing that is wrong (the name, the file, the
 //! line) and says what would be right, never just "invalid input".
+//!
+//! Each error also is a [`Message`]: the id of the same words in `locales/*/reasons.ftl` and
+//! their arguments, so that the console and the service can show it in the parent's language.
+//! The English `Display` (logs, the command line) and the English messages are the same words;
+//! the tests of `vigie-i18n` check that for every variant.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// Everything that can go wrong while reading names, list files, imports and settings.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,12 +27,12 @@ pub enum Error {
     IpAddress(String),
 
     /// A character that cannot appear in a site's name.
-    #[error("\"{name}\" contains {shown}, which cannot be part of a site's name")]
+    #[error("\"{name}\" contains {}, which cannot be part of a site's name", shown(*character))]
     BadCharacter {
         /// The name as given (after trimming).
         name: String,
-        /// The offending character, quoted for display (spaces and controls made visible).
-        shown: String,
+        /// The offending character.
+        character: char,
     },
 
     /// Two dots in a row, or a dot at the start.
@@ -143,7 +149,7 @@ pub enum Error {
     },
 
     /// Loading a policy found one or more problems; the previous policy should stay in force.
-    #[error("{} problem(s): {}", problems.len(), join(problems))]
+    #[error("{} {}: {}", problems.len(), if problems.len() == 1 { "problem" } else { "problems" }, join(problems))]
     Invalid {
         /// Every problem found, not just the first.
         problems: Vec<Error>,
@@ -158,12 +164,397 @@ fn join(problems: &[Error]) -> String {
         .join("; ")
 }
 
+/// How a character that cannot be in a name is shown: spaces and controls made visible.
+fn shown(c: char) -> String {
+    character_message(c).english()
+}
+
+fn character_message(c: char) -> Message {
+    match c {
+        ' ' => Message::new("reason-character-space"),
+        '_' => Message::new("reason-character-underscore"),
+        c if c.is_whitespace() || c.is_control() => {
+            Message::new("reason-character-invisible").arg("code", format!("{:04X}", c as u32))
+        }
+        c => Message::new("reason-character-other").arg("char", c.to_string()),
+    }
+}
+
 impl Error {
+    /// The same words as a message of `locales/*/reasons.ftl`: its id and arguments.
+    ///
+    /// What comes from outside Vigie stays as given (in English): the TOML parser's reason in
+    /// [`Error::Syntax`], the system's in [`Error::Io`], and a [`Error::Setting`] reason that
+    /// is not one of [`reasons`].
+    pub fn message(&self) -> Message {
+        let name = |id: &'static str, name: &str| Message::new(id).arg("name", name);
+        match self {
+            Error::EmptyName => Message::new("reason-empty-name"),
+            Error::IpAddress(n) => name("reason-ip-address", n),
+            Error::BadCharacter { name: n, character } => {
+                name("reason-bad-character", n).arg("shown", character_message(*character))
+            }
+            Error::EmptyLabel(n) => name("reason-empty-label", n),
+            Error::HyphenAtEdge { name: n, label } => {
+                name("reason-hyphen-at-edge", n).arg("label", label.as_str())
+            }
+            Error::LabelTooLong { name: n, len } => name("reason-label-too-long", n)
+                .arg("max", crate::MAX_LABEL)
+                .arg("len", *len),
+            Error::NameTooLong { len } => Message::new("reason-name-too-long")
+                .arg("max", crate::MAX_NAME)
+                .arg("len", *len),
+            Error::SingleLabel(n) => name("reason-single-label", n),
+            Error::PublicSuffix(n) => name("reason-public-suffix", n),
+            Error::InvalidIdn(n) => name("reason-invalid-idn", n),
+            Error::Syntax {
+                file,
+                line,
+                column,
+                reason,
+            } => place("file-error-syntax", file, *line, *column).arg("reason", reason.as_str()),
+            Error::At {
+                file,
+                line,
+                column,
+                source,
+            } => place("file-error-at", file, *line, *column).arg("problem", source.message()),
+            Error::Setting {
+                file,
+                field,
+                reason,
+            } => Message::new("file-error-setting")
+                .arg("file", file.display().to_string())
+                .arg("field", field.as_str())
+                .arg("reason", reasons::recognize(reason)),
+            Error::Duplicate {
+                domain,
+                first,
+                second,
+            } => Message::new("file-error-duplicate")
+                .arg("domain", domain.as_str())
+                .arg("first", first.as_str())
+                .arg("second", second.as_str()),
+            Error::DuplicateList { id, first, second } => Message::new("file-error-duplicate-list")
+                .arg("id", id.as_str())
+                .arg("first", first.display().to_string())
+                .arg("second", second.display().to_string()),
+            Error::Io { path, reason } => Message::new("file-error-io")
+                .arg("path", path.display().to_string())
+                .arg("reason", reason.as_str()),
+            Error::Invalid { problems } => Message::new("file-error-invalid")
+                .arg("count", problems.len())
+                .arg(
+                    "problems",
+                    Arg::List(problems.iter().map(Error::message).collect()),
+                ),
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, err: &std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             reason: err.to_string(),
         }
+    }
+}
+
+fn place(id: &'static str, file: &Path, line: usize, column: usize) -> Message {
+    // Line and column as text: a number would be grouped (`1 234`) by the page.
+    Message::new(id)
+        .arg("file", file.display().to_string())
+        .arg("line", line.to_string())
+        .arg("column", column.to_string())
+}
+
+/// A text for a person, as the id of a Fluent message (`locales/*/*.ftl`) and its arguments.
+///
+/// On the wire (the local API) it is `{"id": "...", "args": {"name": "value"}}`; an argument is
+/// a string, a number (which chooses plural forms), another message (`{"id", "args"}`, written
+/// in the same language first) or a list of messages (written, then joined by the message
+/// `file-error-separator` and a space).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    /// The message's id, such as `reason-ip-address`.
+    pub id: String,
+    /// Its variables by name, without the `$`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, Arg>,
+}
+
+/// The value of one variable of a [`Message`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Arg {
+    /// A number: it chooses plural forms, and the page formats it for the language.
+    Number(i64),
+    /// Text used as it is (a name, a path, a line number).
+    Text(String),
+    /// Another message, written in the same language.
+    Message(Message),
+    /// Messages written in the same language and joined by `file-error-separator` and a space.
+    List(Vec<Message>),
+}
+
+impl Message {
+    /// A message without variables yet.
+    pub fn new(id: impl Into<String>) -> Message {
+        Message {
+            id: id.into(),
+            args: BTreeMap::new(),
+        }
+    }
+
+    /// The message with one more variable.
+    #[must_use]
+    pub fn arg(mut self, name: &str, value: impl Into<Arg>) -> Message {
+        self.args.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// The English words of the messages this crate writes itself (the character names of
+    /// [`Error::BadCharacter`] and the [`reasons`]); other ids give the id back.
+    fn english(&self) -> String {
+        reasons::english(self)
+    }
+}
+
+impl From<String> for Arg {
+    fn from(text: String) -> Arg {
+        Arg::Text(text)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Arg {
+        Arg::Text(text.to_string())
+    }
+}
+
+impl From<Message> for Arg {
+    fn from(message: Message) -> Arg {
+        Arg::Message(message)
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Arg {
+                Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+number_arg!(u32, u64, usize, i64);
+
+/// The reasons of [`Error::Setting`] that this crate writes (and `list.rs` and `policy.rs`,
+/// with the same words), as English templates with `{name}` slots, by message id.
+///
+/// [`Error::Setting`] carries its reason as English text; [`recognize`](reasons::recognize)
+/// finds which template wrote it so the reason can be shown in another language too. A reason
+/// that matches none stays as given.
+pub mod reasons {
+    use super::{Arg, Message};
+
+    /// `(message id, English template)`. A slot is `{name}`; `{name:n}` takes a number.
+    pub const TEMPLATES: &[(&str, &str)] = &[
+        (
+            "list-error-needs-name",
+            "the list needs a name that parents will read",
+        ),
+        (
+            "list-error-site-needs-name",
+            "every site needs a name that parents will read",
+        ),
+        (
+            "list-error-site-no-domain",
+            "site \"{site}\" lists no domain",
+        ),
+        (
+            "list-error-id-length",
+            "a list id needs 1 to {max:n} characters",
+        ),
+        (
+            "list-error-id-characters",
+            "\"{id}\" may only use lowercase letters, digits and hyphens (not at the start)",
+        ),
+        (
+            "list-error-unknown-id",
+            "no list has this id; the setting is ignored",
+        ),
+        (
+            "list-error-file-name",
+            "the file name is the list's id: {reason:m}",
+        ),
+        (
+            "setting-error-listen-address",
+            "\"{text}\" is not an address with a port, like 127.0.0.1:53 or [::1]:53",
+        ),
+        (
+            "setting-error-listen-empty",
+            "at least one address is needed, like 127.0.0.1:53",
+        ),
+        (
+            "setting-error-upstream-address",
+            "\"{address}\" is not an IP address (with an optional port), like 9.9.9.9 or 9.9.9.9:853",
+        ),
+        (
+            "setting-error-server-name",
+            "tls and https need the name on the server's certificate, like dns.quad9.net",
+        ),
+        ("setting-error-path", "\"{path}\" must start with /"),
+        (
+            "setting-error-block-address",
+            "\"{address}\" is not an IPv4 address, like 127.0.0.88",
+        ),
+        (
+            "setting-error-page-listen",
+            "\"{text}\" is not an address with a port, like 127.0.0.88:80",
+        ),
+        (
+            "setting-error-out-of-range",
+            "{value:n} is out of range: use {min:n} to {max:n}",
+        ),
+        (
+            "setting-error-language",
+            "\"{text}\" is not a language Vigie speaks: use auto, fr or en",
+        ),
+    ];
+
+    /// The English words of `message`, from [`TEMPLATES`] and the character names; an unknown
+    /// id gives the id back.
+    pub fn english(message: &Message) -> String {
+        let template = match message.id.as_str() {
+            "reason-character-space" => "a space",
+            "reason-character-underscore" => "an underscore (_)",
+            "reason-character-invisible" => "the invisible character U+{code}",
+            "reason-character-other" => "'{char}'",
+            id => match TEMPLATES.iter().find(|(t, _)| *t == id) {
+                Some((_, template)) => template,
+                None => return message.id.clone(),
+            },
+        };
+        let mut out = String::new();
+        for piece in pieces(template) {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Slot(name, _) => match message.args.get(name) {
+                    Some(Arg::Text(t)) => out.push_str(t),
+                    Some(Arg::Number(n)) => out.push_str(&n.to_string()),
+                    Some(Arg::Message(m)) => out.push_str(&english(m)),
+                    Some(Arg::List(l)) => {
+                        out.push_str(&l.iter().map(english).collect::<Vec<_>>().join("; "));
+                    }
+                    None => {}
+                },
+            }
+        }
+        out
+    }
+
+    /// The English words of the reason with `id`, its slots filled from `args` (as text; a
+    /// slot marked `:n` must get digits). Panics on an unknown id: callers pass constants.
+    pub fn text(id: &str, args: &[(&str, String)]) -> String {
+        assert!(TEMPLATES.iter().any(|(t, _)| *t == id), "no reason {id}");
+        let mut message = Message::new(id);
+        for (name, value) in args {
+            let value = match value.parse::<i64>() {
+                Ok(n) if slot_kind(id, name) == Some('n') => Arg::Number(n),
+                _ => Arg::Text(value.clone()),
+            };
+            message.args.insert((*name).to_string(), value);
+        }
+        english(&message)
+    }
+
+    /// The message that wrote `reason`, or the reason itself as text when no template fits.
+    pub fn recognize(reason: &str) -> Arg {
+        TEMPLATES
+            .iter()
+            .find_map(|(id, template)| matches(id, template, reason))
+            .map_or_else(|| Arg::Text(reason.to_string()), Arg::Message)
+    }
+
+    fn slot_kind(id: &str, name: &str) -> Option<char> {
+        let (_, template) = TEMPLATES.iter().find(|(t, _)| *t == id)?;
+        pieces(template).into_iter().find_map(|p| match p {
+            Piece::Slot(n, kind) if n == name => Some(kind),
+            _ => None,
+        })
+    }
+
+    fn matches(id: &str, template: &str, text: &str) -> Option<Message> {
+        let pieces = pieces(template);
+        let mut message = Message::new(id);
+        let mut rest = text;
+        let mut i = 0;
+        while i < pieces.len() {
+            match pieces[i] {
+                Piece::Text(t) => rest = rest.strip_prefix(t)?,
+                Piece::Slot(name, kind) => {
+                    // A slot runs to the next literal piece (its last occurrence if it ends
+                    // the template), or to the end.
+                    let value = match pieces.get(i + 1) {
+                        Some(Piece::Text(next)) if i + 2 == pieces.len() => {
+                            rest.strip_suffix(next)?
+                        }
+                        Some(Piece::Text(next)) => &rest[..rest.find(next)?],
+                        _ => rest,
+                    };
+                    rest = &rest[value.len()..];
+                    let arg = match kind {
+                        'n' => Arg::Number(value.parse().ok()?),
+                        'm' => recognize(value),
+                        _ => Arg::Text(value.to_string()),
+                    };
+                    message.args.insert(name.to_string(), arg);
+                }
+            }
+            i += 1;
+        }
+        rest.is_empty().then_some(message)
+    }
+
+    #[derive(Clone, Copy)]
+    enum Piece<'a> {
+        Text(&'a str),
+        /// A slot's name and kind: `t` text, `n` number, `m` another reason.
+        Slot(&'a str, char),
+    }
+
+    fn pieces(template: &str) -> Vec<Piece<'_>> {
+        let mut out = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            let inner = &rest[open + 1..close];
+            if inner.is_empty()
+                || !inner
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b':')
+            {
+                // Not a slot (`[::1]` has none, but be safe): keep it as text.
+                out.push(Piece::Text(&rest[..=close]));
+                rest = &rest[close + 1..];
+                continue;
+            }
+            if open > 0 {
+                out.push(Piece::Text(&rest[..open]));
+            }
+            let (name, kind) = inner
+                .split_once(':')
+                .map_or((inner, 't'), |(n, k)| (n, k.chars().next().unwrap_or('t')));
+            out.push(Piece::Slot(name, kind));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            out.push(Piece::Text(rest));
+        }
+        out
     }
 }
 

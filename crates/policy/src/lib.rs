@@ -10,6 +10,7 @@ mod error;
 
 pub use domain::{Domain, MAX_LABEL, MAX_NAME};
 pub use error::Error;
+pub use error::{Arg, Message, reasons};
 mod matcher;
 
 pub use matcher::{
@@ -25,8 +26,9 @@ pub mod import;
 mod settings;
 
 pub use settings::{
-    BlockMode, CacheBounds, JournalBounds, NULL_V6, Protocol, RawBlocking, RawCache, RawJournal,
-    RawNotices, RawParents, RawSettings, RawUpstream, Settings, Upstream,
+    BlockMode, CacheBounds, ConsoleLanguage, JournalBounds, NULL_V6, Protocol, RawBlocking,
+    RawCache, RawConsole, RawJournal, RawNotices, RawParents, RawSettings, RawUpstream, Settings,
+    Upstream,
 };
 mod policy;
 mod shipped;

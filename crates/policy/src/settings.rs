@@ -22,6 +22,9 @@
 //! [lists]
 //! stranger-chat = true
 //! dns-bypass = true
+//!
+//! [console]
+//! language = "auto"                # auto (the session's language), fr or en
 //! ```
 
 use std::collections::BTreeMap;
@@ -32,6 +35,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::error::reasons;
 
 /// Settings as written in `settings.toml`. Every field has a default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +60,8 @@ pub struct RawSettings {
     pub parents: RawParents,
     /// Notices shown to the person at the computer.
     pub notices: RawNotices,
+    /// The parent's console.
+    pub console: RawConsole,
 }
 
 impl Default for RawSettings {
@@ -69,6 +75,7 @@ impl Default for RawSettings {
             lists: BTreeMap::new(),
             parents: RawParents::default(),
             notices: RawNotices::default(),
+            console: RawConsole::default(),
         }
     }
 }
@@ -231,6 +238,48 @@ impl Default for RawNotices {
     }
 }
 
+/// `[console]`: the parent's console window on this computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawConsole {
+    /// The console's language: `auto` (the language of the parent's desktop session), `fr` or
+    /// `en`. Default: `auto`. It is a choice for this computer, kept with the other settings so
+    /// that every parent account sees the same.
+    pub language: String,
+}
+
+impl Default for RawConsole {
+    fn default() -> Self {
+        RawConsole {
+            language: "auto".into(),
+        }
+    }
+}
+
+/// The console's language, validated from `[console] language`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsoleLanguage {
+    /// The language of the parent's desktop session.
+    #[default]
+    Auto,
+    /// French.
+    Fr,
+    /// English.
+    En,
+}
+
+impl ConsoleLanguage {
+    /// The spelling in `settings.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsoleLanguage::Auto => "auto",
+            ConsoleLanguage::Fr => "fr",
+            ConsoleLanguage::En => "en",
+        }
+    }
+}
+
 /// A validated upstream resolver.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upstream {
@@ -269,6 +318,8 @@ pub struct Settings {
     pub parent_uids: Vec<u32>,
     /// Desktop notices on.
     pub notices: bool,
+    /// The console's language.
+    pub console_language: ConsoleLanguage,
 }
 
 /// The answer cache's bounds, validated. TTLs stay in seconds: they are DNS TTLs, compared
@@ -332,17 +383,12 @@ impl RawSettings {
                 Ok(a) => listen.push(a),
                 Err(_) => problem(
                     "listen",
-                    format!(
-                        "\"{text}\" is not an address with a port, like 127.0.0.1:53 or [::1]:53"
-                    ),
+                    reasons::text("setting-error-listen-address", &[("text", text.clone())]),
                 ),
             }
         }
         if self.listen.is_empty() {
-            problem(
-                "listen",
-                "at least one address is needed, like 127.0.0.1:53".into(),
-            );
+            problem("listen", reasons::text("setting-error-listen-empty", &[]));
         }
 
         let mut upstreams = Vec::new();
@@ -351,9 +397,9 @@ impl RawSettings {
             let Some(address) = parse_addr(&raw.address, raw.protocol.default_port()) else {
                 problem(
                     &format!("{field}.address"),
-                    format!(
-                        "\"{}\" is not an IP address (with an optional port), like 9.9.9.9 or 9.9.9.9:853",
-                        raw.address
+                    reasons::text(
+                        "setting-error-upstream-address",
+                        &[("address", raw.address.clone())],
                     ),
                 );
                 continue;
@@ -366,15 +412,14 @@ impl RawSettings {
             {
                 problem(
                     &format!("{field}.server-name"),
-                    "tls and https need the name on the server's certificate, like dns.quad9.net"
-                        .into(),
+                    reasons::text("setting-error-server-name", &[]),
                 );
             }
             let path = raw.path.clone().unwrap_or_else(|| "/dns-query".into());
             if !path.starts_with('/') {
                 problem(
                     &format!("{field}.path"),
-                    format!("\"{path}\" must start with /"),
+                    reasons::text("setting-error-path", &[("path", path.clone())]),
                 );
             }
             upstreams.push(Upstream {
@@ -390,9 +435,9 @@ impl RawSettings {
             Err(_) => {
                 problem(
                     "blocking.address",
-                    format!(
-                        "\"{}\" is not an IPv4 address, like 127.0.0.88",
-                        self.blocking.address
+                    reasons::text(
+                        "setting-error-block-address",
+                        &[("address", self.blocking.address.clone())],
                     ),
                 );
                 Ipv4Addr::new(127, 0, 0, 88)
@@ -403,14 +448,24 @@ impl RawSettings {
             Some(text) => text.parse().unwrap_or_else(|_| {
                 problem(
                     "blocking.page-listen",
-                    format!("\"{text}\" is not an address with a port, like 127.0.0.88:80"),
+                    reasons::text("setting-error-page-listen", &[("text", text.clone())]),
                 );
                 SocketAddr::new(block_address.into(), 80)
             }),
         };
         let mut range = |field: &str, value: u32, lo: u32, hi: u32| {
             if !(lo..=hi).contains(&value) {
-                problem(field, format!("{value} is out of range: use {lo} to {hi}"));
+                problem(
+                    field,
+                    reasons::text(
+                        "setting-error-out-of-range",
+                        &[
+                            ("value", value.to_string()),
+                            ("min", lo.to_string()),
+                            ("max", hi.to_string()),
+                        ],
+                    ),
+                );
             }
         };
         range("blocking.ttl", self.blocking.ttl, 0, 3600);
@@ -448,6 +503,19 @@ impl RawSettings {
             }
         }
 
+        let console_language = match self.console.language.trim() {
+            "auto" => ConsoleLanguage::Auto,
+            "fr" => ConsoleLanguage::Fr,
+            "en" => ConsoleLanguage::En,
+            other => {
+                problem(
+                    "console.language",
+                    reasons::text("setting-error-language", &[("text", other.to_string())]),
+                );
+                ConsoleLanguage::Auto
+            }
+        };
+
         let mut parent_uids = self.parents.uids.clone();
         parent_uids.sort_unstable();
         parent_uids.dedup();
@@ -480,6 +548,7 @@ impl RawSettings {
             lists: self.lists.clone(),
             parent_uids,
             notices: self.notices.enabled,
+            console_language,
         })
     }
 }
@@ -531,7 +600,41 @@ mod tests {
         assert_eq!(s.journal.merge_window, Duration::from_secs(60));
         assert!(s.parent_uids.is_empty());
         assert!(s.notices);
+        assert_eq!(s.console_language, ConsoleLanguage::Auto);
         assert_eq!(s, Settings::default());
+    }
+
+    #[test]
+    fn the_console_language_is_auto_fr_or_en() {
+        for (text, want) in [
+            ("", ConsoleLanguage::Auto),
+            ("[console]\nlanguage = \"auto\"\n", ConsoleLanguage::Auto),
+            ("[console]\nlanguage = \"fr\"\n", ConsoleLanguage::Fr),
+            ("[console]\nlanguage = \"en\"\n", ConsoleLanguage::En),
+        ] {
+            let raw = RawSettings::parse(text, file()).unwrap();
+            assert_eq!(
+                raw.validate(file()).unwrap().console_language,
+                want,
+                "{text}"
+            );
+            let again = RawSettings::parse(&raw.to_toml(), file()).unwrap();
+            assert_eq!(again, raw, "round trip of {text}");
+        }
+        let e = RawSettings::parse("[console]\nlanguage = \"de\"\n", file())
+            .unwrap()
+            .validate(file())
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/etc/vigie/settings.toml: console.language: \"de\" is not a language Vigie speaks: use auto, fr or en"
+        );
+        assert_eq!(e.message().id, "file-error-setting");
+        let e = RawSettings::parse("[console]\nlang = \"fr\"\n", file()).unwrap_err();
+        assert!(
+            matches!(e, Error::Syntax { .. }),
+            "unknown fields are refused: {e:?}"
+        );
     }
 
     #[test]

@@ -62,6 +62,22 @@ impl Special {
             Special::ResolverDiscovery => "encrypted resolver discovery is not offered here",
         }
     }
+
+    /// The id of [`Special::describe`]'s words in `locales/*/reasons.ftl`.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Special::FirefoxCanary => "special-firefox-canary",
+            Special::PrivateRelay => "special-private-relay",
+            Special::ResolverDiscovery => "special-resolver-discovery",
+        }
+    }
+
+    /// Every special name's kind.
+    pub const ALL: [Special; 3] = [
+        Special::FirefoxCanary,
+        Special::PrivateRelay,
+        Special::ResolverDiscovery,
+    ];
 }
 
 fn has_suffix(name: &str, suffix: &str) -> bool {

@@ -59,9 +59,11 @@ pub(crate) async fn export_csv(
         .and_then(|()| std::fs::write(&tmp, csv))
         .and_then(|()| std::fs::rename(&tmp, &path));
     write.map_err(|e| {
-        AppError::new(
+        AppError::said(
             Kind::Failed,
-            format!("The file could not be saved in {}: {e}", folder.display()),
+            vigie_localapi::Message::new("error-export-failed")
+                .arg("folder", folder.display().to_string())
+                .arg("reason", e.to_string()),
         )
     })?;
     Ok(path.display().to_string())

@@ -6,6 +6,7 @@ use tauri::State;
 
 use crate::error::{AppError, Kind, Result};
 use crate::state::Console;
+use vigie_localapi::Message;
 
 /// What the page needs to choose between first run, lock screen and console.
 #[derive(Debug, Serialize)]
@@ -52,7 +53,7 @@ pub(crate) async fn login(console: State<'_, Console>, password: String) -> Resu
         Err(e) => {
             let e = AppError::from(e);
             return Err(match e.kind {
-                Kind::Locked => AppError::new(Kind::Invalid, "That is not the parent password."),
+                Kind::Locked => AppError::said(Kind::Invalid, Message::new("error-wrong-password")),
                 _ => e,
             });
         }
@@ -92,7 +93,7 @@ pub(crate) async fn change_password(
         }
         Err(e) => Err(match AppError::from(e) {
             e if e.kind == Kind::Locked => {
-                AppError::new(Kind::Invalid, "The current password is not right.")
+                AppError::said(Kind::Invalid, Message::new("error-current-password-wrong"))
             }
             e => e,
         }),

@@ -1,27 +1,16 @@
-//! The settings document (upstream, block mode, notices, retention) and pausing protection.
+//! The settings document (upstream, block mode, notices, retention, the console's language) and
+//! pausing protection.
 
-use serde::Serialize;
 use tauri::State;
-use vigie_localapi::{PauseState, Settings};
+use vigie_localapi::{PauseState, Settings, Versioned};
 
 use crate::error::Result;
 use crate::state::Console;
 
-/// The settings with the version they were read at.
-#[derive(Debug, Serialize)]
-pub(crate) struct Versioned {
-    etag: String,
-    settings: Settings,
-}
-
-/// `GET /v1/settings`.
+/// `GET /v1/settings`: `{etag, value}`.
 #[tauri::command]
-pub(crate) async fn get_settings(console: State<'_, Console>) -> Result<Versioned> {
-    let v = console.client().await.settings().await?;
-    Ok(Versioned {
-        etag: v.etag,
-        settings: v.value,
-    })
+pub(crate) async fn get_settings(console: State<'_, Console>) -> Result<Versioned<Settings>> {
+    Ok(console.client().await.settings().await?)
 }
 
 /// `PUT /v1/settings` with the version the page edited; a stale version is a conflict.
@@ -30,16 +19,12 @@ pub(crate) async fn put_settings(
     console: State<'_, Console>,
     settings: Settings,
     etag: String,
-) -> Result<Versioned> {
-    let v = console
+) -> Result<Versioned<Settings>> {
+    Ok(console
         .client()
         .await
         .put_settings(&settings, &etag)
-        .await?;
-    Ok(Versioned {
-        etag: v.etag,
-        settings: v.value,
-    })
+        .await?)
 }
 
 /// `POST /v1/pause`.

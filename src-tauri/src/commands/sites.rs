@@ -6,27 +6,16 @@
 
 use serde::Serialize;
 use tauri::State;
-use vigie_localapi::{Added, Check, ListDetail};
-use vigie_policy::Domain;
+use vigie_localapi::{Added, Check, ListDetail, Versioned};
+use vigie_policy::{Domain, Message};
 
 use crate::error::Result;
 use crate::state::Console;
 
-/// A list with the version it was read at.
-#[derive(Debug, Serialize)]
-pub(crate) struct Editable {
-    etag: String,
-    detail: ListDetail,
-}
-
-/// `GET /v1/sites`.
+/// `GET /v1/sites`: the list with the version it was read at, `{etag, value}`.
 #[tauri::command]
-pub(crate) async fn my_sites(console: State<'_, Console>) -> Result<Editable> {
-    let v = console.client().await.sites().await?;
-    Ok(Editable {
-        etag: v.etag,
-        detail: v.value,
-    })
+pub(crate) async fn my_sites(console: State<'_, Console>) -> Result<Versioned<ListDetail>> {
+    Ok(console.client().await.sites().await?)
 }
 
 /// `POST /v1/sites` with the version the page showed, so a change made elsewhere meanwhile is
@@ -55,14 +44,10 @@ pub(crate) async fn remove_site(console: State<'_, Console>, domain: String) -> 
     Ok(console.client().await.remove_site(&domain, None).await?)
 }
 
-/// `GET /v1/allow`.
+/// `GET /v1/allow`: `{etag, value}`.
 #[tauri::command]
-pub(crate) async fn allowlist(console: State<'_, Console>) -> Result<Editable> {
-    let v = console.client().await.allowlist().await?;
-    Ok(Editable {
-        etag: v.etag,
-        detail: v.value,
-    })
+pub(crate) async fn allowlist(console: State<'_, Console>) -> Result<Versioned<ListDetail>> {
+    Ok(console.client().await.allowlist().await?)
 }
 
 /// `POST /v1/allow`.
@@ -94,8 +79,8 @@ pub(crate) enum Preview {
     Empty,
     /// It would be saved as this domain (and shown as `unicode`).
     Domain { domain: String, unicode: String },
-    /// It would be refused, for this reason.
-    Refused { reason: String },
+    /// It would be refused, for this reason (in English, and as a message for the page).
+    Refused { reason: String, message: Message },
 }
 
 pub(crate) fn preview(input: &str) -> Preview {
@@ -112,6 +97,7 @@ pub(crate) fn preview(input: &str) -> Preview {
         }
         Err(e) => Preview::Refused {
             reason: e.to_string(),
+            message: e.message(),
         },
     }
 }
@@ -143,7 +129,11 @@ mod tests {
         );
         assert_eq!(preview("  "), Preview::Empty);
         match preview("1.2.3.4") {
-            Preview::Refused { reason } => assert!(reason.contains("IP address"), "{reason}"),
+            Preview::Refused { reason, message } => {
+                assert!(reason.contains("IP address"), "{reason}");
+                assert_eq!(message.id, "reason-ip-address");
+                assert_eq!(vigie_i18n::Lang::En.render(&message), reason);
+            }
             other => panic!("{other:?}"),
         }
     }

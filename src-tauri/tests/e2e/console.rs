@@ -1,7 +1,8 @@
 //! The parent's console driven through WebDriver against the real service: first run, lock and
 //! unlock, paste-anything add, a blocked lookup in Activity and Overview, a shipped list off and
 //! on, a setting changed, the service-down banner and recovery. A screenshot of each screen goes
-//! to `target/screenshots/`.
+//! to `target/screenshots/`. The same console once more in a French session, where every
+//! screen speaks French (screenshots in `target/screenshots/fr/`).
 
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
@@ -28,10 +29,13 @@ struct Driver {
 }
 
 impl Driver {
+    /// `lang`: the `LANG` of the app's session (tauri-driver passes its environment on to
+    /// WebKitWebDriver, which starts the app with it); `None` keeps the test's own.
     fn start(
         display: &str,
         runtime: &std::path::Path,
         xdg_config: &std::path::Path,
+        lang: Option<&str>,
     ) -> Result<Driver, String> {
         let driver = util::which("tauri-driver").ok_or(
             "tauri-driver is not installed (cargo install tauri-driver --version '^2' --locked)",
@@ -40,7 +44,15 @@ impl Driver {
             .ok_or("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)")?;
         let port = util::free_port();
         let native_port = util::free_port();
-        let mut child = Command::new(driver)
+        let mut command = Command::new(driver);
+        if let Some(lang) = lang {
+            command
+                .env("LANG", lang)
+                .env_remove("LANGUAGE")
+                .env_remove("LC_ALL")
+                .env_remove("LC_MESSAGES");
+        }
+        let mut child = command
             .args([
                 "--port",
                 &port.to_string(),
@@ -200,12 +212,17 @@ impl Window {
     }
 }
 
+/// One console at a time: two apps driven at once share the web view's data folders and
+/// disturb each other's WebDriver sessions.
+static ONE_CONSOLE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn blocked(v: &Vigie, name: &str) -> bool {
     util::query_a(v.dns, name).1 == vec![BLOCK_ADDRESS]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_uses_the_console_against_the_real_service() {
+    let _one = ONE_CONSOLE.lock().await;
     let vigie_bin = match util::vigie_binary() {
         Ok(b) => b,
         Err(reason) => return util::skip("console", &reason),
@@ -226,7 +243,7 @@ async fn a_parent_uses_the_console_against_the_real_service() {
         format!("XDG_DOWNLOAD_DIR=\"{}\"\n", downloads.display()),
     )
     .unwrap();
-    let driver = match Driver::start(&xvfb.display, &vigie.runtime, &xdg) {
+    let driver = match Driver::start(&xvfb.display, &vigie.runtime, &xdg, None) {
         Ok(d) => d,
         Err(reason) => return util::skip("console", &reason),
     };
@@ -467,6 +484,160 @@ async fn a_parent_uses_the_console_against_the_real_service() {
         "unlocked with the new password",
     )
     .await;
+
+    let _ = w.c.close().await;
+    drop(driver);
+    drop(xvfb);
+}
+
+/// The console in a French session: the words of every screen, a pasted address refused in
+/// French (by the app's preview and by the service's "Test a name"), a paused test shown as a
+/// warning, and the language chosen in Settings kept in `settings.toml`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_french_parent_reads_french_on_every_screen() {
+    let _one = ONE_CONSOLE.lock().await;
+    let vigie_bin = match util::vigie_binary() {
+        Ok(b) => b,
+        Err(reason) => return util::skip("console in French", &reason),
+    };
+    let xvfb = match Xvfb::start() {
+        Ok(x) => x,
+        Err(reason) => return util::skip("console in French", &reason),
+    };
+    let upstream = Upstream::start();
+    let vigie = Vigie::start(vigie_bin, upstream.addr, None);
+    let home = tempfile::tempdir().unwrap();
+    let xdg = home.path().join("config");
+    std::fs::create_dir_all(&xdg).unwrap();
+    let driver = match Driver::start(&xvfb.display, &vigie.runtime, &xdg, Some("fr_FR.UTF-8")) {
+        Ok(d) => d,
+        Err(reason) => return util::skip("console in French", &reason),
+    };
+    let w = Window {
+        c: driver.connect().await,
+        shots: util::target_dir().join("screenshots/fr"),
+    };
+
+    // First run, in French from the session's language.
+    w.wait_text("h1", "Bienvenue dans Vigie").await;
+    w.wait_js(
+        "return document.documentElement.lang === 'fr'",
+        "the page is in French",
+    )
+    .await;
+    w.type_into("#new-password", "court").await;
+    w.wait_text("#strength", "Trop court").await;
+    w.shot("first-run").await;
+    w.type_into("#new-password", PASSWORD).await;
+    w.wait_text("#strength", "Solide").await;
+    w.type_into("#confirm-password", PASSWORD).await;
+    w.click("#set-password").await;
+    w.wait_js(
+        "return document.querySelector('#view-overview')?.dataset.ready === 'true'",
+        "the overview after setup",
+    )
+    .await;
+    w.wait_text("#protection", "Cet ordinateur est protégé")
+        .await;
+    w.wait_text("#nav-overview", "Vue d’ensemble").await;
+    let title = w.c.title().await.unwrap_or_default();
+    assert_eq!(title, "Vigie — console des parents");
+    w.shot("overview").await;
+
+    // Lock, a wrong password (the app's own refusal), unlock.
+    w.click("#lock-now").await;
+    w.wait_text("h1", "Vigie est verrouillé").await;
+    w.type_into("#password", "pas le bon").await;
+    w.click("#unlock").await;
+    w.wait_text("#lock-error", "Ce n’est pas le mot de passe des parents")
+        .await;
+    w.shot("lock").await;
+    w.type_into("#password", PASSWORD).await;
+    w.click("#unlock").await;
+    w.find("#nav-sites").await;
+
+    // Sites: pasted addresses refused in French, a name saved, names tested.
+    w.screen("sites").await;
+    w.type_into("#site-input", "https://1.2.3.4/chat").await;
+    let refused = w
+        .wait_text("#site-preview", "Impossible de l’ajouter")
+        .await;
+    assert!(refused.contains("est une adresse IP"), "{refused}");
+    assert!(!refused.contains("IP address"), "{refused}");
+    w.type_into("#site-input", "exemple chat.fr").await;
+    w.wait_text("#site-preview", "contient une espace").await;
+    w.type_into("#site-input", "https://www.Example-Chat.test/room")
+        .await;
+    w.wait_text("#site-preview", "Devient example-chat.test")
+        .await;
+    w.click("#site-add").await;
+    w.wait_text("#site-message", "Enregistré").await;
+    w.type_into("#test-input", "1.2.3.4").await;
+    w.click("#test-button").await;
+    let said = w.wait_text("#test-result", "est une adresse IP").await;
+    assert!(!said.contains("IP address"), "{said}");
+    w.type_into("#test-input", "www.omegle.com").await;
+    w.click("#test-button").await;
+    w.wait_text("#test-result", "Bloqué").await;
+    w.shot("sites").await;
+
+    // Activity and Settings.
+    w.screen("activity").await;
+    w.wait_text("#view-activity", "Nom recherché").await;
+    w.shot("activity").await;
+    w.screen("settings").await;
+    w.wait_text("#settings-title", "Réglages").await;
+    w.wait_text("#language-title", "Langue").await;
+    w.shot("settings").await;
+
+    // A pause: the test says it opens for now, as a warning.
+    w.screen("overview").await;
+    w.click("#pause-30").await;
+    w.wait_js(
+        "return document.querySelector('#protection')?.dataset.state === 'paused'",
+        "the overview shows the pause",
+    )
+    .await;
+    w.screen("sites").await;
+    w.type_into("#test-input", "www.omegle.com").await;
+    w.click("#test-button").await;
+    w.wait_text("#test-result", "La protection est en pause")
+        .await;
+    assert!(
+        w.js_bool("return document.querySelector('#test-result').dataset.kind === 'warn'")
+            .await,
+        "a paused test is a warning"
+    );
+    w.shot("sites-paused").await;
+    w.screen("overview").await;
+    w.click("#resume").await;
+    w.wait_js(
+        "return document.querySelector('#protection')?.dataset.state === 'protected'",
+        "protection back on",
+    )
+    .await;
+
+    // English chosen in Settings: the console switches at once and settings.toml keeps it.
+    w.screen("settings").await;
+    w.find("#language")
+        .await
+        .select_by_value("en")
+        .await
+        .unwrap();
+    w.wait_text("#settings-title", "Settings").await;
+    w.wait_js(
+        "return document.documentElement.lang === 'en'",
+        "the page is in English",
+    )
+    .await;
+    let settings = std::fs::read_to_string(vigie.config.join("settings.toml")).unwrap();
+    assert!(settings.contains("language = \"en\""), "{settings}");
+    w.find("#language")
+        .await
+        .select_by_value("auto")
+        .await
+        .unwrap();
+    w.wait_text("#settings-title", "Réglages").await;
 
     let _ = w.c.close().await;
     drop(driver);

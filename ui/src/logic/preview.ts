@@ -1,7 +1,7 @@
 // The words under the paste-anything box, from the Rust side's normalization.
 
 import type { Preview } from "../api";
-import { t } from "../i18n";
+import { said, t } from "../i18n";
 
 export function previewText(p: Preview): { text: string; kind: "ok" | "error" | "info" } {
   switch (p.outcome) {
@@ -12,6 +12,6 @@ export function previewText(p: Preview): { text: string; kind: "ok" | "error" | 
       return { text: t("preview-becomes", { domain: shown }), kind: "ok" };
     }
     case "refused":
-      return { text: t("preview-refused", { reason: p.reason }), kind: "error" };
+      return { text: t("preview-refused", { reason: said(p.message, p.reason) }), kind: "error" };
   }
 }

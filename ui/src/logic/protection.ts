@@ -1,7 +1,7 @@
 // Is this computer protected, and if not, why and what to do: the first thing the parent sees.
 
 import type { Status } from "../api";
-import { t } from "../i18n";
+import { said, t } from "../i18n";
 import { clock } from "./format";
 
 export type ProtectionState = "protected" | "down" | "paused" | "not_reaching" | "config_error";
@@ -48,7 +48,7 @@ export function protection(status: Status | null): Protection {
       state: "config_error",
       ok: true,
       headline: t("protection-config-error-headline"),
-      detail: t("protection-config-error-detail", { problem: status.last_reload_error }),
+      detail: t("protection-config-error-detail", { problem: said(status.last_reload_message, status.last_reload_error) }),
       fix: t("protection-config-error-fix"),
     };
   }

@@ -3,7 +3,7 @@
 
 import { api, ApiError, type Status } from "../api";
 import { h, fill, say } from "../dom";
-import { t } from "../i18n";
+import { said, t } from "../i18n";
 import { newPasswordProblem, strength, strengthLine } from "../logic/strength";
 import { protection } from "../logic/protection";
 
@@ -45,7 +45,7 @@ export function renderLock(root: HTMLElement, status: Status | null, firstRun: b
         await api.setup(pw.value);
         unlocked();
       } catch (err) {
-        say(error, ApiError.from(err).message, "error");
+        say(error, failure(err), "error");
       }
     });
     fill(root, form);
@@ -72,10 +72,16 @@ export function renderLock(root: HTMLElement, status: Status | null, firstRun: b
       pw.value = "";
       unlocked();
     } catch (err) {
-      say(error, ApiError.from(err).message, "error");
+      say(error, failure(err), "error");
       pw.select();
     }
   });
   fill(root, form);
   pw.focus();
+}
+
+/** A failure in the console's language when the service gave its message, else as given. */
+function failure(err: unknown): string {
+  const e = ApiError.from(err);
+  return said(e.i18n, e.message);
 }

@@ -5,22 +5,24 @@ import { api, type Protocol, type Settings } from "../api";
 import { languageChanged, report, toast } from "../app";
 import { fill, h, say } from "../dom";
 import { PRESETS, presetOf, upstreamFor } from "../logic/presets";
-import { t, useLanguage, type LanguageChoice } from "../i18n";
-import { languageChoice } from "../logic/language-choice";
+import { t, type LanguageChoice } from "../i18n";
+import { applyLanguage, choiceFromSettings, languageChoice, saveLanguageChoice } from "../logic/language-choice";
 import { newPasswordProblem, strength, strengthLine } from "../logic/strength";
 
 export async function renderSettings(root: HTMLElement, locked: () => void): Promise<void> {
   const message = h("p", { id: "settings-message", class: "message", role: "status", hidden: true });
   const form = h("form", { id: "settings-form", class: "card", "aria-labelledby": "settings-title" });
   const password = passwordCard(locked);
-  fill(root, form, languageCard(), password);
+  const language = languageCard();
+  fill(root, form, language.card, password);
 
   let etag = "";
   let current: Settings;
   const load = async () => {
     const v = await api.getSettings();
     etag = v.etag;
-    current = v.settings;
+    current = v.value;
+    language.show(choiceFromSettings(current));
     draw();
   };
 
@@ -73,7 +75,8 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
       try {
         const v = await api.putSettings(next, etag);
         etag = v.etag;
-        current = v.settings;
+        current = v.value;
+        language.show(choiceFromSettings(current));
         draw();
         say(message, t("settings-saved"), "ok");
         toast(t("settings-saved-toast"));
@@ -94,9 +97,13 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
   }
 }
 
-/** The console's language: applies at once, and is kept for the next time. */
-function languageCard(): HTMLElement {
+/**
+ * The console's language: saved at once in the service's settings (`[console] language`, for
+ * every parent on this computer) and applied at once.
+ */
+function languageCard(): { card: HTMLElement; show: (choice: LanguageChoice) => void } {
   const chosen = languageChoice();
+  const message = h("p", { id: "language-message", class: "message", role: "status", hidden: true });
   const choices: [LanguageChoice, string][] = [
     ["auto", t("settings-language-auto")],
     ["fr", t("settings-language-fr")],
@@ -104,14 +111,20 @@ function languageCard(): HTMLElement {
   ];
   const select = h("select", { id: "language" },
     ...choices.map(([value, label]) => h("option", { value, selected: value === chosen }, label)));
-  select.addEventListener("change", () => {
-    useLanguage(languageChoice(select.value as LanguageChoice));
-    languageChanged();
+  select.addEventListener("change", async () => {
+    try {
+      applyLanguage(await saveLanguageChoice(select.value as LanguageChoice));
+      languageChanged();
+    } catch (err) {
+      select.value = languageChoice();
+      report(err, message);
+    }
   });
-  return h("section", { id: "language-card", class: "card", "aria-labelledby": "language-title" },
+  const card = h("section", { id: "language-card", class: "card", "aria-labelledby": "language-title" },
     h("h2", { id: "language-title" }, t("settings-language-title")),
     h("label", { for: "language" }, t("settings-language")), select,
-    h("p", { class: "hint" }, t("settings-language-hint")));
+    h("p", { class: "hint" }, t("settings-language-hint")), message);
+  return { card, show: (choice) => { select.value = choice; } };
 }
 
 function passwordCard(locked: () => void): HTMLElement {

@@ -2,10 +2,10 @@
 // parent's own sites and the allowlist; the shipped lists with on/off and their sites;
 // t("sites-test-title").
 
-import { api, type Editable, type ListSummary, type Preview } from "../api";
+import { api, type Check, type Editable, type ListSummary, type Preview } from "../api";
 import { report, toast } from "../app";
 import { byId, fill, h, say } from "../dom";
-import { t } from "../i18n";
+import { said, t } from "../i18n";
 import { previewText } from "../logic/preview";
 
 let sitesEtag: string | null = null;
@@ -76,7 +76,7 @@ export async function renderSites(root: HTMLElement): Promise<void> {
     e.preventDefault();
     try {
       const c = await api.checkName(testInput.value);
-      say(testResult, c.explanation, c.verdict === "blocked" ? "error" : c.verdict === "invalid" ? "info" : "ok");
+      say(testResult, said(c.message, c.explanation), verdictKind(c.verdict));
       testResult.dataset.verdict = c.verdict;
     } catch (err) {
       report(err, testResult);
@@ -92,9 +92,23 @@ export async function renderSites(root: HTMLElement): Promise<void> {
   await Promise.all([loadMine(), loadLists()]);
 }
 
+/** How a "Test a name" answer looks: blocked in red, paused (it opens for now) as a warning. */
+export function verdictKind(verdict: Check["verdict"]): "ok" | "error" | "warn" | "info" {
+  switch (verdict) {
+    case "blocked":
+      return "error";
+    case "paused":
+      return "warn";
+    case "invalid":
+      return "info";
+    default:
+      return "ok";
+  }
+}
+
 function rows(id: string, e: Editable, remove: (domain: string) => Promise<void>, empty: string): void {
   const ul = byId(id);
-  const items = e.detail.sites.flatMap((s) => s.domains.map((d) => ({ site: s.name, domain: d })));
+  const items = e.value.sites.flatMap((s) => s.domains.map((d) => ({ site: s.name, domain: d })));
   if (items.length === 0) return fill(ul, h("li", { class: "empty" }, empty));
   fill(ul, items.map(({ site, domain }) =>
     h("li", { "data-domain": domain },

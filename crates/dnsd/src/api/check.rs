@@ -1,7 +1,9 @@
-//! "Test a name": the verdict the resolver would give, with its reason in plain words.
+//! "Test a name": the verdict the resolver would give, with its reason in plain words (English,
+//! and as a message of `locales/*/status.ftl` for the console).
 
 use axum::extract::Query;
-use vigie_localapi as v1;
+use vigie_i18n::Lang;
+use vigie_localapi::{self as v1, Message};
 use vigie_policy::{Domain, Verdict};
 
 use std::sync::Arc;
@@ -39,6 +41,7 @@ pub(super) async fn check(
                 verdict: v1::CheckVerdict::Invalid,
                 reason: None,
                 explanation: e.to_string(),
+                message: Some(e.message()),
             }));
         }
     };
@@ -48,66 +51,56 @@ pub(super) async fn check(
         site: r.site.to_string(),
         rule: r.rule.into(),
     };
+    let said = |id: &str, r: &vigie_policy::Reason<'_>| {
+        Message::new(id)
+            .arg("site", r.site.to_string())
+            .arg("list", r.list.name.as_str())
+            .arg("rule", r.rule.to_string())
+    };
     // The resolver's own decision, pause included, so a test here says what a lookup gets now.
-    let (verdict, reason, explanation) = match api
-        .shared
-        .verdict(&generation.policy, domain.as_str())
-    {
+    let (verdict, reason, message) = match api.shared.verdict(&generation.policy, domain.as_str()) {
         Verdict::Special(special) => (
             v1::CheckVerdict::Special,
             None,
-            format!(
-                "Answered the same whatever the lists say: {}.",
-                special.describe()
-            ),
+            Message::new("check-special").arg("what", Message::new(special.message_id())),
         ),
         Verdict::Blocked(r) if r.is_brand() => (
             v1::CheckVerdict::Blocked,
             Some(reason(r)),
-            format!(
-                "Blocked: it {} (list \"{}\", brand rule \"{}\"; no listed site names it).",
-                r.describe(domain.as_str()),
-                r.list.name,
-                r.rule
-            ),
+            Message::new("check-brand")
+                .arg("site", r.site.to_string())
+                .arg("domain", r.matched(domain.as_str()).to_string())
+                .arg("list", r.list.name.as_str())
+                .arg("rule", r.rule.to_string()),
         ),
         Verdict::Blocked(r) => (
             v1::CheckVerdict::Blocked,
             Some(reason(r)),
-            format!(
-                "Blocked: it is {} (list \"{}\", rule {}).",
-                r.site, r.list.name, r.rule
-            ),
+            said("check-blocked", &r),
         ),
         Verdict::Allowed(r) => (
             v1::CheckVerdict::Allowed,
             Some(reason(r)),
-            format!(
-                "Allowed by \"{}\" in {} (rule {}).",
-                r.site, r.list.name, r.rule
-            ),
+            said("check-allowed", &r),
         ),
         Verdict::Unlisted
             if api.shared.paused() && generation.policy.verdict(domain.as_str()).is_blocked() =>
         {
-            (
-                v1::CheckVerdict::Paused,
-                None,
-                "Protection is paused: it opens until the pause ends, then it is blocked again."
-                    .to_string(),
-            )
+            (v1::CheckVerdict::Paused, None, Message::new("check-paused"))
         }
         Verdict::Unlisted => (
             v1::CheckVerdict::Unlisted,
             None,
-            "Not on any list in force: it opens normally.".to_string(),
+            Message::new("check-unlisted"),
         ),
     };
+    let explanation = Lang::En.render(&message);
     Ok(axum::Json(v1::Check {
         input,
         normalized: Some(domain.to_string()),
         verdict,
         reason,
         explanation,
+        message: Some(message),
     }))
 }

@@ -4,6 +4,7 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use vigie_localapi as v1;
+use vigie_localapi::Message;
 use vigie_policy::{Domain, ListFile, Origin};
 
 use super::store::{self, Editable, apply, json_with_etag, read_settings};
@@ -17,6 +18,16 @@ use super::{Api, Failure, Peer, short};
 
 type Api_ = State<Arc<Api>>;
 type Who = ConnectInfo<Peer>;
+
+/// Longest name of a parent's site, in characters.
+const MAX_SITE_NAME: usize = 100;
+
+fn no_list(id: &str) -> Failure {
+    Failure::said(
+        StatusCode::NOT_FOUND,
+        Message::new("api-no-list").arg("id", short(id)),
+    )
+}
 
 /// The one way a list becomes a summary, for shipped lists and the parent's own files alike.
 fn summary_of(file: &ListFile, enabled: bool, shipped: bool, domains: usize) -> v1::ListSummary {
@@ -80,10 +91,7 @@ pub(super) async fn list(
 ) -> Result<axum::Json<v1::ListDetail>, Failure> {
     api.parent(peer, &headers)?;
     let generation = api.shared.current();
-    let l = generation
-        .policy
-        .list(&id)
-        .ok_or_else(|| Failure::not_found(format!("no list has the id \"{}\"", short(&id))))?;
+    let l = generation.policy.list(&id).ok_or_else(|| no_list(&id))?;
     Ok(axum::Json(detail(l)))
 }
 
@@ -96,10 +104,7 @@ pub(super) async fn toggle_list(
 ) -> Result<axum::Json<v1::ListSummary>, Failure> {
     api.parent(peer, &headers)?;
     if api.shared.current().policy.list(&id).is_none() {
-        return Err(Failure::not_found(format!(
-            "no list has the id \"{}\"",
-            short(&id)
-        )));
+        return Err(no_list(&id));
     }
     let _guard = api.writes.lock().await;
     let (mut raw, tag) = read_settings(&api)?;
@@ -116,10 +121,12 @@ pub(super) async fn toggle_list(
     )
     .await?;
     let generation = api.shared.current();
-    let l = generation
-        .policy
-        .list(&id)
-        .ok_or_else(|| Failure::internal("the list disappeared during the change"))?;
+    let l = generation.policy.list(&id).ok_or_else(|| {
+        Failure::said(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Message::new("api-list-disappeared"),
+        )
+    })?;
     Ok(axum::Json(summary(l)))
 }
 
@@ -134,9 +141,11 @@ pub(super) fn read_editable(api: &Api, which: Editable) -> Result<(ListFile, Str
         Some(b) => {
             ListFile::parse(&String::from_utf8_lossy(&b), &path)
                 .map_err(|e| {
-                    Failure::new(
+                    Failure::said(
                         StatusCode::CONFLICT,
-                        format!("{} has a problem to fix by hand first: {e}", path.display()),
+                        Message::new("api-file-broken")
+                            .arg("path", path.display().to_string())
+                            .arg("problem", e.message()),
                     )
                 })?
                 .list
@@ -176,13 +185,19 @@ pub(super) async fn add(
 ) -> Result<Response, Failure> {
     api.parent(peer, &headers)?;
     let domain = Domain::parse(&body.input)
-        .map_err(|e| Failure::unprocessable(e.to_string()))?
+        .map_err(|e| Failure::refused(&e))?
         .without_www();
     let name = match body.name.as_deref().map(str::trim) {
-        Some("") => return Err(Failure::unprocessable("the site's name cannot be empty")),
-        Some(n) if n.chars().count() > 100 => {
-            return Err(Failure::unprocessable(
-                "the site's name can have at most 100 characters",
+        Some("") => {
+            return Err(Failure::said(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message::new("api-site-name-empty"),
+            ));
+        }
+        Some(n) if n.chars().count() > MAX_SITE_NAME => {
+            return Err(Failure::said(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message::new("api-site-name-too-long").arg("max", MAX_SITE_NAME),
             ));
         }
         Some(n) => n.to_string(),
@@ -230,7 +245,7 @@ pub(super) async fn remove(
     which: Editable,
 ) -> Result<Response, Failure> {
     api.parent(peer, &headers)?;
-    let domain = Domain::parse(&domain).map_err(|e| Failure::unprocessable(e.to_string()))?;
+    let domain = Domain::parse(&domain).map_err(|e| Failure::refused(&e))?;
     let _guard = api.writes.lock().await;
     let (mut list, tag) = read_editable(&api, which)?;
     if let Some(want) = if_match(&headers)
@@ -244,10 +259,12 @@ pub(super) async fn remove(
     }
     list.sites.retain(|s| !s.domains.is_empty());
     if list.sites.iter().map(|s| s.domains.len()).sum::<usize>() == before {
-        return Err(Failure::not_found(format!(
-            "{domain} is not in {}",
-            list.list.name
-        )));
+        return Err(Failure::said(
+            StatusCode::NOT_FOUND,
+            Message::new("api-not-in-list")
+                .arg("domain", domain.to_string())
+                .arg("list", list.list.name.as_str()),
+        ));
     }
     let text = list.to_toml();
     apply(&api, &which.path(&api.config), &text).await?;
@@ -266,11 +283,12 @@ pub(super) async fn rename_site(
     Body(body): Body<v1::RenameSite>,
 ) -> Result<StatusCode, Failure> {
     api.parent(peer, &headers)?;
-    let domain = Domain::parse(&domain).map_err(|e| Failure::unprocessable(e.to_string()))?;
+    let domain = Domain::parse(&domain).map_err(|e| Failure::refused(&e))?;
     let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Failure::unprocessable(
-            "a site's name needs 1 to 100 characters",
+    if name.is_empty() || name.chars().count() > MAX_SITE_NAME {
+        return Err(Failure::said(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Message::new("api-site-name-length").arg("max", MAX_SITE_NAME),
         ));
     }
     let _guard = api.writes.lock().await;
@@ -284,7 +302,12 @@ pub(super) async fn rename_site(
         .sites
         .iter_mut()
         .find(|s| s.domains.contains(&domain))
-        .ok_or_else(|| Failure::not_found(format!("{domain} is not one of your sites")))?;
+        .ok_or_else(|| {
+            Failure::said(
+                StatusCode::NOT_FOUND,
+                Message::new("api-not-your-site").arg("domain", domain.to_string()),
+            )
+        })?;
     site.name = name.to_string();
     apply(&api, &Editable::Sites.path(&api.config), &list.to_toml()).await?;
     Ok(StatusCode::NO_CONTENT)

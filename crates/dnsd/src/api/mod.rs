@@ -34,7 +34,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::net::UnixListener;
 use tokio::sync::watch;
-use vigie_localapi::{ApiError, TOKEN_HEADER};
+use vigie_i18n::Lang;
+use vigie_localapi::{ApiError, Message, TOKEN_HEADER};
 
 use crate::state::Shared;
 use auth::Auth;
@@ -62,21 +63,51 @@ pub(crate) struct Peer {
     pub(crate) uid: Option<u32>,
 }
 
-/// A refusal: status, reason, and the current version for 412.
+/// A refusal: status, reason (in English, and as a message when there is one), and the
+/// current version for 412.
 #[derive(Debug)]
 pub(crate) struct Failure {
     status: StatusCode,
     reason: String,
+    message: Option<Message>,
     etag: Option<String>,
 }
 
 impl Failure {
+    /// A refusal in English words. When they are the words of a message of `locales/en`
+    /// (`api-*`, or a policy file's problem), that message goes along, so the console can
+    /// show them in the parent's language.
     pub(crate) fn new(status: StatusCode, reason: impl Into<String>) -> Failure {
+        let reason = reason.into();
         Failure {
             status,
-            reason: reason.into(),
+            message: recognized(&reason),
+            reason,
             etag: None,
         }
+    }
+    /// A refusal in the words of a message of `locales/`: English in `error`, the id and
+    /// arguments in `message`.
+    pub(crate) fn said(status: StatusCode, message: Message) -> Failure {
+        Failure {
+            status,
+            reason: Lang::En.render(&message),
+            message: Some(message),
+            etag: None,
+        }
+    }
+    /// A name or a file the policy refused: its words and its message.
+    pub(crate) fn policy(status: StatusCode, error: &vigie_policy::Error) -> Failure {
+        Failure {
+            status,
+            reason: error.to_string(),
+            message: Some(error.message()),
+            etag: None,
+        }
+    }
+    /// A pasted name that cannot be a site: 422 with the policy's reason.
+    pub(crate) fn refused(error: &vigie_policy::Error) -> Failure {
+        Failure::policy(StatusCode::UNPROCESSABLE_ENTITY, error)
     }
     pub(crate) fn bad(reason: impl Into<String>) -> Failure {
         Failure::new(StatusCode::BAD_REQUEST, reason)
@@ -92,16 +123,43 @@ impl Failure {
     }
     pub(crate) fn stale(current: String) -> Failure {
         Failure {
-            status: StatusCode::PRECONDITION_FAILED,
-            reason: "this was changed since you read it (by someone else or by hand): reload it and make your change again".into(),
             etag: Some(current),
+            ..Failure::said(StatusCode::PRECONDITION_FAILED, Message::new("api-stale"))
         }
     }
 }
 
+/// The message that wrote `reason`: an `api-*` message, or a problem of a file named by its
+/// full path (`file-error-*`), with a reason or problem inside it read back too.
+fn recognized(reason: &str) -> Option<Message> {
+    let mut message = vigie_i18n::recognize(reason, &["api-"]).or_else(|| {
+        vigie_i18n::recognize(reason, &["file-error-setting", "file-error-at"]).filter(|m| {
+            matches!(m.args.get("file"), Some(vigie_localapi::Arg::Text(f)) if f.starts_with('/'))
+        })
+    })?;
+    for name in ["reason", "problem"] {
+        if let Some(vigie_localapi::Arg::Text(inner)) = message.args.get(name) {
+            let deeper = match vigie_policy::reasons::recognize(inner) {
+                vigie_localapi::Arg::Message(m) => Some(m),
+                _ => vigie_i18n::recognize(inner, &["reason-", "file-error-setting"]),
+            };
+            if let Some(m) = deeper {
+                message
+                    .args
+                    .insert(name.into(), vigie_localapi::Arg::Message(m));
+            }
+        }
+    }
+    Some(message)
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let mut r = (self.status, axum::Json(ApiError { error: self.reason })).into_response();
+        let body = ApiError {
+            error: self.reason,
+            message: self.message,
+        };
+        let mut r = (self.status, axum::Json(body)).into_response();
         if let Some(tag) = self.etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
             r.headers_mut().insert(header::ETAG, tag);
         }
@@ -319,4 +377,38 @@ pub(crate) fn serve(
 /// Cuts what a caller sent before echoing it in an error.
 pub(crate) fn short(text: &str) -> String {
     text.chars().take(80).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_refusals_carry_the_message_that_wrote_them() {
+        let f = Failure::new(StatusCode::UNAUTHORIZED, "wrong password");
+        assert_eq!(f.message, Some(Message::new("api-wrong-password")));
+        let f = Failure::unprocessable("the password needs at least 8 characters");
+        let m = f.message.expect("a message");
+        assert_eq!(m.id, "api-password-too-short");
+        assert_eq!(Lang::En.render(&m), f.reason);
+        assert!(Lang::Fr.render(&m).contains('8'));
+        // A settings problem, as `PUT /v1/settings` words it.
+        let e = vigie_policy::RawSettings::parse(
+            "listen = [\"here\"]\n",
+            Path::new("/etc/vigie/settings.toml"),
+        )
+        .unwrap()
+        .validate(Path::new("/etc/vigie/settings.toml"))
+        .unwrap_err();
+        let f = Failure::unprocessable(e.to_string());
+        let m = f.message.expect("a message");
+        assert_eq!(m, e.message());
+        assert!(
+            Lang::Fr
+                .render(&m)
+                .contains("n’est pas une adresse avec un port")
+        );
+        let f = Failure::bad("Failed to deserialize the JSON body: expected value at line 1");
+        assert_eq!(f.message, None);
+    }
 }

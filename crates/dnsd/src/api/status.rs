@@ -36,6 +36,7 @@ pub(super) async fn status(
         status.failed_logins = 0;
         status.attempts_today = 0;
         status.lists_off.clear();
+        status.last_reload_message = None;
         status.last_reload_error = status
             .last_reload_error
             .map(|_| "a configuration change was not applied; a parent can see why".to_string());
@@ -62,6 +63,7 @@ async fn whole_status(api: &Api) -> v1::Status {
         UpstreamHealth::Unknown => None,
     };
     let system_dns_ok = shared.probe.current().await;
+    let reload = shared.reload.lock().expect("reload state").clone();
     let lists_off = generation
         .policy
         .lists
@@ -80,12 +82,8 @@ async fn whole_status(api: &Api) -> v1::Status {
         upstream_ok,
         generation: generation.number,
         domains: generation.policy.matcher.len(),
-        last_reload_error: shared
-            .reload
-            .lock()
-            .expect("reload state")
-            .last_error
-            .clone(),
+        last_reload_error: reload.last_error,
+        last_reload_message: reload.last_error_message,
         attempts_today,
         failed_logins: api.auth.failed_logins.load(Ordering::Relaxed),
         paused_until: shared.paused_until(),

@@ -37,9 +37,9 @@ pub(super) fn read_settings(api: &Api) -> Result<(RawSettings, String), Failure>
         Some(b) => {
             let text = String::from_utf8_lossy(b);
             RawSettings::parse(&text, &path).map_err(|e| {
-                Failure::new(
+                Failure::said(
                     StatusCode::CONFLICT,
-                    format!("settings.toml has a problem to fix by hand first: {e}"),
+                    vigie_policy::Message::new("api-settings-broken").arg("problem", e.message()),
                 )
             })?
         }
@@ -54,7 +54,20 @@ pub(super) async fn apply(api: &Api, path: &std::path::Path, text: &str) -> Resu
     crate::reload::reload(&api.shared, &api.config, &api.journal)
         .await
         .map(|_| ())
-        .map_err(|e| Failure::new(StatusCode::CONFLICT, format!("saved, but not in force because of a problem elsewhere in the configuration: {e}")))
+        .map_err(|e| {
+            let problem = api
+                .shared
+                .reload
+                .lock()
+                .expect("reload state")
+                .last_error_message
+                .clone()
+                .map_or(vigie_policy::Arg::Text(e), vigie_policy::Arg::Message);
+            Failure::said(
+                StatusCode::CONFLICT,
+                vigie_policy::Message::new("api-saved-not-in-force").arg("problem", problem),
+            )
+        })
 }
 
 /// A JSON body with its version in the ETag header.

@@ -1200,3 +1200,157 @@ fn lookups_from_any_loopback_address_are_one_client_in_the_journal() {
     assert_eq!(omegle[0].client, "127.0.0.1");
     assert_eq!(omegle[0].count, 40);
 }
+
+/// The message id and English words of a refusal.
+fn refusal(e: &Error) -> (&str, String) {
+    let m = e.i18n().unwrap_or_else(|| panic!("no message with {e}"));
+    (m.id.as_str(), vigie_i18n::Lang::En.render(m))
+}
+
+#[test]
+fn refusals_of_pasted_addresses_carry_their_message() {
+    use vigie_i18n::Lang;
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
+    for (bad, id) in [
+        ("https://1.2.3.4/chat", "reason-ip-address"),
+        ("co.uk", "reason-public-suffix"),
+        ("", "reason-empty-name"),
+        ("a b.com", "reason-bad-character"),
+    ] {
+        let e = rt.block_on(c.add_site(bad, None, None)).unwrap_err();
+        assert_eq!(e.status(), Some(422), "{bad}: {e}");
+        let (got, english) = refusal(&e);
+        assert_eq!(got, id, "{bad}: {e}");
+        assert_eq!(english, e.to_string(), "{bad}: the same words");
+        let e = rt.block_on(c.allow(bad, None)).unwrap_err();
+        assert_eq!(refusal(&e).0, id, "allow {bad}: {e}");
+    }
+    let e = rt.block_on(c.add_site("1.2.3.4", None, None)).unwrap_err();
+    let fr = Lang::Fr.render(e.i18n().unwrap());
+    assert!(
+        fr.contains("1.2.3.4") && fr.contains("est une adresse IP"),
+        "{fr}"
+    );
+    let e = rt
+        .block_on(c.add_site("a.example", Some(&"x".repeat(101)), None))
+        .unwrap_err();
+    assert_eq!(refusal(&e).0, "api-site-name-too-long");
+
+    // On the wire: the English words, and the message next to them.
+    let token = signed_token(&v, &rt);
+    let (status, body) = raw(
+        &socket(&v),
+        "POST",
+        "/v1/sites",
+        &[
+            ("Authorization", &format!("Bearer {token}")),
+            ("Content-Type", "application/json"),
+        ],
+        br#"{"input":"1.2.3.4"}"#,
+    );
+    assert_eq!(status, 422, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        json["message"],
+        serde_json::json!({"id": "reason-ip-address", "args": {"name": "1.2.3.4"}}),
+        "{body}"
+    );
+    assert!(
+        json["error"].as_str().unwrap().contains("is an IP address"),
+        "{body}"
+    );
+}
+
+/// A second session for raw exchanges.
+fn signed_token(v: &Vigie, rt: &tokio::runtime::Runtime) -> String {
+    let mut c = v.client();
+    rt.block_on(c.login(PASSWORD)).unwrap().token
+}
+
+#[test]
+fn check_explains_with_a_message_in_both_languages() {
+    use vigie_i18n::Lang;
+    use vigie_localapi::CheckVerdict;
+    let Parent {
+        _upstream,
+        v: _v,
+        rt,
+        c,
+    } = signed_in();
+    let cases = [
+        ("www.omegle.com", CheckVerdict::Blocked, "check-blocked"),
+        ("example.org", CheckVerdict::Unlisted, "check-unlisted"),
+        (
+            "use-application-dns.net",
+            CheckVerdict::Special,
+            "check-special",
+        ),
+        ("1.2.3.4", CheckVerdict::Invalid, "reason-ip-address"),
+    ];
+    for (name, verdict, id) in cases {
+        let check = rt.block_on(c.check(name)).unwrap();
+        assert_eq!(check.verdict, verdict, "{check:?}");
+        let m = check.message.as_ref().expect("a message");
+        assert_eq!(m.id, id, "{check:?}");
+        assert_eq!(Lang::En.render(m), check.explanation, "{check:?}");
+        assert_ne!(Lang::Fr.render(m), check.explanation, "{check:?}");
+    }
+    let blocked = rt.block_on(c.check("www.omegle.com")).unwrap();
+    let fr = Lang::Fr.render(blocked.message.as_ref().unwrap());
+    assert!(fr.starts_with("Bloqué\u{a0}: c’est Omegle"), "{fr}");
+    let special = rt.block_on(c.check("use-application-dns.net")).unwrap();
+    let fr = Lang::Fr.render(special.message.as_ref().unwrap());
+    assert!(fr.contains("Firefox"), "{fr}");
+
+    rt.block_on(c.pause(30)).unwrap();
+    let paused = rt.block_on(c.check("www.omegle.com")).unwrap();
+    assert_eq!(paused.verdict, CheckVerdict::Paused);
+    let m = paused.message.as_ref().unwrap();
+    assert_eq!(m.id, "check-paused");
+    assert_eq!(Lang::En.render(m), paused.explanation);
+    assert!(Lang::Fr.render(m).starts_with("La protection est en pause"));
+}
+
+#[test]
+fn a_broken_list_file_is_reported_with_a_message() {
+    use vigie_i18n::Lang;
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
+    v.write_config(
+        "lists/mine.toml",
+        "[list]\nid = \"mine\"\nname = \"Mine\"\ndescription = \"d\"\ncategory = \"c\"\n[[site]]\nname = \"X\"\ndomains = [\"co.uk\"]\n",
+    );
+    let status = || rt.block_on(c.status()).unwrap();
+    eventually(Duration::from_secs(2), || {
+        status().last_reload_error.is_some()
+    })
+    .expect("the reload fails");
+    let s = status();
+    let m = s.last_reload_message.as_ref().expect("a message");
+    assert_eq!(m.id, "file-error-at", "{m:?}");
+    assert_eq!(Some(Lang::En.render(m)), s.last_reload_error);
+    let fr = Lang::Fr.render(m);
+    assert!(
+        fr.contains("mine.toml:8:") && fr.contains("terminaison commune"),
+        "{fr}"
+    );
+
+    // Through the API, a list file that does not parse is a 409 with the file's problem.
+    v.write_config("lists/my-sites.toml", "[list\n");
+    let e = rt
+        .block_on(c.add_site("a.example", None, None))
+        .unwrap_err();
+    assert_eq!(e.status(), Some(409), "{e}");
+    let m = e.i18n().expect("a message");
+    assert_eq!(m.id, "api-file-broken", "{m:?}");
+    assert_eq!(Lang::En.render(m), e.to_string());
+}

@@ -184,3 +184,53 @@ fn an_attempt_through_a_cname_names_the_cname() {
     assert_eq!(entries[0]["site"], "Omegle");
     assert_eq!(entries[0]["cname"], "chat.omegle.com");
 }
+
+/// Asks the block page for `host` with an optional `Accept-Language`; the raw answer.
+fn block_page(v: &Vigie, host: &str, accept_language: Option<&str>) -> String {
+    let mut s = TcpStream::connect(v.page).unwrap();
+    let language = accept_language.map_or(String::new(), |l| format!("Accept-Language: {l}\r\n"));
+    write!(
+        s,
+        "GET / HTTP/1.1\r\nHost: {host}\r\n{language}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut page = String::new();
+    s.read_to_string(&mut page).unwrap();
+    page
+}
+
+#[test]
+fn the_block_page_speaks_the_browsers_language() {
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+
+    let fr = block_page(&v, "www.omegle.com", Some("fr-FR,fr;q=0.9"));
+    let lower = fr.to_ascii_lowercase();
+    assert!(fr.starts_with("HTTP/1.1 403"), "{fr}");
+    assert!(lower.contains("content-language: fr"), "{fr}");
+    assert!(lower.contains("vary: accept-language"), "{fr}");
+    assert!(fr.contains(r#"<html lang="fr">"#), "{fr}");
+    assert!(fr.contains("Omegle est bloqué sur cet ordinateur"), "{fr}");
+    assert!(fr.contains("parles-en à un parent"), "{fr}");
+    assert!(!fr.contains("talk to a parent"), "{fr}");
+
+    for accept in [Some("en-US,en;q=0.9"), None] {
+        let en = block_page(&v, "www.omegle.com", accept);
+        let lower = en.to_ascii_lowercase();
+        assert!(lower.contains("content-language: en"), "{accept:?}: {en}");
+        assert!(lower.contains("vary: accept-language"), "{accept:?}: {en}");
+        assert!(en.contains(r#"<html lang="en">"#), "{accept:?}: {en}");
+        assert!(
+            en.contains("Omegle is blocked on this computer"),
+            "{accept:?}: {en}"
+        );
+        assert!(en.contains("talk to a parent"), "{accept:?}: {en}");
+    }
+
+    // A visit that names no blocked site still gets the French page.
+    let unknown = block_page(&v, "127.0.0.1", Some("fr-CA,en;q=0.5"));
+    assert!(
+        unknown.contains("Ce site est bloqué sur cet ordinateur"),
+        "{unknown}"
+    );
+}
