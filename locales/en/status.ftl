@@ -40,7 +40,7 @@ journal-io-failed = journal I/O task failed: { $reason }
 check-special = Answered the same whatever the lists say: { $what }.
 check-blocked = Blocked: it is { $site } (list "{ $list }", rule { $rule }).
 check-allowed = Allowed by "{ $site }" in { $list } (rule { $rule }).
-check-brand = Blocked: it { $site }: { $domain } (list "{ $list }", brand rule "{ $rule }"; no listed site names it).
+check-brand = Blocked: it looks like { $brand }: { $domain } (list "{ $list }", brand rule "{ $rule }"; no listed site names it).
 check-unlisted = Not on any list in force: it opens normally.
 check-paused = Protection is paused: it opens until the pause ends, then it is blocked again.
 

@@ -68,7 +68,14 @@ pub(super) async fn check(
             v1::CheckVerdict::Blocked,
             Some(reason(r)),
             Message::new("check-brand")
-                .arg("site", r.site.to_string())
+                .arg(
+                    "brand",
+                    // The brand's own name, without the English "looks like" of its label.
+                    r.site
+                        .strip_prefix("looks like ")
+                        .unwrap_or(r.site)
+                        .to_string(),
+                )
                 .arg("domain", r.matched(domain.as_str()).to_string())
                 .arg("list", r.list.name.as_str())
                 .arg("rule", r.rule.to_string()),
