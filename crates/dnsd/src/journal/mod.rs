@@ -293,10 +293,6 @@ impl Journal {
     }
 
     /// One notice per attempt (not per query), sent when its first query arrives.
-    #[allow(
-        dead_code,
-        reason = "read by the local API (notices, attempts), built on this service next"
-    )]
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<Notice> {
         self.inner.state.notices.subscribe()
     }
@@ -312,10 +308,6 @@ impl Journal {
 
     /// Attempts still inside their merge window, with their current counts, newest first. An
     /// entry may be both here and on disk (same id); fold by id and prefer this one.
-    #[allow(
-        dead_code,
-        reason = "read by the local API (notices, attempts), built on this service next"
-    )]
     pub(crate) fn open_entries(&self) -> Vec<Entry> {
         let mut entries: Vec<Entry> = lock(&self.inner.state.groups)
             .values()
