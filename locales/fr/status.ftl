@@ -39,7 +39,7 @@ journal-io-failed = la tâche d’écriture du journal a échoué : { $reason }
 check-special = Toujours la même réponse, quoi que disent les listes : { $what }.
 check-blocked = Bloqué : c’est { $site } (liste « { $list } », règle { $rule }).
 check-allowed = Autorisé par « { $site } » dans { $list } (règle { $rule }).
-check-brand = Bloqué : { $domain } ressemble à { $brand } (liste « { $list } », règle de marque « { $rule } ») ; aucun site de la liste ne le nomme.
+check-brand = Bloqué : { $domain } ressemble à { $brand } (liste « { $list } », règle de marque « { $rule } ») ; aucun site de la liste ne le nomme.
 check-unlisted = Ne figure sur aucune liste en vigueur : il s’ouvre normalement.
 check-paused = La protection est en pause : il s’ouvre jusqu’à la fin de la pause, puis il est de nouveau bloqué.
 
