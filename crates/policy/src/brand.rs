@@ -64,16 +64,16 @@
 //! bits of each, so case does not matter) against a 32,768-bit table of the brands' first three
 //! bytes. That work (shifts, a load, no multiplication) does not wait on the hash's
 //! multiplications, and a name with no brand in it (the table has at most fifteen bits set)
-//! rarely reaches the brand step. Only a name that may hold one pays
-//! for the public-suffix walk; then its registrable label (at most 63 bytes) is searched with a
-//! two-byte filter (a bit per first pair of a brand) and a four-byte integer compare before the
-//! whole text is compared. An Aho-Corasick automaton (the `aho-corasick` crate's DFA) was
-//! measured first: 48 to 61 ns to say that a 31-byte name holds none of the fifteen brands, more
-//! than the suffix walk itself (37 ns), because its per-search setup dominates on inputs this
-//! short; fifteen `memmem` searches took 104 ns. With hundreds of brands (the gram table filling
-//! up) an automaton would win again. Nothing here allocates: the lowercasing goes into a stack
-//! buffer, and only for a name with capitals.
-//!
+//! rarely reaches the brand step; the test costs every lookup 13 to 20 ns (`bench/RESULTS.md`).
+//! Only a name that may hold a brand pays for the public-suffix walk; then its registrable label
+//! (at most 63 bytes) is searched with a two-byte filter (a bit per first pair of a brand) and a
+//! four-byte integer compare before the whole text is compared. An Aho-Corasick automaton (the
+//! `aho-corasick` crate's DFA) was measured first: 48 to 61 ns to say that a 31-byte name holds
+//! none of the fifteen brands, more than the suffix walk itself (37 ns), because its per-search
+//! setup dominates on inputs this short; fifteen `memmem` searches took 104 ns. With hundreds of
+//! brands (the trigram table filling up) an automaton would win again. Nothing here allocates:
+//! the lowercasing goes into a stack buffer, and only for a name with capitals.
+
 use std::sync::Arc;
 
 use serde::Serialize;
