@@ -60,19 +60,20 @@
 //! # Cost
 //!
 //! Brands are few (fifteen shipped) and names short (about 30 bytes). The matcher already walks
-//! every byte of a name to hash its suffixes; on the same walk it tests each four bytes (case
-//! folded) against a 65,536-bit table of the brands' first four bytes. That work does not wait on
-//! the hash's multiplications, so it costs next to nothing, and a name with no brand in it (the
-//! table has fifteen bits set) never reaches the brand step. Only a name that may hold one pays
-//! for the public-suffix walk; then its registrable label (at most 63 bytes) is searched with a
-//! two-byte filter (a bit per first pair of a brand) and a four-byte integer compare before the
-//! whole text is compared. An Aho-Corasick automaton (the `aho-corasick` crate's DFA) was
-//! measured first: 48 to 61 ns to say that a 31-byte name holds none of the fifteen brands, more
-//! than the suffix walk itself (37 ns), because its per-search setup dominates on inputs this
-//! short; fifteen `memmem` searches took 104 ns. With hundreds of brands (the gram table filling
-//! up) an automaton would win again. Nothing here allocates: the lowercasing goes into a stack
-//! buffer, and only for a name with capitals.
-//!
+//! every byte of a name to hash its suffixes; on the same walk it tests each three bytes (five
+//! bits of each, so case does not matter) against a 32,768-bit table of the brands' first three
+//! bytes. That work (shifts, a load, no multiplication) does not wait on the hash's
+//! multiplications, and a name with no brand in it (the table has at most fifteen bits set)
+//! rarely reaches the brand step; the test costs every lookup 13 to 20 ns (`bench/RESULTS.md`).
+//! Only a name that may hold a brand pays for the public-suffix walk; then its registrable label
+//! (at most 63 bytes) is searched with a two-byte filter (a bit per first pair of a brand) and a
+//! four-byte integer compare before the whole text is compared. An Aho-Corasick automaton (the
+//! `aho-corasick` crate's DFA) was measured first: 48 to 61 ns to say that a 31-byte name holds
+//! none of the fifteen brands, more than the suffix walk itself (37 ns), because its per-search
+//! setup dominates on inputs this short; fifteen `memmem` searches took 104 ns. With hundreds of
+//! brands (the trigram table filling up) an automaton would win again. Nothing here allocates:
+//! the lowercasing goes into a stack buffer, and only for a name with capitals.
+
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -163,10 +164,10 @@ pub(crate) struct Brands {
     /// Bit `a << 8 | b` is set when some brand starts with the bytes `a`, `b`. Empty (and no
     /// lookup reads it) when no list carries a brand.
     pairs: Vec<u64>,
-    /// Bit [`gram_bit`] of the first four bytes of every brand (big-endian, see [`gram`]): the
-    /// matcher tests it for every four bytes of a name as it walks the name anyway, and asks
-    /// for the brands only when one is set. All clear when no list carries a brand.
-    grams: Box<[u64; 1024]>,
+    /// Bit [`trigram`] of the first three bytes of every brand: the matcher tests it for every
+    /// three bytes of a name as it walks the name anyway, and asks for the brands only when one
+    /// is set. All clear when no list carries a brand.
+    grams: Box<[u64; 512]>,
     /// The first four bytes of each rule's text, little-endian: compared as one integer before
     /// the whole text is.
     prefixes: Vec<u32>,
@@ -177,24 +178,26 @@ impl Default for Brands {
     fn default() -> Self {
         Brands {
             pairs: Vec::new(),
-            grams: Box::new([0; 1024]),
+            grams: Box::new([0; 512]),
             prefixes: Vec::new(),
             rules: Vec::new(),
         }
     }
 }
 
-/// Four bytes of a name, the first in the high byte, with capitals folded to lowercase (a
-/// brand's own bytes, lowercase letters, digits and hyphens, keep the folding bit).
+/// The 15-bit index of three bytes: the low five bits of each, the first highest. Capitals
+/// and lowercase letters share their low five bits, so case does not matter; the few other
+/// bytes that share them with a brand's letters only cost a needless look at the brands.
 #[inline(always)]
-pub(crate) fn gram(window: u32) -> u32 {
-    window | 0x2020_2020
+pub(crate) fn trigram(a: u8, b: u8, c: u8) -> usize {
+    usize::from(a & 31) << 10 | usize::from(b & 31) << 5 | usize::from(c & 31)
 }
 
-/// Where a four-byte gram falls in the 65,536-bit table.
+/// The trigram index with `a` put in front of the previous one's first two bytes: what the
+/// matcher's right-to-left walk keeps as it reads each byte.
 #[inline(always)]
-pub(crate) fn gram_bit(gram: u32) -> usize {
-    (gram.wrapping_mul(0x9e37_79b1) >> 16) as usize
+pub(crate) fn trigram_step(previous: usize, a: u8) -> usize {
+    usize::from(a & 31) << 10 | previous >> 5
 }
 
 /// A brand hit: the rule, and how many bytes at the end of the name are the registrable domain.
@@ -211,13 +214,13 @@ impl Brands {
             return Brands::default();
         }
         let mut pairs = vec![0u64; 65_536 / 64];
-        let mut grams = Box::new([0u64; 1024]);
+        let mut grams = Box::new([0u64; 512]);
         let mut prefixes = Vec::with_capacity(rules.len());
         for rule in &rules {
             let t = rule.text.as_bytes();
             let p = pair(t[0], t[1]);
             pairs[p / 64] |= 1 << (p % 64);
-            let g = gram_bit(gram(u32::from_be_bytes([t[0], t[1], t[2], t[3]])));
+            let g = trigram(t[0], t[1], t[2]);
             grams[g / 64] |= 1 << (g % 64);
             prefixes.push(u32::from_le_bytes([t[0], t[1], t[2], t[3]]));
         }
@@ -231,7 +234,7 @@ impl Brands {
 
     /// The gram table, for the matcher's walk.
     #[inline(always)]
-    pub(crate) fn grams(&self) -> &[u64; 1024] {
+    pub(crate) fn grams(&self) -> &[u64; 512] {
         &self.grams
     }
 
@@ -245,7 +248,7 @@ impl Brands {
 
     pub(crate) fn heap_bytes(&self) -> usize {
         8 * self.pairs.capacity()
-            + 8 * 1024
+            + 8 * 512
             + 4 * self.prefixes.capacity()
             + self
                 .rules

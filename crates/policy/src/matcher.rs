@@ -28,7 +28,7 @@
 use std::sync::Arc;
 
 use crate::Domain;
-use crate::brand::{Brand, BrandRule, Brands, gram, gram_bit};
+use crate::brand::{Brand, BrandRule, Brands, trigram_step};
 
 /// What a list's domains do when matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -391,11 +391,11 @@ impl Matcher {
         let mut count = 0;
         let mut state = FNV_OFFSET;
         let mut i = bytes.len();
-        // The same walk tests every four bytes against the brands' first four: work that does
-        // not wait on the hash's multiplications, so it costs next to nothing, and a name with
-        // no brand in it never reaches the brand step. (No brand: an all-clear table.)
+        // The same walk tests every three bytes against the brands' first three: work that does
+        // not wait on the hash's multiplications, and a name with no brand in it rarely reaches
+        // the brand step. (No brand: an all-clear table.)
         let grams = self.brands.grams();
-        let mut window = 0u32;
+        let mut window = 0usize;
         let mut maybe_brand = 0u64;
         while i > 0 {
             i -= 1;
@@ -410,9 +410,8 @@ impl Matcher {
                 count += 1;
             }
             state = step(state, b);
-            window = window >> 8 | u32::from(b) << 24;
-            let g = gram_bit(gram(window));
-            maybe_brand |= grams[g / 64] & (1 << (g % 64));
+            window = trigram_step(window, b);
+            maybe_brand |= grams[window / 64] & (1 << (window % 64));
         }
         if !bytes.is_empty() {
             if count == MAX_SUFFIXES {
