@@ -36,7 +36,10 @@ struct Netns {
 
 impl Netns {
     fn create() -> Result<Netns, String> {
-        let name = format!("vigie-it-{}", std::process::id());
+        // One name per namespace: the tests that make one run in parallel in one process.
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("vigie-it-{}-{n}", std::process::id());
         let out = Command::new("ip")
             .args(["netns", "add", &name])
             .output()
