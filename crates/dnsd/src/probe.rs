@@ -15,8 +15,20 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
 use std::time::Duration;
 
-/// Names under this zone are probes.
-pub(crate) const ZONE: &str = "vigie-probe.test";
+/// Names under these zones are probes. Besides the reserved `.test`, one under each of several
+/// real endings: a network connection may route one ending to its own DNS server (a routing
+/// domain `~com` added through NetworkManager, say), and every name there would skip Vigie while
+/// a `.test` probe still reached it. These names are answered by Vigie and never forwarded, so a
+/// real site by that name could not be reached on this computer; the names are chosen to be
+/// nobody's.
+pub(crate) const ZONES: [&str; 6] = [
+    "vigie-probe.test",
+    "vigie-dns-probe.com",
+    "vigie-dns-probe.net",
+    "vigie-dns-probe.org",
+    "vigie-dns-probe.fr",
+    "vigie-dns-probe.de",
+];
 /// How long a lookup may take before the answer counts as "not through Vigie".
 const LOOKUP_LIMIT: Duration = Duration::from_secs(4);
 /// How often the background check runs.
@@ -57,9 +69,10 @@ impl Probe {
 
     /// Whether `name` (normalized) is a probe name; marks it seen if it is one being waited for.
     pub(crate) fn saw(&self, name: &str) -> bool {
-        let is_probe = name
-            .strip_suffix(ZONE)
-            .is_some_and(|head| head.ends_with('.'));
+        let is_probe = ZONES.iter().any(|zone| {
+            name.strip_suffix(zone)
+                .is_some_and(|head| head.ends_with('.'))
+        });
         if is_probe && let Some(seen) = self.pending.lock().expect("probe state").get_mut(name) {
             *seen = true;
         }
@@ -102,33 +115,38 @@ impl Probe {
         let mut random = [0u8; 8];
         rand::fill(&mut random);
         let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
-        let name = format!("p{hex}.{ZONE}");
-        self.pending
-            .lock()
-            .expect("probe state")
-            .insert(name.clone(), false);
-        let lookup = name.clone();
+        let names: Vec<String> = ZONES.iter().map(|zone| format!("p{hex}.{zone}")).collect();
+        {
+            let mut pending = self.pending.lock().expect("probe state");
+            for name in &names {
+                pending.insert(name.clone(), false);
+            }
+        }
         // The C library's resolver blocks; the answer itself does not matter (it is NXDOMAIN
-        // when it comes from Vigie), only whether Vigie saw the question.
-        let _ = tokio::time::timeout(
-            LOOKUP_LIMIT,
+        // when it comes from Vigie), only whether Vigie saw the question. All at once, so a
+        // check takes one lookup's time.
+        let lookups = names.iter().cloned().map(|lookup| {
             tokio::task::spawn_blocking(move || {
                 std::net::ToSocketAddrs::to_socket_addrs(&(lookup.as_str(), 0))
-            }),
-        )
-        .await;
-        let seen = self
-            .pending
-            .lock()
-            .expect("probe state")
-            .remove(&name)
-            .unwrap_or(false);
+            })
+        });
+        let _ = tokio::time::timeout(LOOKUP_LIMIT, futures_util::future::join_all(lookups)).await;
+        let missed: Vec<String> = {
+            let mut pending = self.pending.lock().expect("probe state");
+            names
+                .iter()
+                .filter(|name| !pending.remove(*name).unwrap_or(false))
+                .cloned()
+                .collect()
+        };
+        let seen = missed.is_empty();
         let reach = if seen { Reach::Reached } else { Reach::Missed };
         self.result.store(reach as u8, Ordering::Relaxed);
         self.checked_at.store(now(), Ordering::Relaxed);
         if !seen {
             tracing::warn!(
-                "this computer's own lookups do not reach Vigie ({name} was not seen): check /etc/resolv.conf, or run `vigie install` again"
+                "some of this computer's own lookups do not reach Vigie ({} not seen): check /etc/resolv.conf and the network's DNS settings, or run `vigie install` again",
+                missed.join(", ")
             );
         }
         seen
@@ -169,6 +187,9 @@ mod tests {
             .insert("pab.vigie-probe.test".into(), false);
         assert!(p.saw("pab.vigie-probe.test"));
         assert!(p.pending.lock().unwrap()["pab.vigie-probe.test"]);
+        assert!(p.saw("pab.vigie-dns-probe.com"), "under a real ending too");
+        assert!(!p.saw("vigie-dns-probe.com"));
+        assert!(!p.saw("xvigie-dns-probe.com"));
         assert!(p.saw("other.vigie-probe.test"));
         assert!(!p.saw("vigie-probe.test"));
         assert!(!p.saw("xvigie-probe.test"));
