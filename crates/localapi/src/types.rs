@@ -52,6 +52,11 @@ pub struct Status {
     /// Names of the block lists that are turned off (parents only).
     #[serde(default)]
     pub lists_off: Vec<String>,
+    /// The DNS redirect, as its check last found it every 30 seconds: `active`, `restored` (it
+    /// had been removed and was put back), `failed`, `stale` (the check stopped running); none
+    /// where no redirect is installed.
+    #[serde(default)]
+    pub redirect: Option<String>,
     /// Vigie's version.
     pub version: String,
     /// Seconds since the service started.

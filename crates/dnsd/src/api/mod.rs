@@ -53,6 +53,8 @@ pub(crate) struct Api {
     events: PathBuf,
     /// Edits go one at a time: read, check the version, write, reload.
     pub(crate) writes: tokio::sync::Mutex<()>,
+    /// What the installed redirect check last found (`active`, `restored`, `failed`).
+    pub(crate) redirect_state: PathBuf,
     /// One password hash at a time, on one thread (see [`Api::hashed`]).
     pub(crate) hash_lane: tokio::sync::Mutex<std::sync::mpsc::Sender<HashJob>>,
 }
@@ -366,6 +368,10 @@ pub(crate) fn serve(
         events: data.join("events.jsonl"),
         writes: tokio::sync::Mutex::new(()),
         hash_lane: tokio::sync::Mutex::new(hashing_thread()),
+        redirect_state: socket
+            .parent()
+            .unwrap_or(Path::new("/run/vigie"))
+            .join("redirect.state"),
     });
     let app = routes::router(api);
     tokio::spawn(async move {

@@ -72,6 +72,7 @@ async fn whole_status(api: &Api) -> v1::Status {
         .map(|l| l.file.list.name.clone())
         .collect();
     v1::Status {
+        redirect: redirect_state(&api.redirect_state),
         full: true,
         paused: shared.paused(),
         lists_off,
@@ -131,4 +132,17 @@ pub(super) async fn notices(
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// The redirect check's last word, when it is recent (the timer runs every 30 seconds): `None`
+/// where no redirect is installed (a dev service) or the check has stopped running.
+fn redirect_state(path: &std::path::Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let age = meta.modified().ok()?.elapsed().unwrap_or_default();
+    if age > Duration::from_secs(120) {
+        return Some("stale".into());
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let state = text.trim();
+    matches!(state, "active" | "restored" | "failed").then(|| state.to_string())
 }

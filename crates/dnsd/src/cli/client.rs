@@ -194,6 +194,13 @@ async fn status(args: &cli::Client) -> Result<()> {
         ),
         None => {}
     }
+    match s.redirect.as_deref() {
+        Some("restored") => println!("The DNS redirect had been removed; it was put back."),
+        Some("failed") | Some("stale") => println!(
+            "WARNING: the DNS redirect is not in force, so a program with its own DNS server goes around Vigie. Run `sudo vigie install` again."
+        ),
+        _ => {}
+    }
     if let Some(e) = &s.last_reload_error {
         println!("A configuration change was not applied (the previous one stays): {e}");
     }

@@ -432,7 +432,10 @@ AccuracySec=5s
 WantedBy=timers.target
 ";
 
-/// Loads the redirect rules again when the table is missing (and only then).
+/// Loads the redirect rules again when the table is missing (and only then), and leaves what it
+/// found in `/run/vigie/redirect.state` (`active`, `restored` or `failed`) for status. The state
+/// goes through a pipe so that the table is put back even when the service, and so its runtime
+/// folder, is not there.
 pub(crate) fn redirect_check_unit(rules: &str) -> String {
     format!(
         "# Written by `vigie install`; `vigie uninstall` removes it.
@@ -442,7 +445,7 @@ After=vigie-redirect.service
 
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c '/usr/sbin/nft list table inet vigie >/dev/null 2>&1 || /usr/sbin/nft -f {rules}'
+ExecStart=/bin/sh -c 'if /usr/sbin/nft list table inet vigie >/dev/null 2>&1; then echo active; elif /usr/sbin/nft -f {rules}; then echo restored; else echo failed; fi | tee /run/vigie/redirect.state >/dev/null 2>&1 || true'
 "
     )
 }

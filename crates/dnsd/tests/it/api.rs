@@ -1354,3 +1354,29 @@ fn a_broken_list_file_is_reported_with_a_message() {
     assert_eq!(m.id, "api-file-broken", "{m:?}");
     assert_eq!(Lang::En.render(m), e.to_string());
 }
+
+#[test]
+fn status_says_what_the_redirect_check_found() {
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
+    assert_eq!(
+        rt.block_on(c.status()).unwrap().redirect,
+        None,
+        "no redirect here"
+    );
+    std::fs::write(v.runtime.join("redirect.state"), "failed\n").unwrap();
+    assert_eq!(
+        rt.block_on(c.status()).unwrap().redirect.as_deref(),
+        Some("failed")
+    );
+    let (code, out, _) = v.cli(&["status"], "", None);
+    assert_eq!(code, 0);
+    assert!(out.contains("the DNS redirect is not in force"), "{out}");
+    std::fs::write(v.runtime.join("redirect.state"), "active\n").unwrap();
+    let (_, out, _) = v.cli(&["status"], "", None);
+    assert!(!out.contains("redirect"), "{out}");
+}

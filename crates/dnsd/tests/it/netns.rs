@@ -503,9 +503,17 @@ fn programs_in_a_network_namespace_go_through_the_installed_vigie() {
             .replace(
                 "/usr/local/lib/vigie/",
                 &format!("{r}/usr/local/lib/vigie/"),
-            );
+            )
+            .replace("/run/vigie/redirect.state", &format!("{r}/redirect.state"));
         let (code, out, err) = ns.run("sh", &["-c", &command]);
         assert_eq!(code, 0, "{command}: {out}{err}");
+        assert_eq!(
+            std::fs::read_to_string(format!("{r}/redirect.state"))
+                .unwrap()
+                .trim(),
+            "restored",
+            "the check says what it did, for status"
+        );
         let m = udp_from(&ns, elsewhere, "omegle.com").expect("the redirect is back");
         assert_eq!(a_records(&m), vec!["127.0.0.88".to_string()]);
         assert!(
