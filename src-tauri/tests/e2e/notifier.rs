@@ -26,7 +26,9 @@ struct Session {
 }
 
 impl Session {
-    fn start(display: &str, runtime: &std::path::Path) -> Session {
+    /// `lang` is the session's `LANG`; the other locale variables are cleared, so the
+    /// machine's own do not decide the language.
+    fn start(display: &str, runtime: &std::path::Path, lang: &str) -> Session {
         let dir = tempfile::tempdir().unwrap();
         let monitor = dir.path().join("monitor.log");
         let pids = dir.path().join("pids");
@@ -51,6 +53,10 @@ impl Session {
         let mut child = Command::new("dbus-run-session")
             .args(["--", "bash", "-c", &script])
             .env("DISPLAY", display)
+            .env("LANG", lang)
+            .env_remove("LANGUAGE")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -137,7 +143,7 @@ fn one_notification_per_site_per_minute_and_reconnects() {
         upstream.addr,
         Some("[journal]\nmerge-window-secs = 1\n"),
     );
-    let session = Session::start(&xvfb.display, &vigie.runtime);
+    let session = Session::start(&xvfb.display, &vigie.runtime, "C.UTF-8");
     assert!(
         session.listening(1),
         "the notifier never subscribed: {}",
@@ -216,4 +222,48 @@ fn one_notification_per_site_per_minute_and_reconnects() {
     assert_eq!(notify_calls(&log), 2, "{log}");
     drop(session);
     drop(xvfb);
+}
+
+/// A child whose session speaks French reads the notice in French, addressed with "tu".
+#[test]
+fn a_french_session_gets_the_notice_in_french() {
+    let vigie_bin = match util::vigie_binary() {
+        Ok(b) => b,
+        Err(reason) => return util::skip("notifier_fr", &reason),
+    };
+    for tool in ["dbus-run-session", "dbus-monitor"] {
+        if util::which(tool).is_none() {
+            return util::skip(
+                "notifier_fr",
+                &format!("{tool} is not installed (apt-get install dbus-daemon dbus-bin)"),
+            );
+        }
+    }
+    let xvfb = match Xvfb::start() {
+        Ok(x) => x,
+        Err(reason) => return util::skip("notifier_fr", &reason),
+    };
+    let upstream = Upstream::start();
+    let vigie = Vigie::start(vigie_bin, upstream.addr, None);
+    let session = Session::start(&xvfb.display, &vigie.runtime, "fr_FR.UTF-8");
+    assert!(
+        session.listening(1),
+        "the notifier never subscribed: {}",
+        session.out.lock().unwrap()
+    );
+    util::query_a(vigie.dns, "www.omegle.com");
+    assert!(
+        session.notified(1),
+        "no Notify call:\n{}",
+        session.monitor()
+    );
+    let log = session.monitor();
+    assert!(log.contains("Ce site est bloqué"), "{log}");
+    assert!(
+        log.contains(
+            "Omegle est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent."
+        ),
+        "{log}"
+    );
+    assert!(!log.contains(TITLE), "no English: {log}");
 }
