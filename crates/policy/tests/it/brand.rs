@@ -408,7 +408,11 @@ proptest! {
     ) {
         let m = matcher(&[brand("Omegle", "omegle", &[])]);
         prop_assume!(!site.contains("omegle"));
-        let name = format!("{before}omegle{after}.{site}.com");
+        // `site.com` must be a registrable domain: where it is itself a public suffix (`4u.com`
+        // is a shared host), the label before it is the site's own name and is read.
+        let parent = format!("{site}.com");
+        prop_assume!(psl::suffix_str(&parent) != Some(parent.as_str()));
+        let name = format!("{before}omegle{after}.{parent}");
         prop_assert_eq!(brand_hit(&m, &name), None);
     }
 
@@ -444,4 +448,14 @@ proptest! {
             prop_assert_eq!(with.decide(&under), without.decide(&under));
         }
     }
+}
+
+/// The case the property above once drew: `4u.com` is itself a shared host (a public suffix),
+/// so in `aomegle0.4u.com` the brand is in the site's own label, and it matches.
+#[test]
+fn on_a_shared_host_the_label_before_it_is_the_site() {
+    assert_eq!(psl::suffix_str("4u.com"), Some("4u.com"));
+    let m = matcher(&[brand("Omegle", "omegle", &[])]);
+    assert!(brand_hit(&m, "aomegle0.4u.com").is_some());
+    assert_eq!(brand_hit(&m, "aomegle0.example4u.com"), None);
 }
