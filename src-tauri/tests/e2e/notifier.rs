@@ -117,21 +117,22 @@ impl Drop for Session {
     }
 }
 
-#[test]
-fn one_notification_per_site_per_minute_and_reconnects() {
-    let vigie_bin = match util::vigie_binary() {
-        Ok(b) => b,
-        Err(reason) => return util::skip("notifier", &reason),
-    };
+/// What every notifier test needs: the service's binary, the D-Bus tools and an X server.
+fn needs() -> Result<(PathBuf, Xvfb), String> {
+    let vigie_bin = util::vigie_binary()?;
     for tool in ["dbus-run-session", "dbus-monitor"] {
         if util::which(tool).is_none() {
-            return util::skip(
-                "notifier",
-                &format!("{tool} is not installed (apt-get install dbus-daemon dbus-bin)"),
-            );
+            return Err(format!(
+                "{tool} is not installed (apt-get install dbus-daemon dbus-bin)"
+            ));
         }
     }
-    let xvfb = match Xvfb::start() {
+    Ok((vigie_bin, Xvfb::start()?))
+}
+
+#[test]
+fn one_notification_per_site_per_minute_and_reconnects() {
+    let (vigie_bin, xvfb) = match needs() {
         Ok(x) => x,
         Err(reason) => return util::skip("notifier", &reason),
     };
@@ -227,19 +228,7 @@ fn one_notification_per_site_per_minute_and_reconnects() {
 /// A child whose session speaks French reads the notice in French, addressed with "tu".
 #[test]
 fn a_french_session_gets_the_notice_in_french() {
-    let vigie_bin = match util::vigie_binary() {
-        Ok(b) => b,
-        Err(reason) => return util::skip("notifier_fr", &reason),
-    };
-    for tool in ["dbus-run-session", "dbus-monitor"] {
-        if util::which(tool).is_none() {
-            return util::skip(
-                "notifier_fr",
-                &format!("{tool} is not installed (apt-get install dbus-daemon dbus-bin)"),
-            );
-        }
-    }
-    let xvfb = match Xvfb::start() {
+    let (vigie_bin, xvfb) = match needs() {
         Ok(x) => x,
         Err(reason) => return util::skip("notifier_fr", &reason),
     };
