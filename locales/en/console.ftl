@@ -217,7 +217,7 @@ settings-language-hint = “Automatic” follows the language of this computer's
 ## Where allowed lookups go: presets and a custom server
 
 preset-system-label = This computer's usual DNS (recommended)
-preset-system-description = The servers the computer used before Vigie, usually your internet box.
+preset-system-description = The DNS servers of the network this computer is on (usually your internet box), followed from network to network.
 preset-cloudflare-family-label = Cloudflare for Families (encrypted, filters adult content)
 preset-cloudflare-family-description = DNS over HTTPS to 1.1.1.3: also blocks malware and adult sites.
 preset-cleanbrowsing-family-label = CleanBrowsing Family (encrypted, filters adult content)

@@ -54,6 +54,8 @@ store-allowed-description = Sites a parent allowed on this computer, even when a
 ## The local API's refusals (crates/dnsd/src/api)
 
 api-stale = this was changed since you read it (by someone else or by hand): reload it and make your change again
+api-upstream-loop = { $address } is Vigie itself: lookups would go round in a loop and nothing would open. Choose another server; nothing was saved
+api-upstream-stub = { $address } is systemd-resolved, which sends every lookup back to Vigie: nothing would open. Choose “This computer's usual DNS” or another server; nothing was saved
 api-too-large = the request is larger than { $max } bytes
 api-session-ended = the parent session has ended (it expired, or someone logged out or changed the password): log in again
 api-needs-parent = this needs a parent: log in with the parent password first

@@ -217,7 +217,7 @@ settings-language-hint = « Automatique » suit la langue de la session de c
 ## Où vont les recherches autorisées : choix tout prêts et serveur personnalisé
 
 preset-system-label = Le DNS habituel de cet ordinateur (recommandé)
-preset-system-description = Les serveurs qu’utilisait l’ordinateur avant Vigie, en général votre box internet.
+preset-system-description = Les serveurs DNS du réseau où se trouve l’ordinateur (en général votre box internet), suivis d’un réseau à l’autre.
 preset-cloudflare-family-label = Cloudflare for Families (chiffré, filtre les contenus pour adultes)
 preset-cloudflare-family-description = DNS over HTTPS vers 1.1.1.3 : bloque aussi les logiciels malveillants et les sites pour adultes.
 preset-cleanbrowsing-family-label = CleanBrowsing Family (chiffré, filtre les contenus pour adultes)

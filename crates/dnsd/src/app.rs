@@ -19,14 +19,18 @@ use vigie_policy::{Origin, Policy, Settings, shipped_lists};
 
 use crate::cli::RunArgs;
 use crate::dns::cache::Cache;
-use crate::dns::front;
+use crate::dns::network;
 use crate::dns::upstream::{self, Upstream};
+use crate::dns::{front, pipeline};
 use crate::fatal::Fatal;
 use crate::journal::{Journal, journal_config};
 use crate::paths::Paths;
 use crate::probe::Probe;
 use crate::state::{Generation, Overrides, ReloadState, Shared, Stats};
 use crate::{api, blockpage, reload};
+
+/// Popular answers waiting to be refreshed ahead of their end.
+const REFRESH_QUEUE: usize = 64;
 
 /// Dev mode's unprivileged addresses.
 const DEV_LISTEN: &str = "127.0.0.1:5353";
@@ -62,14 +66,19 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     policy.settings = overrides.apply(policy.settings);
     let settings = policy.settings.clone();
 
-    let upstreams = if settings.upstreams.is_empty() {
-        let found = upstream::system_default(Path::new("/etc/resolv.conf"), &settings.listen)
-            .map_err(Fatal::upstream)?;
-        upstream::plain(&found)
+    // A parent's choice that loops back into Vigie cannot work: refuse to start on it. With no
+    // choice, the network's servers are used, and none at all (no network yet) is not fatal:
+    // blocking works without them, and they are picked up as soon as the network offers some.
+    upstream::refuse_loops(&settings.upstreams, &settings.listen).map_err(Fatal::upstream)?;
+    // `--upstream` means those servers and no others (tests, an administrator's check).
+    let sources = if !args.network_dns_from.is_empty() {
+        network::Sources::given(&args.network_dns_from)
+    } else if !args.upstream.is_empty() {
+        network::Sources::given(&[])
     } else {
-        settings.upstreams.clone()
+        network::Sources::system()
     };
-    upstream::refuse_loops(&upstreams, &settings.listen).map_err(Fatal::upstream)?;
+    let offer = sources.read(&settings.listen);
 
     let mut bound = Vec::new();
     for addr in &settings.listen {
@@ -97,7 +106,9 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     let api_listener = api::bind(&socket).await.map_err(Fatal::bind)?;
 
     let journal = Journal::start(journal_config(&paths.journal(), &settings));
-    let upstream = Upstream::new(&upstreams).map_err(Fatal::upstream)?;
+    let (refresh_tx, refresh_rx) = tokio::sync::mpsc::channel(REFRESH_QUEUE);
+    let upstream =
+        Upstream::new(&settings.upstreams, &offer.servers, None).map_err(Fatal::upstream)?;
     let shared = Arc::new(Shared {
         generation: ArcSwap::from_pointee(Generation { number: 1, policy }),
         cache: Cache::new(&settings.cache),
@@ -110,7 +121,10 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         paused_until: Default::default(),
         pause_ends_ms: Default::default(),
         probe: Arc::new(Probe::new(args.probe_system_dns)),
+        network: Mutex::new((offer, crate::clock::since_boot())),
+        refresh: refresh_tx,
     });
+    tokio::spawn(pipeline::refresh(shared.clone(), refresh_rx));
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let listening: Vec<SocketAddr> = bound.iter().map(|(addr, _)| *addr).collect();
@@ -151,6 +165,24 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
             None
         }
     };
+
+    let (offers_tx, mut offers) = watch::channel(network::Offer::default());
+    network::follow(sources, settings.listen.clone(), offers_tx, stop_rx.clone());
+    {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            loop {
+                let offer = offers.borrow_and_update().clone();
+                // The first offer is usually the one read at start.
+                if offer != shared.network.lock().expect("network offer").0 {
+                    shared.network_changed(offer);
+                }
+                if offers.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
 
     if args.probe_system_dns {
         tokio::spawn(Arc::clone(&shared.probe).run(stop_rx.clone()));
@@ -256,10 +288,21 @@ fn banner(
         );
     }
     println!("  {} domains enforced.", policy.matcher.len());
-    println!(
-        "  upstream: {}",
-        shared.upstream.load().describe().join(", ")
-    );
+    let upstream = shared.upstream.load();
+    if upstream.is_empty() {
+        println!("  upstream: none yet (the network offers no DNS server; blocking works)");
+    } else {
+        let network = settings.upstreams.is_empty();
+        println!(
+            "  upstream: {}{}",
+            upstream.describe().join(", "),
+            if network {
+                " (the network's, followed as it changes)"
+            } else {
+                ""
+            }
+        );
+    }
     if page {
         println!("  block page: http://{}/", settings.block_page);
     }

@@ -15,7 +15,6 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::{mpsc, watch};
 use vigie_policy::Policy;
 
-use crate::dns::upstream::Upstream;
 use crate::journal::journal_config;
 use crate::state::{Generation, Shared};
 
@@ -52,13 +51,12 @@ pub(crate) async fn reload(
     let old = shared.current();
     let settings = &loaded.policy.settings;
 
-    if settings.upstreams != old.policy.settings.upstreams && !settings.upstreams.is_empty() {
-        match Upstream::new(&settings.upstreams) {
-            Ok(upstream) => {
-                shared.upstream.store(Arc::new(upstream));
-                // Another resolver may answer differently (a family filter, say).
-                shared.cache.clear();
-            }
+    if settings.upstreams != old.policy.settings.upstreams {
+        // An empty list is "this computer's usual DNS": the network's servers, applied now
+        // like any other choice.
+        match shared.use_upstreams(&settings.upstreams) {
+            // Another resolver may answer differently (a family filter, say).
+            Ok(()) => shared.cache.clear(),
             Err(e) => tracing::warn!("new upstreams not applied: {e:#}"),
         }
     }

@@ -14,6 +14,7 @@ use arc_swap::ArcSwap;
 use vigie_policy::{Policy, Reason, Settings, Verdict};
 
 use crate::dns::cache::Cache;
+use crate::dns::network::Offer;
 use crate::dns::upstream::Upstream;
 use crate::journal::Journal;
 use crate::probe::Probe;
@@ -62,6 +63,8 @@ pub(crate) struct Stats {
     pub(crate) forwarded: AtomicU64,
     pub(crate) servfail: AtomicU64,
     pub(crate) malformed: AtomicU64,
+    /// Answers served from the stale cache because no upstream answered (RFC 8767).
+    pub(crate) stale: AtomicU64,
     /// The last upstream lookup, an [`UpstreamHealth`].
     upstream: AtomicU8,
 }
@@ -124,9 +127,48 @@ pub(crate) struct Shared {
     pub(crate) pause_ends_ms: AtomicU64,
     /// Whether the computer's own lookups reach this service.
     pub(crate) probe: Arc<Probe>,
+    /// What the network offers, and since when (boot clock).
+    pub(crate) network: Mutex<(Offer, std::time::Duration)>,
+    /// Popular cached answers to refresh before they end (see `dns::cache`); bounded, and a
+    /// full queue only means one refresh fewer.
+    pub(crate) refresh: tokio::sync::mpsc::Sender<Box<crate::dns::pipeline::Pending>>,
 }
 
 impl Shared {
+    /// Puts the upstreams for `chosen` (a parent's choice; empty: the network's) and the
+    /// network's current offer in force. Queries in flight finish with the servers they began
+    /// with; servers that stay keep their connections and health.
+    pub(crate) fn use_upstreams(&self, chosen: &[vigie_policy::Upstream]) -> anyhow::Result<()> {
+        let offer = self.network.lock().expect("network offer").0.clone();
+        let old = self.upstream.load_full();
+        let new = Upstream::new(chosen, &offer.servers, Some(&old))?;
+        self.upstream.store(Arc::new(new));
+        Ok(())
+    }
+
+    /// A new offer from the network: in force at once.
+    pub(crate) fn network_changed(&self, offer: Offer) {
+        let servers = offer
+            .servers
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>();
+        tracing::info!(
+            source = offer.source.map_or("none", |m| m.id()),
+            "the network's DNS servers: {}",
+            if servers.is_empty() {
+                "none".to_string()
+            } else {
+                servers.join(", ")
+            }
+        );
+        *self.network.lock().expect("network offer") = (offer, crate::clock::since_boot());
+        let chosen = self.current().policy.settings.upstreams.clone();
+        if let Err(e) = self.use_upstreams(&chosen) {
+            tracing::warn!("the network's DNS servers are not used: {e:#}");
+        }
+    }
+
     /// The policy in force.
     pub(crate) fn current(&self) -> Arc<Generation> {
         self.generation.load_full()

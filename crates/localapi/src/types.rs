@@ -94,6 +94,55 @@ pub struct Status {
     pub queries: u64,
     /// Queries blocked since start.
     pub blocked: u64,
+    /// Where allowed lookups go: `network` (the servers the network hands out, followed as it
+    /// changes) or `chosen` (a parent's choice, with the network's as the fallback).
+    #[serde(default)]
+    pub upstream_mode: String,
+    /// Each upstream server and how it is doing (parents only).
+    #[serde(default)]
+    pub upstream_servers: Vec<UpstreamServer>,
+    /// What the network offers now (parents only).
+    #[serde(default)]
+    pub network_dns: Option<NetworkDns>,
+    /// Answers served stale since start because no upstream answered (RFC 8767).
+    #[serde(default)]
+    pub stale_answers: u64,
+}
+
+/// One upstream server in status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpstreamServer {
+    /// Its address, described (`192.168.1.1:53 (udp+tcp)`).
+    pub address: String,
+    /// `chosen` (a parent's choice) or `network` (handed out by the network).
+    pub role: String,
+    /// `answering`, `failing` (nothing from it in the last lookups) or `untried`.
+    pub state: String,
+    /// Its last answer.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_answer: Option<OffsetDateTime>,
+    /// Since when it fails, while it does.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub failing_since: Option<OffsetDateTime>,
+    /// What went wrong last, while it fails.
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// Its usual answer time, once it has answered.
+    #[serde(default)]
+    pub rtt_ms: Option<u32>,
+}
+
+/// The DNS servers the network hands out, as the computer's network manager learned them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkDns {
+    /// Who said so: `systemd-resolved`, `NetworkManager`, `dhclient`, `saved-resolv-conf`,
+    /// `resolv-conf` or `file`; none when the network offers no server.
+    pub source: Option<String>,
+    /// The servers' addresses.
+    pub servers: Vec<String>,
+    /// Since when the network offers this.
+    #[serde(with = "time::serde::rfc3339")]
+    pub since: OffsetDateTime,
 }
 
 /// One attempt notice on `GET /v1/notices`: nothing more than the child's screen shows.

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use time::OffsetDateTime;
 use vigie_localapi as v1;
-use vigie_policy::RawSettings;
+use vigie_policy::{Message, RawSettings};
 
 use super::store::{self, apply, json_with_etag, read_settings};
 use super::{Body, if_match};
@@ -39,8 +39,10 @@ pub(super) async fn put_settings(
 ) -> Result<Response, Failure> {
     api.parent(peer, &headers)?;
     let path = api.config.join(vigie_policy::SETTINGS_FILE);
-    raw.validate(&path)
+    let settings = raw
+        .validate(&path)
         .map_err(|e| Failure::unprocessable(e.to_string()))?;
+    refuse_unusable_upstreams(&api, &settings.upstreams)?;
     let _guard = api.writes.lock().await;
     let (current, tag) = read_settings(&api)?;
     // Who is a parent decides who needs no password at all, so a parent session (which a child
@@ -120,4 +122,35 @@ pub(super) async fn resume(
     api.event(peer, "resumed", "protection back on");
     tracing::info!("protection resumed by a parent");
     Ok(axum::Json(v1::PauseState { paused_until: None }))
+}
+
+/// A choice of upstream that cannot work is refused, never stored: one of Vigie's own
+/// addresses (lookups would go round in a loop), or systemd-resolved's stub, which sends every
+/// lookup back to Vigie once Vigie is installed.
+fn refuse_unusable_upstreams(
+    api: &Api,
+    upstreams: &[vigie_policy::Upstream],
+) -> Result<(), Failure> {
+    let listen = api.shared.current().policy.settings.listen.clone();
+    for u in upstreams {
+        let address = u.address.to_string();
+        if crate::dns::upstream::is_self(u.address, &listen) || u.address.ip().is_unspecified() {
+            return Err(Failure::said(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message::new("api-upstream-loop").arg("address", address),
+            ));
+        }
+        if is_resolved_stub(u.address.ip()) {
+            return Err(Failure::said(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message::new("api-upstream-stub").arg("address", address),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// systemd-resolved's stub addresses (127.0.0.53, and 127.0.0.54 for its proxy mode).
+fn is_resolved_stub(ip: std::net::IpAddr) -> bool {
+    matches!(ip, std::net::IpAddr::V4(v4) if v4.octets()[..3] == [127, 0, 0] && matches!(v4.octets()[3], 53 | 54))
 }

@@ -36,6 +36,8 @@ pub(super) async fn status(
         status.failed_logins = 0;
         status.attempts_today = 0;
         status.lists_off.clear();
+        status.upstream_servers.clear();
+        status.network_dns = None;
         status.last_reload_message = None;
         status.last_reload_error = status
             .last_reload_error
@@ -100,6 +102,67 @@ async fn whole_status(api: &Api) -> v1::Status {
         },
         queries: shared.stats.queries.load(Ordering::Relaxed),
         blocked: shared.stats.blocked.load(Ordering::Relaxed),
+        upstream_mode: if settings.upstreams.is_empty() {
+            "network"
+        } else {
+            "chosen"
+        }
+        .into(),
+        upstream_servers: upstream_servers(shared),
+        network_dns: Some(network_dns(shared)),
+        stale_answers: shared.stats.stale.load(Ordering::Relaxed),
+    }
+}
+
+/// A moment on the boot clock as wall-clock time.
+fn wall(at: Duration) -> time::OffsetDateTime {
+    let ago = crate::clock::since_boot().saturating_sub(at);
+    time::OffsetDateTime::now_utc() - ago
+}
+
+fn upstream_servers(shared: &crate::state::Shared) -> Vec<v1::UpstreamServer> {
+    use crate::dns::upstream::Role;
+    shared
+        .upstream
+        .load()
+        .servers()
+        .map(|server| {
+            let h = server.health();
+            let failing = h.failing();
+            v1::UpstreamServer {
+                address: server.describe(),
+                role: match server.role {
+                    Role::Chosen => "chosen",
+                    Role::Network => "network",
+                }
+                .into(),
+                state: if failing {
+                    "failing"
+                } else if h.last_answer.is_some() {
+                    "answering"
+                } else {
+                    "untried"
+                }
+                .into(),
+                last_answer: h.last_answer.map(wall),
+                failing_since: h.failing_since.filter(|_| failing).map(wall),
+                last_error: h.last_error.filter(|_| failing),
+                rtt_ms: h.last_answer.map(|_| h.rtt_ms),
+            }
+        })
+        .collect()
+}
+
+fn network_dns(shared: &crate::state::Shared) -> v1::NetworkDns {
+    let (offer, since) = shared.network.lock().expect("network offer").clone();
+    v1::NetworkDns {
+        source: offer.source.map(|m| m.id().to_string()),
+        servers: offer
+            .servers
+            .iter()
+            .map(|s| crate::dns::network::show(*s))
+            .collect(),
+        since: wall(since),
     }
 }
 

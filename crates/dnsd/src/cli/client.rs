@@ -208,7 +208,43 @@ async fn status(args: &cli::Client) -> Result<()> {
     if let Some(e) = &s.journal_error {
         println!("Attempts are not being recorded ({e}); blocking goes on.");
     }
-    println!("DNS: {} → {}", s.listen.join(", "), s.upstreams.join(", "));
+    let upstreams = if s.upstreams.is_empty() {
+        "no server yet (the network offers none)".to_string()
+    } else {
+        s.upstreams.join(", ")
+    };
+    println!(
+        "DNS: {} → {}{}",
+        s.listen.join(", "),
+        upstreams,
+        if s.upstream_mode == "network" {
+            " (the network's servers, followed as it changes)"
+        } else {
+            ""
+        }
+    );
+    if let Some(n) = &s.network_dns
+        && s.upstream_mode == "chosen"
+        && !n.servers.is_empty()
+    {
+        println!(
+            "The network offers: {} (used if those fail)",
+            n.servers.join(", ")
+        );
+    }
+    for u in s.upstream_servers.iter().filter(|u| u.state == "failing") {
+        println!(
+            "{} does not answer{}{}",
+            u.address,
+            u.failing_since
+                .map(|t| format!(" since {}", t.time().to_string().get(..8).unwrap_or("")))
+                .unwrap_or_default(),
+            u.last_error
+                .as_deref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        );
+    }
     if s.upstream_ok == Some(false) {
         println!(
             "The upstream resolver did not answer lately: sites that are not blocked may not open."

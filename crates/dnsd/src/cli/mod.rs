@@ -209,12 +209,17 @@ pub(crate) struct RunArgs {
     /// Listen for DNS on this address, UDP and TCP; repeat for more (overrides settings).
     #[arg(long, value_name = "ADDR:PORT")]
     pub(crate) listen: Vec<SocketAddr>,
-    /// Forward allowed lookups to this resolver over UDP/TCP; repeat for more (overrides settings).
+    /// Forward allowed lookups to this resolver over UDP/TCP, and to no other; repeat for more
+    /// (overrides settings and the network's servers).
     #[arg(long, value_name = "ADDR:PORT")]
     pub(crate) upstream: Vec<SocketAddr>,
     /// Serve the block page on this address (overrides settings).
     #[arg(long, value_name = "ADDR:PORT")]
     pub(crate) block_page: Option<SocketAddr>,
+    /// Read the network's DNS servers from this resolv.conf-style file instead of the network
+    /// managers' files, following its changes; repeat for more, first usable wins.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) network_dns_from: Vec<PathBuf>,
     /// Check now and then that this computer's own lookups reach this service, by looking up a
     /// unique name through the system's resolver (for status). Used by the installed service.
     #[arg(long)]

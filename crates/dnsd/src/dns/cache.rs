@@ -9,6 +9,11 @@
 //! Answers are kept encoded (`wire::Encoded`), so serving one is a copy with its TTLs lowered
 //! by the time it spent here.
 //!
+//! An answer whose TTL has run out is kept for [`STALE_FOR`] more: when no upstream answers (an
+//! outage, a network without DNS for a moment), it is served stale (RFC 8767) rather than
+//! SERVFAIL, so the child's open pages keep working. A popular answer close to its end is
+//! refreshed ahead of time ([`Cache::get`] says when), so that asking it never waits.
+//!
 //! TTLs are honoured and clamped to the configured bounds; negative answers (NXDOMAIN, NODATA)
 //! are kept for the SOA's negative TTL, capped separately. The store is `quick_cache`, bounded
 //! by a weight in which a large answer counts for more than a small one, with its S3-FIFO
@@ -16,6 +21,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use hickory_proto::op::ResponseCode;
@@ -81,13 +87,41 @@ pub(crate) struct Entry {
     /// When it was stored, on the boot clock: an answer's TTL runs while the computer sleeps.
     stored: Duration,
     ttl: u32,
+    /// Times it was served from here.
+    hits: AtomicU32,
+    /// Whether a refresh ahead of its end has been started.
+    refreshing: AtomicBool,
 }
+
+/// How long past its TTL an answer may still be served stale (RFC 8767 suggests one to three
+/// days; one covers a night's outage without keeping addresses that long gone).
+pub(crate) const STALE_FOR: u32 = 24 * 3600;
+/// The TTL of a stale answer (RFC 8767's recommended 30 seconds).
+pub(crate) const STALE_TTL: u32 = 30;
+/// Hits after which an answer counts as popular, and is refreshed before it ends.
+const POPULAR: u32 = 3;
 
 impl Entry {
     /// How the TTLs of this answer are served now.
     pub(crate) fn ttls(&self, age: u32) -> Ttls {
         Ttls::Aged { cap: self.ttl, age }
     }
+
+    /// Whether this popular answer, `age` seconds old, should be refreshed now, ahead of its
+    /// end (in its last tenth, for answers that live 10 s or more). True once per entry: the
+    /// caller starts the refresh.
+    pub(crate) fn refresh_now(&self, age: u32) -> bool {
+        self.ttl >= 10
+            && age.saturating_mul(10) >= self.ttl.saturating_mul(9)
+            && self.hits.load(Ordering::Relaxed) >= POPULAR
+            && !self.refreshing.swap(true, Ordering::Relaxed)
+    }
+}
+
+fn age_of(entry: &Entry) -> u32 {
+    crate::clock::since_boot()
+        .saturating_sub(entry.stored)
+        .as_secs() as u32
 }
 
 /// Bytes of an answer counted as one entry's weight.
@@ -123,14 +157,22 @@ impl Cache {
     pub(crate) fn get(&self, key: KeyRef<'_>) -> Option<(Arc<Entry>, u32)> {
         let store = self.store.as_ref()?;
         let entry = store.get(&key)?;
-        let age = crate::clock::since_boot()
-            .saturating_sub(entry.stored)
-            .as_secs() as u32;
+        let age = age_of(&entry);
         if age >= entry.ttl {
-            store.remove(&key);
+            if age >= entry.ttl.saturating_add(STALE_FOR) {
+                store.remove(&key);
+            }
             return None;
         }
+        entry.hits.fetch_add(1, Ordering::Relaxed);
         Some((entry, age))
+    }
+
+    /// An answer past its TTL but within [`STALE_FOR`], for when no upstream answers.
+    pub(crate) fn get_stale(&self, key: KeyRef<'_>) -> Option<Arc<Entry>> {
+        let store = self.store.as_ref()?;
+        let entry = store.get(&key)?;
+        (age_of(&entry) < entry.ttl.saturating_add(STALE_FOR)).then_some(entry)
     }
 
     /// How long an answer may be kept, within the bounds; 0 means not at all. Errors other than
@@ -161,6 +203,8 @@ impl Cache {
             encoded,
             stored: crate::clock::since_boot(),
             ttl,
+            hits: AtomicU32::new(0),
+            refreshing: AtomicBool::new(false),
         };
         store.insert(key, Arc::new(entry));
     }

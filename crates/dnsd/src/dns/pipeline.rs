@@ -13,7 +13,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::DNSClass;
 use vigie_policy::{RuleKind, SpecialAnswer, Verdict};
 
-use super::cache::{Key, KeyRef};
+use super::cache::{Key, KeyRef, STALE_TTL};
 use super::wire::{self, Block, Encoded, Reject, Reply, Request, Ttls};
 use crate::journal::{Attempt, client_ip};
 use crate::state::{Generation, Shared, Stats, UpstreamHealth};
@@ -199,6 +199,18 @@ pub(crate) fn begin(
             match &cached {
                 Some((entry, age)) if entry.encoded.fits(&req) => {
                     Stats::bump(&shared.stats.cache_hits);
+                    if entry.refresh_now(*age) {
+                        // A popular answer near its end: asked again in the background, so
+                        // that the next lookup finds it fresh instead of waiting.
+                        let _ = shared.refresh.try_send(Box::new(Pending {
+                            req: req.clone(),
+                            generation: arc_swap::Guard::into_inner(shared.generation.load()),
+                            client,
+                            limit: usize::from(u16::MAX),
+                            explicitly_allowed,
+                            opened: None,
+                        }));
+                    }
                     let (reply, blocked) = inspect(
                         shared,
                         &generation,
@@ -236,11 +248,9 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
     let fresh = match upstream.ask(p.req.query(), dnssec_ok).await {
         Ok(fresh) => fresh,
         Err(failure) => {
-            Stats::bump(&shared.stats.servfail);
             shared.stats.upstream_health(UpstreamHealth::Failed);
             tracing::debug!(name = %p.req.name, "upstream gave no answer: {failure}");
-            wire::write(out, &p.req, Reply::ServFail, p.limit);
-            return p.opened;
+            return stale_or_servfail(shared, p, out);
         }
     };
     shared.stats.upstream_health(UpstreamHealth::Answered);
@@ -268,6 +278,62 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
         name: p.req.name,
     };
     shared.cache.put(key, encoded, lifetime);
+    attempt.or(p.opened)
+}
+
+/// Most refreshes ahead of time in flight at once: they are a convenience, never a load.
+const REFRESHES_AT_ONCE: usize = 4;
+
+/// Refreshes popular cached answers before they end (queued by [`begin`]): each is asked
+/// upstream as the query that found it would be, and the new answer replaces the old one. The
+/// answer written is thrown away; an attempt found in it was journaled by the query itself.
+pub(crate) async fn refresh(
+    shared: Arc<Shared>,
+    mut queue: tokio::sync::mpsc::Receiver<Box<Pending>>,
+) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(REFRESHES_AT_ONCE));
+    while let Some(p) = queue.recv().await {
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return;
+        };
+        let shared = Arc::clone(&shared);
+        tokio::spawn(async move {
+            let mut scratch = Vec::new();
+            let _ = finish(&shared, *p, &mut scratch).await;
+            drop(slot);
+        });
+    }
+}
+
+/// No upstream answered: a recent answer past its TTL if the cache still has one (RFC 8767),
+/// inspected against the policy in force like any cached answer; else SERVFAIL.
+fn stale_or_servfail(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Option<Attempt> {
+    let key = KeyRef {
+        name: &p.req.name,
+        qtype: p.req.qtype(),
+        qclass: p.req.qclass(),
+        dnssec_ok: p.req.edns.is_some_and(|e| e.dnssec_ok),
+    };
+    let Some(entry) = shared
+        .cache
+        .get_stale(key)
+        .filter(|e| e.encoded.fits(&p.req))
+    else {
+        Stats::bump(&shared.stats.servfail);
+        wire::write(out, &p.req, Reply::ServFail, p.limit);
+        return p.opened;
+    };
+    Stats::bump(&shared.stats.stale);
+    let (reply, attempt) = inspect(
+        shared,
+        &p.generation,
+        &p.req,
+        p.client,
+        p.explicitly_allowed,
+        &entry.encoded,
+        Ttls::Stale(STALE_TTL),
+    );
+    wire::write(out, &p.req, reply, p.limit);
     attempt.or(p.opened)
 }
 

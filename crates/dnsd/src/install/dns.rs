@@ -114,22 +114,38 @@ pub(crate) fn resolved_drop_in() -> String {
         .into()
 }
 
-/// NetworkManager: leave `/etc/resolv.conf` alone (Vigie's file stays in place).
+/// NetworkManager: leave `/etc/resolv.conf` alone (Vigie's file stays in place), but go on
+/// working out each network's servers: it writes them to `/run/NetworkManager/no-stub-resolv.conf`
+/// whatever `rc-manager` says, and Vigie follows that file.
 pub(crate) fn nm_drop_in() -> String {
     "# Written by Vigie: /etc/resolv.conf points at Vigie and NetworkManager leaves it so.\n\
      # `vigie uninstall` removes this file.\n\
      [main]\n\
-     dns=none\n\
+     dns=default\n\
      rc-manager=unmanaged\n"
         .into()
 }
 
-/// dhclient: keep the lease's DNS servers out of `/etc/resolv.conf`.
+/// dhclient: keep the lease's DNS servers out of `/etc/resolv.conf`, and hand them to Vigie,
+/// which forwards to them (`dns::network` follows the file).
 pub(crate) fn dhclient_hook() -> String {
-    "# Written by Vigie: /etc/resolv.conf points at Vigie; dhclient must not rewrite it.\n\
-     # `vigie uninstall` removes this file.\n\
-     make_resolv_conf() { :; }\n"
-        .into()
+    let file = crate::dns::network::DHCLIENT_FILE;
+    let dir = std::path::Path::new(file)
+        .parent()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
+    format!(
+        "# Written by Vigie: /etc/resolv.conf points at Vigie; dhclient must not rewrite it.\n\
+         # The lease's DNS servers go to {file}, where Vigie finds them.\n\
+         # `vigie uninstall` removes this file.\n\
+         make_resolv_conf() {{\n\
+         \tservers=\"$new_domain_name_servers $new_dhcp6_name_servers\"\n\
+         \t[ -n \"${{servers# }}\" ] || return 0\n\
+         \tmkdir -p {dir} && {{\n\
+         \t\tfor ns in $servers; do echo \"nameserver $ns\"; done\n\
+         \t}} > {file}.new && mv -f {file}.new {file}\n\
+         }}\n"
+    )
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ use super::{Account, Platform, USER};
 
 pub(crate) const CONFIG: &str = "/etc/vigie";
 pub(crate) const DATA: &str = "/var/lib/vigie";
+/// Where the service finds the servers used before Vigie (`dns::network` reads it).
+const SAVED_RESOLVERS: &str = crate::dns::network::SAVED_FILE;
 pub(crate) const UNIT: &str = "/etc/systemd/system/vigie.service";
 pub(crate) const REDIRECT_UNIT: &str = "/etc/systemd/system/vigie-redirect.service";
 /// The timer that puts the redirect table back when something removed it (`nft flush ruleset`,
@@ -106,11 +108,6 @@ impl Platform for Linux {
         )
     }
 
-    fn previous_resolvers(&self, sys: &System) -> Result<Vec<IpAddr>> {
-        let manager = dns::detect(sys)?;
-        dns::previous_resolvers(sys, manager)
-    }
-
     fn settings(
         &self,
         sys: &mut System,
@@ -121,13 +118,21 @@ impl Platform for Linux {
     ) -> Result<()> {
         let path = format!("{CONFIG}/settings.toml");
         let mut text = String::from(
-            "# Vigie's settings: see the README for every field. Edits apply within a second.\n\
-             #\n\
-             # The resolvers this computer used before Vigie was installed: lookups that are not\n\
-             # blocked are forwarded there.\n",
+            "# Vigie's settings: see the README for every field. Edits apply within a second.\n",
         );
-        for u in upstreams {
-            text.push_str(&format!("[[upstream]]\naddress = \"{u}\"\n"));
+        if explicit_upstreams {
+            text.push_str(
+                "#\n# Lookups that are not blocked are forwarded to these resolvers (`vigie install\n\
+                 # --upstream`); the network's own servers are asked only when they all fail.\n",
+            );
+            for u in upstreams {
+                text.push_str(&format!("[[upstream]]\naddress = \"{u}\"\n"));
+            }
+        } else {
+            text.push_str(
+                "#\n# No [[upstream]]: lookups that are not blocked go to the DNS servers of the network\n\
+                 # this computer is on, followed from network to network. Add one to always use it.\n",
+            );
         }
         if !parents.is_empty() {
             let uids: Vec<String> = parents.iter().map(u32::to_string).collect();
@@ -210,6 +215,25 @@ impl Platform for Linux {
             manager.describe()
         );
         let file = Meta::root(0o644);
+        // The servers in use now, kept for the service: where no network manager tells it the
+        // network's servers (DNS written by hand), these stay the network's servers.
+        let previous = dns::previous_resolvers(sys, manager)?;
+        if previous.is_empty() {
+            println!("  no DNS server is in use now: Vigie uses the network's once it has some");
+        } else {
+            let lines: String = previous
+                .iter()
+                .map(|ip| format!("nameserver {ip}\n"))
+                .collect();
+            sys.write(
+                SAVED_RESOLVERS,
+                format!(
+                    "# Written by Vigie: the DNS servers this computer used before Vigie.\n{lines}"
+                )
+                .as_bytes(),
+                file,
+            )?;
+        }
         match manager {
             Dns::Resolved => {
                 let restart = ["systemctl", "try-restart", "systemd-resolved.service"];

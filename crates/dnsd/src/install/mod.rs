@@ -15,7 +15,7 @@ mod dns;
 mod linux;
 pub(crate) mod system;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -64,8 +64,6 @@ pub(crate) trait Platform {
     /// The config folder (root-owned, writable by the service's group only) and the data folder
     /// (the service's own, 0700).
     fn folders(&self, sys: &mut System, account: Account) -> Result<()>;
-    /// The resolvers the computer used before Vigie, read without changing anything.
-    fn previous_resolvers(&self, sys: &System) -> Result<Vec<IpAddr>>;
     /// `settings.toml`: written when there is none yet; when there is one, only what the
     /// administrator named on this command line (`--upstream`, `--parent`) changes in it, and
     /// the parent's other settings stay.
@@ -125,20 +123,9 @@ pub(crate) fn install(opts: &Options) -> Result<()> {
         }
     );
 
-    let upstreams = if opts.upstreams.is_empty() {
-        let found = os.previous_resolvers(&sys)?;
-        if found.is_empty() {
-            bail!(
-                "no resolver to forward to was found in this computer's DNS settings; name one with --upstream ADDRESS (your router's address, for instance)"
-            );
-        }
-        found
-            .into_iter()
-            .map(|ip| SocketAddr::new(ip, 53))
-            .collect()
-    } else {
-        opts.upstreams.clone()
-    };
+    // Without --upstream, the service follows the network's servers; none found now is not an
+    // error (a laptop installed offline gets them when it joins a network).
+    let upstreams = opts.upstreams.clone();
 
     let mut parents = Vec::new();
     for name in &opts.parents {

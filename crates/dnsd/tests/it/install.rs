@@ -338,27 +338,27 @@ fn plain_resolv_conf_install_is_idempotent_and_uninstall_restores_every_byte() {
     assert_eq!(meta(root, "var/lib/vigie"), (0o700, uid, gid));
     assert_eq!(meta(root, "etc/vigie/settings.toml"), (0o664, 0, gid));
 
-    // The resolvers in use before become the upstreams, and the file is a valid settings file.
+    // No upstream is written: the service follows the network's servers. The ones in use
+    // before are kept where the service finds them, for a computer whose DNS is set by hand.
     let settings = read(root, "etc/vigie/settings.toml");
-    assert!(
-        settings.contains("address = \"192.0.2.1:53\""),
-        "{settings}"
-    );
-    assert!(
-        settings.contains("address = \"[2001:db8::53]:53\""),
-        "{settings}"
-    );
+    assert!(!settings.contains("[[upstream]]"), "{settings}");
     let raw = vigie_policy::RawSettings::parse(&settings, Path::new("settings.toml")).unwrap();
     let valid = raw.validate(Path::new("settings.toml")).unwrap();
-    assert_eq!(valid.upstreams.len(), 2);
+    assert!(valid.upstreams.is_empty());
+    let saved = read(root, "var/lib/vigie/resolv.conf.before-vigie");
+    assert!(
+        saved.contains("nameserver 192.0.2.1\n") && saved.contains("nameserver 2001:db8::53\n"),
+        "{saved}"
+    );
 
     // DNS: resolv.conf points at Vigie, dhclient may not rewrite it.
     let resolv = read(root, "etc/resolv.conf");
     assert!(resolv.contains("nameserver 127.0.0.1\n"), "{resolv}");
     assert!(!resolv.contains("192.0.2.1"), "{resolv}");
-    assert!(
-        read(root, "etc/dhcp/dhclient-enter-hooks.d/vigie").contains("make_resolv_conf() { :; }")
-    );
+    let hook = read(root, "etc/dhcp/dhclient-enter-hooks.d/vigie");
+    assert!(hook.contains("make_resolv_conf() {"), "{hook}");
+    assert!(!hook.contains("/etc/resolv.conf\n"), "{hook}");
+    dhclient_hook_hands_the_lease_to_vigie(&hook);
 
     // The service: a copy of the binary in a root-owned place, and the hardened unit.
     assert_eq!(meta(root, "usr/local/bin/vigie"), (0o755, 0, 0));
@@ -505,9 +505,14 @@ fn each_dns_manager_is_taken_over_and_given_back() {
             "{seed:?}: {out}"
         );
         let settings = read(root, "etc/vigie/settings.toml");
+        assert!(!settings.contains("[[upstream]]"), "{seed:?}: {settings}");
+        let saved = read(root, "var/lib/vigie/resolv.conf.before-vigie");
         assert!(
-            settings.contains(&format!("address = \"{upstream}\"")),
-            "{seed:?}: {settings}"
+            saved.contains(&format!(
+                "nameserver {}\n",
+                upstream.trim_end_matches(":53")
+            )),
+            "{seed:?}: {saved}"
         );
         assert!(!root.join("usr/local/lib/vigie").exists(), "--redirect off");
         let valid = vigie_policy::RawSettings::parse(&settings, Path::new("settings.toml"))
@@ -528,11 +533,14 @@ fn each_dns_manager_is_taken_over_and_given_back() {
                     snapshot(root)["etc/resolv.conf"],
                     "the stub link stays"
                 );
-                assert!(settings.contains("192.0.2.8:53"), "{settings}");
+                assert!(saved.contains("nameserver 192.0.2.8\n"), "{saved}");
             }
             Seed::NetworkManager => {
                 let drop_in = read(root, "etc/NetworkManager/conf.d/90-vigie.conf");
-                assert!(drop_in.contains("\ndns=none\n"), "{drop_in}");
+                // NetworkManager keeps working out each network's servers (Vigie follows
+                // them) without touching /etc/resolv.conf.
+                assert!(drop_in.contains("\ndns=default\n"), "{drop_in}");
+                assert!(drop_in.contains("\nrc-manager=unmanaged\n"), "{drop_in}");
                 assert!(read(root, "etc/resolv.conf").contains("nameserver 127.0.0.1"));
             }
             Seed::Resolvconf => {
@@ -742,4 +750,42 @@ fn reinstalling_applies_upstream_and_parent_and_keeps_the_other_settings() {
     assert!(out.contains("keep /etc/vigie/settings.toml"), "{out}");
     uninstall(root);
     assert_same(&before, &snapshot(root), "uninstall restores every byte");
+}
+
+/// Runs the dhclient hook as dhclient-script would (sourced, then `make_resolv_conf` called
+/// with the lease's variables), with its output file moved into a temporary folder: the
+/// lease's servers must land there in resolv.conf form.
+fn dhclient_hook_hands_the_lease_to_vigie(hook: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("net/resolv.conf");
+    let hook = hook
+        .replace("/run/vigie-network/resolv.conf", file.to_str().unwrap())
+        .replace(
+            "/run/vigie-network",
+            dir.path().join("net").to_str().unwrap(),
+        );
+    let script = format!(
+        "{hook}\nnew_domain_name_servers='192.0.2.44 192.0.2.45'\nnew_dhcp6_name_servers='2001:db8::44'\nmake_resolv_conf\n"
+    );
+    let status = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "nameserver 192.0.2.44\nnameserver 192.0.2.45\nnameserver 2001:db8::44\n"
+    );
+    // A lease without servers leaves the last ones in place.
+    let script = format!("{hook}\nnew_domain_name_servers=''\nmake_resolv_conf\n");
+    let status = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("192.0.2.44")
+    );
 }

@@ -8,6 +8,7 @@ mod forwarding;
 mod install;
 mod lifecycle;
 mod netns;
+mod network;
 mod reload;
 mod upstream;
 mod util;

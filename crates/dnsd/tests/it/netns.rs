@@ -30,12 +30,12 @@ use crate::upstream::Upstream;
 use crate::util::{eventually, query_message, run_with_stdin, tcp_exchange};
 
 /// A network namespace, deleted on drop with its `/etc/netns` folder.
-struct Netns {
-    name: String,
+pub(crate) struct Netns {
+    pub(crate) name: String,
 }
 
 impl Netns {
-    fn create() -> Result<Netns, String> {
+    pub(crate) fn create() -> Result<Netns, String> {
         // One name per namespace: the tests that make one run in parallel in one process.
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -56,7 +56,7 @@ impl Netns {
     }
 
     /// `ip -n NAME ARGS`, which must succeed.
-    fn ip(&self, args: &[&str]) -> String {
+    pub(crate) fn ip(&self, args: &[&str]) -> String {
         let out = Command::new("ip")
             .arg("-n")
             .arg(&self.name)
@@ -85,7 +85,7 @@ impl Netns {
     }
 
     /// Runs `f` on a thread that entered the namespace: sockets it opens live there.
-    fn enter<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
+    pub(crate) fn enter<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
         let path = format!("/run/netns/{}", self.name);
         std::thread::spawn(move || {
             let fd = std::fs::File::open(&path).unwrap();
@@ -151,7 +151,7 @@ fn spawn(mut cmd: Command) -> Running {
 }
 
 /// One UDP query to `server` from inside the namespace; `None` when nothing answers in 2 s.
-fn udp_from(ns: &Netns, server: SocketAddr, name: &'static str) -> Option<Message> {
+pub(crate) fn udp_from(ns: &Netns, server: SocketAddr, name: &'static str) -> Option<Message> {
     ns.enter(move || {
         let sock = UdpSocket::bind("0.0.0.0:0").unwrap();
         sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
@@ -163,7 +163,7 @@ fn udp_from(ns: &Netns, server: SocketAddr, name: &'static str) -> Option<Messag
     })
 }
 
-fn a_records(m: &Message) -> Vec<String> {
+pub(crate) fn a_records(m: &Message) -> Vec<String> {
     m.answers
         .iter()
         .filter_map(|r| match &r.data {

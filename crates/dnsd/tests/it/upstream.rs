@@ -90,7 +90,17 @@ impl Upstream {
     /// Binds UDP and TCP on the same ephemeral port of 127.0.0.1 and serves the
     /// test zone on background threads.
     pub(crate) fn start() -> Upstream {
-        let (udp, tcp) = bind_pair();
+        Upstream::serve(bind_pair())
+    }
+
+    /// Serves the test zone on `addr` (a namespace's address and port 53, say), UDP and TCP.
+    pub(crate) fn start_at(addr: SocketAddr) -> Upstream {
+        let udp = UdpSocket::bind(addr).expect("upstream: bind UDP");
+        let tcp = TcpListener::bind(addr).expect("upstream: bind TCP");
+        Upstream::serve((udp, tcp))
+    }
+
+    fn serve((udp, tcp): (UdpSocket, TcpListener)) -> Upstream {
         let addr = udp.local_addr().expect("upstream: UDP local address");
         udp.set_read_timeout(Some(POLL))
             .expect("upstream: UDP read timeout");

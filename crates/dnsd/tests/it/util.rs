@@ -44,6 +44,19 @@ impl Vigie {
         files: &[(&str, &str)],
         env: &[(&str, &str)],
     ) -> Vigie {
+        let upstream = ["--upstream".to_string(), upstream.to_string()];
+        Vigie::start_with(&[], &upstream, settings, files, env)
+    }
+
+    /// Starts `vigie run` behind `wrapper` (e.g. `ip netns exec NAME`) with `args` added (the
+    /// upstream flags among them), on loopback ports, with temporary folders.
+    pub(crate) fn start_with(
+        wrapper: &[&str],
+        args: &[String],
+        settings: Option<&str>,
+        files: &[(&str, &str)],
+        env: &[(&str, &str)],
+    ) -> Vigie {
         let dirs = tempfile::tempdir().unwrap();
         // Other local users (the permission tests run clients as `nobody`) must reach the socket.
         use std::os::unix::fs::PermissionsExt;
@@ -65,7 +78,15 @@ impl Vigie {
         for attempt in 1.. {
             let dns = SocketAddr::from(([127, 0, 0, 1], free_port()));
             let page = SocketAddr::from(([127, 0, 0, 1], free_port()));
-            let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+            let mut command = match wrapper.split_first() {
+                Some((program, rest)) => {
+                    let mut c = Command::new(program);
+                    c.args(rest).arg(env!("CARGO_BIN_EXE_vigie"));
+                    c
+                }
+                None => Command::new(env!("CARGO_BIN_EXE_vigie")),
+            };
+            let mut child = command
                 .envs(env.iter().copied())
                 .arg("run")
                 .arg("--config-dir")
@@ -76,8 +97,7 @@ impl Vigie {
                 .arg(&runtime)
                 .arg("--listen")
                 .arg(dns.to_string())
-                .arg("--upstream")
-                .arg(upstream.to_string())
+                .args(args)
                 .arg("--block-page")
                 .arg(page.to_string())
                 .env("VIGIE_LOG", "info")

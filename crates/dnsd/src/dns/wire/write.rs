@@ -17,6 +17,7 @@ use super::{Answer, MAX_UDP, QNAME_AT, Request, normalize};
 
 /// RFC 8914 option code and the info codes Vigie uses.
 const EDE_OPTION: u16 = 15;
+const EDE_STALE: u16 = 3;
 const EDE_BLOCKED: u16 = 15;
 const EDE_FILTERED: u16 = 17;
 /// Longest Extended DNS Error text sent; site names are far shorter.
@@ -429,6 +430,9 @@ pub(crate) enum Ttls {
     AsSent,
     /// From the cache: at most `cap`, less the `age` in seconds it was kept, at least 1.
     Aged { cap: u32, age: u32 },
+    /// From the cache past its TTL, because no upstream answered: every TTL is this, and the
+    /// answer says it is stale (Extended DNS Error 3, RFC 8767).
+    Stale(u32),
 }
 
 /// An upstream answer (fresh or cached) to `req`.
@@ -436,16 +440,27 @@ fn upstream(out: &mut Vec<u8>, req: &Request, e: &Encoded, ttls: Ttls, limit: us
     begin(out, req, e.code, e.counts);
     let start = out.len();
     out.extend_from_slice(&e.records);
-    if let Ttls::Aged { cap, age } = ttls {
+    let aged = |ttl: u32| match ttls {
+        Ttls::AsSent => ttl,
+        Ttls::Aged { cap, age } => ttl.min(cap).saturating_sub(age).max(1),
+        Ttls::Stale(stale) => stale,
+    };
+    if !matches!(ttls, Ttls::AsSent) {
         for &at in &*e.ttl_at {
             let at = start + usize::from(at);
             let field = &mut out[at..at + 4];
-            let ttl = u32::from_be_bytes([field[0], field[1], field[2], field[3]]);
-            let ttl = ttl.min(cap).saturating_sub(age).max(1);
+            let ttl = aged(u32::from_be_bytes([field[0], field[1], field[2], field[3]]));
             field.copy_from_slice(&ttl.to_be_bytes());
         }
     }
-    end(out, req, None, limit);
+    let ede: Option<(u16, &[&str])> = match ttls {
+        Ttls::Stale(_) => Some((
+            EDE_STALE,
+            &["no upstream answered; a recent answer is served"],
+        )),
+        _ => None,
+    };
+    end(out, req, ede, limit);
 }
 
 #[cfg(test)]
