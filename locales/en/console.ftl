@@ -90,6 +90,13 @@ overview-paused = { $minutes ->
 overview-what-to-do = What to do:
 overview-journal-error = Attempts are not being recorded:
 overview-upstream-down = Vigie cannot reach the DNS servers it forwards to: allowed sites may not open. Check the internet connection, or pick another server in Settings.
+overview-dns-no-server = The network this computer is on offers no DNS server yet: sites that are not blocked will not open until it does (blocked sites stay blocked). Check the Wi-Fi or cable connection.
+overview-dns-none-answers = No DNS server answers ({ $servers }) since { $time }: sites that are not blocked may not open, though the ones visited recently still do. Check the internet connection.
+overview-dns-chosen-silent = The DNS server you chose, { $servers }, does not answer since { $time }; meanwhile Vigie uses the network's: { $using }. The lists still apply.
+overview-dns-one-silent = The DNS server { $servers } does not answer since { $time }; Vigie is using { $using }.
+settings-dns-network-now = Right now the network offers { $servers } (found by { $source }); Vigie follows it from network to network.
+settings-dns-network-none = Right now the network offers no DNS server.
+settings-dns-chosen-fallback = If the server below does not answer (on a hotel's Wi-Fi before its login page, say), Vigie asks the network's: { $servers }.
 overview-today-title = Attempts today
 overview-since-start = { $blocked ->
     [one] { $blocked } lookup blocked

@@ -90,6 +90,13 @@ overview-paused = { $minutes ->
 overview-what-to-do = Que faire :
 overview-journal-error = Les tentatives ne sont pas enregistrées :
 overview-upstream-down = Vigie n’arrive pas à joindre les serveurs DNS auxquels il transmet les recherches : les sites autorisés risquent de ne pas s’ouvrir. Vérifiez la connexion à internet, ou choisissez un autre serveur dans les Réglages.
+overview-dns-no-server = Le réseau de cet ordinateur ne propose pas encore de serveur DNS : les sites non bloqués ne s’ouvriront pas tant qu’il n’en propose pas (les sites bloqués le restent). Vérifiez la connexion Wi-Fi ou le câble.
+overview-dns-none-answers = Aucun serveur DNS ne répond ({ $servers }) depuis { $time } : les sites non bloqués risquent de ne pas s’ouvrir, sauf ceux visités récemment. Vérifiez la connexion à internet.
+overview-dns-chosen-silent = Le serveur DNS que vous avez choisi, { $servers }, ne répond plus depuis { $time } ; en attendant, Vigie utilise celui du réseau : { $using }. Les listes s’appliquent toujours.
+overview-dns-one-silent = Le serveur DNS { $servers } ne répond plus depuis { $time } ; Vigie utilise { $using }.
+settings-dns-network-now = En ce moment, le réseau propose { $servers } (trouvé par { $source }) ; Vigie le suit d’un réseau à l’autre.
+settings-dns-network-none = En ce moment, le réseau ne propose aucun serveur DNS.
+settings-dns-chosen-fallback = Si le serveur ci-dessous ne répond pas (sur le Wi-Fi d’un hôtel avant sa page de connexion, par exemple), Vigie demande à celui du réseau : { $servers }.
 overview-today-title = Tentatives aujourd’hui
 overview-since-start = { $blocked ->
     [one] { $blocked } recherche bloquée

@@ -53,8 +53,8 @@ store-allowed-description = Les sites qu’un parent a autorisés sur cet ordina
 ## Les refus de l’API locale (crates/dnsd/src/api)
 
 api-stale = ceci a été modifié depuis que vous l’avez lu (par quelqu’un d’autre ou à la main) : rechargez et refaites votre modification
-api-upstream-loop = { $address } est Vigie lui-même : les recherches tourneraient en rond et plus rien ne s’ouvrirait. Choisissez un autre serveur ; rien n’a été enregistré
-api-upstream-stub = { $address } est systemd-resolved, qui renvoie chaque recherche à Vigie : plus rien ne s’ouvrirait. Choisissez « Le DNS habituel de cet ordinateur » ou un autre serveur ; rien n’a été enregistré
+api-upstream-loop = { $address } est Vigie lui-même : les recherches tourneraient en rond et plus rien ne s’ouvrirait. Choisissez un autre serveur ; rien n’a été enregistré
+api-upstream-stub = { $address } est systemd-resolved, qui renvoie chaque recherche à Vigie : plus rien ne s’ouvrirait. Choisissez « Le DNS habituel de cet ordinateur » ou un autre serveur ; rien n’a été enregistré
 api-too-large = la requête dépasse { $max } octets
 api-session-ended = la session des parents est terminée (elle a expiré, ou quelqu’un s’est déconnecté ou a changé le mot de passe) : reconnectez-vous
 api-needs-parent = il faut un parent : connectez-vous d’abord avec le mot de passe des parents

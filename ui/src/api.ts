@@ -61,6 +61,27 @@ export interface Status {
   journal_error: string | null;
   queries: number;
   blocked: number;
+  /** "network" (the network's servers, followed as it changes) or "chosen" (a parent's). */
+  upstream_mode?: string;
+  upstream_servers?: UpstreamServer[];
+  network_dns?: NetworkDns | null;
+  stale_answers?: number;
+}
+
+export interface UpstreamServer {
+  address: string;
+  role: "chosen" | "network";
+  state: "answering" | "failing" | "untried";
+  last_answer: string | null;
+  failing_since: string | null;
+  last_error: string | null;
+  rtt_ms: number | null;
+}
+
+export interface NetworkDns {
+  source: string | null;
+  servers: string[];
+  since: string;
 }
 
 export interface Session {

@@ -27,6 +27,10 @@ vi.mock("./api", async (original) => {
       setWindowLanguage: vi.fn(async () => {}),
       attempts: vi.fn(async () => ({ entries: [], next_cursor: null })),
       summary: vi.fn(async () => ({ days: [], sites: [] })),
+      status: vi.fn(async () => ({
+        upstream_mode: "network",
+        network_dns: { source: "NetworkManager", servers: ["192.168.1.1"], since: "2026-12-01T14:00:00Z" },
+      })),
     },
   };
 });
@@ -79,6 +83,7 @@ describe("the screens in French", () => {
   it("offers the language choice and applies it at once", async () => {
     const root = document.createElement("div");
     await renderSettings(root, () => {});
+    expect(root.querySelector("#dns-in-use")?.textContent).toBe("En ce moment, le réseau propose 192.168.1.1 (trouvé par NetworkManager)\u202f; Vigie le suit d’un réseau à l’autre.");
     expect(root.querySelector("#settings-title")?.textContent).toBe("Réglages");
     expect(root.querySelector("#language-title")?.textContent).toBe("Langue");
     const select = root.querySelector<HTMLSelectElement>("#language")!;

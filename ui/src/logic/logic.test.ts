@@ -5,6 +5,7 @@ import { useLanguage } from "../i18n";
 import { shortDay, when } from "./format";
 import { IdleLock } from "./idle";
 import { Pager } from "./paging";
+import { dnsInUse, dnsProblem, shortAddress } from "./dns-health";
 import { PRESETS, presetOf, upstreamFor } from "./presets";
 import { previewText } from "./preview";
 import { protection } from "./protection";
@@ -165,5 +166,35 @@ describe("errors and markup", () => {
     const el = h("li", {}, "<img src=x onerror=alert(1)>");
     expect(el.children.length).toBe(0);
     expect(el.textContent).toBe("<img src=x onerror=alert(1)>");
+  });
+});
+
+describe("where allowed lookups go", () => {
+  const server = (address: string, role: "chosen" | "network", state: "answering" | "failing" | "untried") => ({
+    address, role, state, last_answer: null, failing_since: state === "failing" ? "2026-12-01T14:05:00Z" : null,
+    last_error: null, rtt_ms: null,
+  });
+  it("says nothing while the servers answer", () => {
+    expect(dnsProblem(status({ upstream_servers: [server("192.168.1.1:53 (udp+tcp)", "network", "answering")] }))).toBeNull();
+  });
+  it("names the silent server and the one in use", () => {
+    const s = status({
+      upstream_mode: "chosen",
+      upstream_servers: [server("9.9.9.9:53 (udp+tcp)", "chosen", "failing"), server("192.168.1.1:53 (udp+tcp)", "network", "answering")],
+    });
+    expect(dnsProblem(s)).toMatch(/you chose, 9\.9\.9\.9, does not answer since .*the network's: 192\.168\.1\.1/);
+    useLanguage("fr");
+    expect(dnsProblem(s)).toMatch(/choisi, 9\.9\.9\.9, ne répond plus depuis .*: 192\.168\.1\.1/);
+  });
+  it("says when nothing answers, and when the network offers nothing", () => {
+    expect(dnsProblem(status({ upstream_servers: [server("[fe80::1]:53 (udp+tcp)", "network", "failing")] }))).toMatch(/No DNS server answers \(fe80::1\)/);
+    expect(dnsProblem(status({ upstream_servers: [] }))).toMatch(/offers no DNS server yet/);
+    expect(dnsProblem(status({ upstream_ok: false }))).toMatch(/cannot reach/);
+  });
+  it("shows what the network offers now", () => {
+    const now = { source: "NetworkManager", servers: ["192.168.1.1"], since: "2026-12-01T14:00:00Z" };
+    expect(dnsInUse(status({ upstream_mode: "network", network_dns: now }))).toMatch(/offers 192\.168\.1\.1 \(found by NetworkManager\)/);
+    expect(dnsInUse(status({ upstream_mode: "chosen", network_dns: now }))).toMatch(/asks the network's: 192\.168\.1\.1/);
+    expect(shortAddress("192.168.1.1:5353 (udp+tcp)")).toBe("192.168.1.1:5353");
   });
 });

@@ -7,6 +7,7 @@ import { report, toast } from "../app";
 import { h, fill } from "../dom";
 import { intlLocale, t } from "../i18n";
 import { number, shortDay } from "../logic/format";
+import { dnsProblem } from "../logic/dns-health";
 import { protection } from "../logic/protection";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
@@ -18,6 +19,7 @@ const DAYS = 30;
 
 export async function renderOverview(root: HTMLElement, status: Status, refresh: () => void): Promise<void> {
   const p = protection(status);
+  const dns = dnsProblem(status);
   const actions = h("div", { class: "actions" });
   if (p.state === "paused") {
     actions.append(
@@ -39,7 +41,7 @@ export async function renderOverview(root: HTMLElement, status: Status, refresh:
     h("p", {}, p.detail),
     p.fix ? h("p", { class: "fix" }, h("strong", {}, t("overview-what-to-do")), " ", p.fix) : null,
     status.journal_error ? h("p", { class: "fix" }, h("strong", {}, t("overview-journal-error")), " ", status.journal_error) : null,
-    status.upstream_ok === false ? h("p", { class: "fix" }, t("overview-upstream-down")) : null,
+    dns ? h("p", { id: "dns-problem", class: "fix" }, dns) : null,
     actions,
   );
   const today = h("section", { class: "card stat", "aria-labelledby": "today-title" },

@@ -4,6 +4,7 @@
 import { api, type Protocol, type Settings } from "../api";
 import { languageChanged, report, toast } from "../app";
 import { fill, h, say } from "../dom";
+import { dnsInUse } from "../logic/dns-health";
 import { PRESETS, presetOf, upstreamFor } from "../logic/presets";
 import { t, type LanguageChoice } from "../i18n";
 import { applyLanguage, choiceFromSettings, languageChoice, saveLanguageChoice } from "../logic/language-choice";
@@ -18,10 +19,12 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
 
   let etag = "";
   let current: Settings;
+  let inUse: string | null = null;
   const load = async () => {
     const v = await api.getSettings();
     etag = v.etag;
     current = v.value;
+    inUse = await Promise.resolve().then(() => api.status()).then(dnsInUse, () => null);
     language.show(choiceFromSettings(current));
     draw();
   };
@@ -48,7 +51,8 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
     const retention = h("input", { id: "retention", type: "number", min: 1, max: 3650, value: s.journal["retention-days"] });
     fill(form,
       h("h2", { id: "settings-title" }, t("settings-title")),
-      h("fieldset", {}, h("legend", {}, t("settings-upstream-legend")), ...radios,
+      h("fieldset", {}, h("legend", {}, t("settings-upstream-legend")),
+        inUse ? h("p", { id: "dns-in-use", class: "hint" }, inUse) : null, ...radios,
         h("div", { class: "custom" },
           h("label", { for: "custom-address" }, t("settings-custom-address")), address,
           h("label", { for: "custom-protocol" }, t("settings-custom-protocol")), protocol,
