@@ -199,6 +199,12 @@ fn a_laptop_that_moves_resolves_through_the_new_network_and_blocks_throughout() 
         "{:?}",
         status.upstream_servers
     );
+    // Restarted (a reboot) with the same choice, it resolves through the network it is on.
+    drop(v);
+    let v = Vigie::start_with(&wrapper, &args, None, &[], &[]);
+    let m = ask_in(&laptop, v.dns, "rebooted.moving.test").expect("an answer after restart");
+    assert_eq!(addresses(&m), ["192.0.2.99"]);
+    assert_eq!(school_dns.queries_for("rebooted.moving.test"), 1);
     drop(home_dns);
     drop(school_dns);
 }
@@ -387,7 +393,9 @@ fn with_every_upstream_silent_cached_names_are_served_stale() {
     // `short.example.test` lives 1 second.
     let fresh = v.udp("short.example.test", RecordType::A);
     assert_eq!(addresses(&fresh), ["192.0.2.11"]);
+    // The server goes silent: its port now takes queries and never answers.
     upstream.stop();
+    let _silent = UdpSocket::bind(upstream.addr()).expect("the upstream's port, now silent");
     std::thread::sleep(Duration::from_millis(2100));
     let stale = query_udp(v.dns, "short.example.test", RecordType::A, true).expect("an answer");
     assert_eq!(stale.metadata.response_code, ResponseCode::NoError);
@@ -462,7 +470,7 @@ fn the_usual_dns_choice_applies_at_once_and_survives_a_restart() {
     drop(v);
     // Started again on the stored choice, with no server on the network: it starts (no crash
     // loop), blocks, and says it has no server yet.
-    assert!(!stored.contains("address ="), "{stored}");
+    assert!(!stored.contains("[[upstream]]"), "{stored}");
     let v = Vigie::start_with(&[], &args, Some(&stored), &[], &[]);
     assert!(
         v.stdout.lock().unwrap().contains("upstream: none yet"),
@@ -503,4 +511,38 @@ fn a_choice_that_cannot_work_is_refused_and_not_stored() {
         let stored = std::fs::read_to_string(v.config.join("settings.toml")).unwrap_or_default();
         assert!(!stored.contains(&address), "{address} was stored: {stored}");
     }
+}
+
+#[test]
+fn a_popular_name_is_refreshed_before_it_expires() {
+    let upstream = Upstream::start();
+    // `short.example.test` lives 1 s upstream; held at least 10 s here.
+    let v = Vigie::start(upstream.addr(), Some("[cache]\nmin-ttl = 10\n"), &[]);
+    for _ in 0..4 {
+        assert_eq!(
+            addresses(&v.udp("short.example.test", RecordType::A)),
+            ["192.0.2.11"]
+        );
+    }
+    assert_eq!(
+        upstream.queries_for("short.example.test"),
+        1,
+        "served from the cache"
+    );
+    // In its last second, a lookup is answered from the cache and starts a refresh.
+    std::thread::sleep(Duration::from_millis(9200));
+    let m = v.udp("short.example.test", RecordType::A);
+    assert_eq!(addresses(&m), ["192.0.2.11"]);
+    let refreshed = eventually(Duration::from_secs(2), || {
+        upstream.queries_for("short.example.test") == 2
+    });
+    assert!(
+        refreshed.is_some(),
+        "the popular name was asked again ahead of its end"
+    );
+    // Past the old answer's end, the refreshed one is served without asking again.
+    std::thread::sleep(Duration::from_millis(1500));
+    let m = v.udp("short.example.test", RecordType::A);
+    assert_eq!(addresses(&m), ["192.0.2.11"]);
+    assert_eq!(upstream.queries_for("short.example.test"), 2);
 }
