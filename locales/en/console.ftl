@@ -90,6 +90,7 @@ overview-paused = { $minutes ->
 overview-what-to-do = What to do:
 overview-journal-error = Attempts are not being recorded:
 overview-upstream-down = Vigie cannot reach the DNS servers it forwards to: allowed sites may not open. Check the internet connection, or pick another server in Settings.
+overview-dnssec-in-front = systemd-resolved on this computer checks DNSSEC signatures (DNSSEC={ $value } in its settings): it shows blocked sites as errors, without the block page or the child's notice. Set DNSSEC=no in its settings, or install Vigie again.
 overview-dns-no-server = The network this computer is on offers no DNS server yet: sites that are not blocked will not open until it does (blocked sites stay blocked). Check the Wi-Fi or cable connection.
 overview-dns-none-answers = No DNS server answers ({ $servers }) since { $time }: sites that are not blocked may not open, though the ones visited recently still do. Check the internet connection.
 overview-dns-chosen-silent = The DNS server you chose, { $servers }, does not answer since { $time }; meanwhile Vigie uses the network's: { $using }. The lists still apply.

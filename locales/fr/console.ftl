@@ -90,6 +90,7 @@ overview-paused = { $minutes ->
 overview-what-to-do = Que faire :
 overview-journal-error = Les tentatives ne sont pas enregistrées :
 overview-upstream-down = Vigie n’arrive pas à joindre les serveurs DNS auxquels il transmet les recherches : les sites autorisés risquent de ne pas s’ouvrir. Vérifiez la connexion à internet, ou choisissez un autre serveur dans les Réglages.
+overview-dnssec-in-front = systemd-resolved vérifie les signatures DNSSEC sur cet ordinateur (DNSSEC={ $value } dans ses réglages) : il présente les sites bloqués comme des erreurs, sans la page de blocage ni l’avis à l’enfant. Mettez DNSSEC=no dans ses réglages, ou réinstallez Vigie.
 overview-dns-no-server = Le réseau de cet ordinateur ne propose pas encore de serveur DNS : les sites non bloqués ne s’ouvriront pas tant qu’il n’en propose pas (les sites bloqués le restent). Vérifiez la connexion Wi-Fi ou le câble.
 overview-dns-none-answers = Aucun serveur DNS ne répond ({ $servers }) depuis { $time } : les sites non bloqués risquent de ne pas s’ouvrir, sauf ceux visités récemment. Vérifiez la connexion à internet.
 overview-dns-chosen-silent = Le serveur DNS que vous avez choisi, { $servers }, ne répond plus depuis { $time } ; en attendant, Vigie utilise celui du réseau : { $using }. Les listes s’appliquent toujours.

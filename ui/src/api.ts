@@ -66,6 +66,7 @@ export interface Status {
   upstream_servers?: UpstreamServer[];
   network_dns?: NetworkDns | null;
   stale_answers?: number;
+  dnssec_in_front?: string | null;
 }
 
 export interface UpstreamServer {

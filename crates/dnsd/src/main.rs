@@ -9,6 +9,7 @@ mod blockpage;
 mod cli;
 mod clock;
 mod dns;
+mod dnssec;
 mod fatal;
 mod files;
 mod install;

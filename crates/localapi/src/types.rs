@@ -107,6 +107,11 @@ pub struct Status {
     /// Answers served stale since start because no upstream answered (RFC 8767).
     #[serde(default)]
     pub stale_answers: u64,
+    /// systemd-resolved's effective `DNSSEC=` when it validates in front of Vigie (`yes`,
+    /// `allow-downgrade`): it then shows blocked sites as errors, without the block page or the
+    /// notice. None when it does not, or when resolved is not in front of Vigie.
+    #[serde(default)]
+    pub dnssec_in_front: Option<String>,
 }
 
 /// One upstream server in status.

@@ -198,3 +198,12 @@ describe("where allowed lookups go", () => {
     expect(shortAddress("192.168.1.1:5353 (udp+tcp)")).toBe("192.168.1.1:5353");
   });
 });
+
+describe("a validating resolver in front of Vigie", () => {
+  it("is said in the parent's language", async () => {
+    const { t } = await import("../i18n");
+    expect(t("overview-dnssec-in-front", { value: "yes" })).toMatch(/DNSSEC=yes.*shows blocked sites as errors/);
+    useLanguage("fr");
+    expect(t("overview-dnssec-in-front", { value: "allow-downgrade" })).toMatch(/DNSSEC=allow-downgrade.*sites bloqués comme des erreurs/);
+  });
+});

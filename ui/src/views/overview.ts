@@ -42,6 +42,7 @@ export async function renderOverview(root: HTMLElement, status: Status, refresh:
     p.fix ? h("p", { class: "fix" }, h("strong", {}, t("overview-what-to-do")), " ", p.fix) : null,
     status.journal_error ? h("p", { class: "fix" }, h("strong", {}, t("overview-journal-error")), " ", status.journal_error) : null,
     dns ? h("p", { id: "dns-problem", class: "fix" }, dns) : null,
+    status.dnssec_in_front ? h("p", { id: "dnssec-in-front", class: "fix" }, t("overview-dnssec-in-front", { value: status.dnssec_in_front })) : null,
     actions,
   );
   const today = h("section", { class: "card stat", "aria-labelledby": "today-title" },

@@ -232,6 +232,11 @@ async fn status(args: &cli::Client) -> Result<()> {
             n.servers.join(", ")
         );
     }
+    if let Some(value) = &s.dnssec_in_front {
+        println!(
+            "systemd-resolved validates DNSSEC (DNSSEC={value} in its settings): it shows blocked sites as errors, without the block page or the notice. Set DNSSEC=no (or remove the setting that turned it on)."
+        );
+    }
     for u in s.upstream_servers.iter().filter(|u| u.state == "failing") {
         println!(
             "{} does not answer{}{}",
