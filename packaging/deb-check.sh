@@ -1,11 +1,15 @@
 #!/bin/bash
 # Checks the .deb on a fresh Debian under real systemd: boots a debootstrapped tree with
 # systemd-nspawn (private network: only lo), installs the package, checks the service and its
-# sandbox at run time, purges it and compares the file tree before and after.
+# sandbox at run time, opens a graphical session for a parent and two children (Xvfb, a D-Bus
+# session bus, the dunst notification server, the autostart entries run as a desktop runs them),
+# has a child open a blocked site and watches the notices on each bus, starts the console from
+# its menu entry, purges the package and compares the file tree before and after.
 #
 #   bash packaging/deb-check.sh path/to/vigie_*.deb [WORKDIR]
 #
 # Needs root, debootstrap and systemd-container, and Debian's mirror (as in /etc/apt/sources.list*).
+# The bootstrapped tree is kept in WORKDIR and reused (a fresh copy of it is booted each time).
 # The upstream resolver is a dnsmasq on an extra address of lo (192.0.2.53), because the
 # installer skips loopback resolvers; nothing leaves the container's own network namespace.
 set -euo pipefail
@@ -21,11 +25,31 @@ if [ -z "$mirror" ]; then
     exit 2
 fi
 
-if [ ! -x "$root/lib/systemd/systemd" ]; then
-    mkdir -p "$root"
-    timeout 1200 debootstrap --variant=minbase \
-        --include=systemd,systemd-sysv,dbus,iproute2,nftables,dnsutils,dnsmasq-base \
-        "$suite" "$root" "$mirror"
+# What the container needs besides the package's own dependencies: the package's runtime
+# libraries come from here too (the container has no network to fetch them).
+include=systemd,systemd-sysv,dbus,iproute2,nftables,dnsutils,dnsmasq-base,passwd,util-linux,curl,procps
+include=$include,libwebkit2gtk-4.1-0,libayatana-appindicator3-1,libxdo3,librsvg2-common
+include=$include,xvfb,xauth,x11-utils,x11-apps,dbus-x11,dbus-bin,dunst
+cache=$work/cache
+if [ ! -x "$cache/lib/systemd/systemd" ] || [ "$(cat "$cache/.include" 2>/dev/null)" != "$include" ]; then
+    rm -rf "$cache"
+    mkdir -p "$cache"
+    timeout 1200 debootstrap --variant=minbase --include="$include" "$suite" "$cache" "$mirror"
+    echo "$include" > "$cache/.include"
+fi
+# Every run boots a fresh copy: a failed run leaves nothing behind for the next.
+rm -rf "$root"
+cp -a "$cache" "$root"
+# The package's other dependencies, fetched here (the container has no network).
+deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed -E 's/\(.*\)//; s/\|.*//; s/ //g' | grep -v '^$')
+missing=()
+for d in $deps; do
+    chroot "$root" dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q "ok installed" || missing+=("$d")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "nameserver $(awk '/^nameserver/ { print $2; exit }' /etc/resolv.conf)" > "$root/etc/resolv.conf"
+    chroot "$root" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 cp "$deb" "$root/root/vigie.deb"
 echo 'nameserver 192.0.2.53' > "$root/etc/resolv.conf"
@@ -50,6 +74,7 @@ ip addr add 192.0.2.53/32 dev lo
 dnsmasq --no-resolv --no-hosts --listen-address=192.0.2.53 --bind-interfaces --user=root \
     --address=/ok.test.vigie/192.0.2.10 --address=/omegle.com/192.0.2.66 --pid-file=/run/upstream.pid
 printf 'nameserver 192.0.2.53\n' > /etc/resolv.conf
+for u in parent child child2; do useradd -m -s /bin/bash "$u"; done
 snap /root/before
 
 step 'dpkg -i'
@@ -77,6 +102,63 @@ kill -9 "$pid"; sleep 3
 check 'restarted after kill -9' '[ "$(systemctl is-active vigie)" = active ]'
 check 'nobody cannot stop it' '! setpriv --reuid=65534 --regid=65534 --clear-groups systemctl stop vigie 2>/dev/null'
 
+step 'first run: a child cannot choose the parent password'
+check 'a child is sent to a parent' 'printf "childpass123\n" | runuser -u child -- vigie password set 2>&1 | grep -q "Ask a parent\|ask a parent"'
+vigie install --parent parent >/dev/null
+check 'parent listed' 'grep -q "uids = \[$(id -u parent)\]" /etc/vigie/settings.toml'
+
+step 'graphical sessions'
+# A session as a desktop starts one: its own X display, its D-Bus session bus, a notification
+# server, then every autostart entry's Exec line, run as the user.
+session() {
+    local u=$1 d=$2 lang=$3 rt
+    rt=/run/user/$(id -u "$u")
+    mkdir -p "$rt"; chown "$u:" "$rt"; chmod 700 "$rt"
+    local envs=(HOME=/home/$u USER=$u XDG_RUNTIME_DIR=$rt DISPLAY=:$d
+        DBUS_SESSION_BUS_ADDRESS=unix:path=$rt/bus LANG=$lang PATH=/usr/bin:/bin)
+    runuser -u "$u" -- env "${envs[@]}" Xvfb ":$d" -nolisten tcp -screen 0 1280x800x24 >/dev/null 2>&1 &
+    runuser -u "$u" -- env "${envs[@]}" dbus-daemon --session --fork --address="unix:path=$rt/bus"
+    for _ in $(seq 50); do [ -S "/tmp/.X11-unix/X$d" ] && [ -S "$rt/bus" ] && break; sleep 0.1; done
+    runuser -u "$u" -- env "${envs[@]}" dunst >/dev/null 2>&1 &
+    runuser -u "$u" -- env "${envs[@]}" dbus-monitor "interface='org.freedesktop.Notifications',member='Notify'" \
+        > "/root/$u.notify" 2>&1 &
+    for entry in /etc/xdg/autostart/*.desktop; do
+        exec_line=$(sed -n 's/^Exec=//p' "$entry" | head -n1)
+        runuser -u "$u" -- env "${envs[@]}" sh -c "$exec_line" > "/root/$u.$(basename "$entry").log" 2>&1 &
+    done
+}
+session parent 11 fr_FR.UTF-8
+session child 12 fr_FR.UTF-8
+session child2 13 en_US.UTF-8
+sleep 5
+check 'a notifier runs in each session' '[ "$(pgrep -c -f "$(sed -n "s/^Exec=//p" /etc/xdg/autostart/vigie-notifier.desktop | cut -d" " -f1)")" -ge 3 ]'
+step 'the child opens a blocked site'
+runuser -u child -- getent hosts omegle.com || true
+runuser -u child -- curl -s -m 5 -o /dev/null http://www.omegle.com/ || true
+for _ in $(seq 30); do grep -q Omegle /root/child.notify && break; sleep 0.1; done
+check "the child's notice, in French, on the child's bus" 'grep -q "Omegle" /root/child.notify && grep -q "bloqué" /root/child.notify'
+sleep 2
+check "no notice on another child's bus" '! grep -q "Omegle" /root/child2.notify'
+check "the parent's alert names the child's account" 'grep -q "Omegle" /root/parent.notify && grep -q "child" /root/parent.notify'
+for u in parent child child2; do echo "--- $u's bus"; grep -A12 "member=Notify" "/root/$u.notify" | grep string | head -n 6; done
+
+step 'the console from its menu entry'
+console_exec=$(sed -n 's/^Exec=//p' /usr/share/applications/vigie.desktop | head -n1)
+runuser -u parent -- env HOME=/home/parent XDG_RUNTIME_DIR=/run/user/$(id -u parent) DISPLAY=:11 \
+    DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$(id -u parent)/bus LANG=fr_FR.UTF-8 \
+    WEBKIT_DISABLE_COMPOSITING_MODE=1 sh -c "$console_exec" > /root/console.log 2>&1 &
+shown=no
+for _ in $(seq 60); do
+    if xwininfo -display :11 -root -tree 2>/dev/null | grep -q '"Vigie'; then shown=yes; break; fi
+    sleep 0.5
+done
+sleep 3
+xwd -display :11 -root -silent > /root/console.xwd 2>/dev/null || true
+check 'the console window is open' '[ "$shown" = yes ]'
+xwininfo -display :11 -root -tree 2>/dev/null | grep '"Vigie' | head -n 3
+check 'the console drew something (screenshot not blank)' '[ "$(od -An -v -tu1 -j 4096 /root/console.xwd | tr -s " " "\n" | sort -u | wc -l)" -gt 8 ]'
+pkill -u parent; pkill -u child; pkill -u child2; sleep 1
+
 step 'apt purge'
 timeout 120 apt-get purge -y vigie
 snap /root/after
@@ -100,6 +182,8 @@ done
 out=$work/check.out
 timeout 600 nsenter -t "$leader" -m -u -i -n -p -C -- /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/root /bin/bash /root/check.sh 2>&1 | tee "$out"
+cp "$root/root/console.xwd" "$work/console.xwd" 2>/dev/null || true
+for u in parent child child2; do cp "$root/root/$u.notify" "$work/$u.notify" 2>/dev/null || true; done
 nsenter -t "$leader" -m -p -- systemctl poweroff || true
 wait "$nspawn" || true
 trap - EXIT

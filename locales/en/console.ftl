@@ -46,6 +46,7 @@ protection-ok-detail = { $count ->
 
 lock-welcome-title = Welcome to Vigie
 lock-welcome-intro = Choose the parent password. It protects the lists, the record of attempts and the settings. Keep it to yourself: anyone who knows it can turn the blocking off.
+lock-welcome-administrator = The computer may ask for its administrator password (the one asked when installing programs): only a parent may choose this password.
 lock-password-label = Parent password
 lock-strength-label = Password strength
 lock-confirm-label = Type it again
@@ -258,6 +259,7 @@ format-date-time = { $date }, { $time }
 
 ## The app's errors (src-tauri/src/error.rs and its commands), by kind
 
+error-setup-needs-administrator = Ask a parent to finish setting up Vigie: choosing the first parent password needs the computer's administrator password (the one asked when installing programs).
 error-service-down = Vigie's service is not answering, so this computer is not protected right now. Restart the computer, or ask whoever installed Vigie to run `sudo systemctl restart vigie`. This window reconnects by itself.
 error-locked = The parent session has ended: type the parent password again.
 error-wait = Too many wrong passwords: wait a little, then try again.

@@ -46,6 +46,7 @@ protection-ok-detail = { $count ->
 
 lock-welcome-title = Bienvenue dans Vigie
 lock-welcome-intro = Choisissez le mot de passe des parents. Il protège les listes, l’historique des tentatives et les réglages. Gardez-le pour vous : qui le connaît peut désactiver le blocage.
+lock-welcome-administrator = L’ordinateur peut demander son mot de passe administrateur (celui demandé pour installer des programmes) : seul un parent peut choisir ce mot de passe.
 lock-password-label = Mot de passe des parents
 lock-strength-label = Solidité du mot de passe
 lock-confirm-label = Retapez-le
@@ -258,6 +259,7 @@ format-date-time = { $date } à { $time }
 
 ## Les erreurs de l’application (src-tauri/src/error.rs et ses commandes), par genre
 
+error-setup-needs-administrator = Demandez à un parent de terminer l’installation de Vigie : choisir le premier mot de passe parent demande le mot de passe administrateur de l’ordinateur (celui demandé pour installer des programmes).
 error-service-down = Le service de Vigie ne répond pas : cet ordinateur n’est donc pas protégé en ce moment. Redémarrez l’ordinateur, ou demandez à la personne qui a installé Vigie de lancer `sudo systemctl restart vigie`. Cette fenêtre se reconnecte toute seule.
 error-locked = La session des parents est terminée : tapez de nouveau le mot de passe des parents.
 error-wait = Trop de mots de passe erronés : patientez un peu, puis réessayez.

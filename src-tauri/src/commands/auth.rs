@@ -36,12 +36,72 @@ pub(crate) async fn session(console: State<'_, Console>) -> Result<Session> {
 }
 
 /// First run: sets the parent password and unlocks.
+///
+/// On an installed system only the computer's administrator may choose the first password (a
+/// child opening the console first must not become the parent). The service says so, and the
+/// console then asks for the administrator's password through polkit (`pkexec vigie password
+/// set`, which the desktop shows as its usual authentication dialog) and signs in with the
+/// new password. Someone who cannot give it is told to ask a parent.
 #[tauri::command]
 pub(crate) async fn setup(console: State<'_, Console>, password: String) -> Result<()> {
     let mut client = console.client().await;
-    client.setup(&password).await?;
+    match client.setup(&password).await {
+        Ok(_) => {}
+        Err(e) => {
+            let e = AppError::from(e);
+            if e.i18n.as_ref().map(|m| m.id.as_str()) != Some("api-setup-needs-administrator") {
+                return Err(e);
+            }
+            set_as_administrator(&password).await?;
+            client.login(&password).await?;
+        }
+    }
     console.replace(client).await;
     Ok(())
+}
+
+/// `pkexec vigie password set`, the password on its standard input (never on a command line,
+/// where other users could read it).
+async fn set_as_administrator(password: &str) -> Result<()> {
+    let refused = || {
+        AppError::said(
+            Kind::Invalid,
+            Message::new("error-setup-needs-administrator"),
+        )
+    };
+    let vigie = vigie_binary();
+    let password = format!("{password}\n");
+    let outcome = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut child = std::process::Command::new("pkexec")
+            .arg(vigie)
+            .args(["password", "set"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(password.as_bytes())?;
+        }
+        child.wait_with_output()
+    })
+    .await
+    .map_err(|_| refused())?;
+    match outcome {
+        Ok(out) if out.status.success() => Ok(()),
+        // 126: the dialog was dismissed or the password refused; 127: not authorized. Any
+        // other failure (no pkexec on this computer) ends the same way for the person here.
+        _ => Err(refused()),
+    }
+}
+
+/// The `vigie` command: next to the console when installed together, else on the `PATH`.
+fn vigie_binary() -> std::path::PathBuf {
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("vigie")))
+        .filter(|p| p.is_file());
+    beside.unwrap_or_else(|| std::path::PathBuf::from("/usr/bin/vigie"))
 }
 
 /// Unlocks with the parent password.

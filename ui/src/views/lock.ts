@@ -28,6 +28,7 @@ export function renderLock(root: HTMLElement, status: Status | null, firstRun: b
       h("h1", { id: "lock-title" }, t("lock-welcome-title")),
       state,
       h("p", {}, t("lock-welcome-intro")),
+      h("p", { id: "lock-administrator", class: "hint" }, t("lock-welcome-administrator")),
       h("label", { for: "new-password" }, t("lock-password-label")),
       pw,
       meter,
