@@ -9,6 +9,7 @@ mod install;
 mod lifecycle;
 mod netns;
 mod network;
+mod package;
 mod reload;
 mod upstream;
 mod util;
