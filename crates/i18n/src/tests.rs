@@ -270,6 +270,14 @@ fn policy_errors() -> Vec<vigie_policy::Error> {
         Err(e) => out.push(e),
         Ok(p) => panic!("the broken list parsed: {:?}", p.warnings),
     }
+    // A list whose texts in several languages have a problem of each kind text.rs reports.
+    let texts = "[list]\nid = \"mine\"\nname.fr = \"Mes sites\"\n\
+                 [[site]]\nname = \"A\"\ndomains = [\"a.example\"]\n\
+                 note.en = \"n\"\nnote.fr = 3\nnote.French = \"n\"\nnote.de = \"\"\n";
+    match ListFile::parse(texts, file) {
+        Err(e) => out.push(e),
+        Ok(_) => panic!("the list with broken texts parsed"),
+    }
     let dup = "[list]\nid = \"mine\"\nname = \"Mine\"\ndescription = \"d\"\ncategory = \"c\"\n\
                [[site]]\nname = \"A\"\ndomains = [\"a.example\"]\n\
                [[site]]\nname = \"B\"\ndomains = [\"a.example\"]\n";

@@ -389,6 +389,22 @@ pub mod reasons {
             "the file name is the list's id: {reason:m}",
         ),
         (
+            "text-error-language",
+            "\"{code}\" is not a language code: write a short lowercase code, such as en or fr",
+        ),
+        (
+            "text-error-not-text",
+            "each language's form must be text in quotes",
+        ),
+        (
+            "text-error-empty",
+            "this form is empty: write the text, or remove the line",
+        ),
+        (
+            "text-error-needs-english",
+            "a text written in several languages needs its English form (en): readers of other languages see it",
+        ),
+        (
             "setting-error-listen-address",
             "\"{text}\" is not an address with a port, like 127.0.0.1:53 or [::1]:53",
         ),

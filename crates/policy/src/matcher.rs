@@ -46,8 +46,8 @@ pub struct ListMeta {
     /// Stable id, such as `stranger-chat` or `my-sites`. Shared, so that whatever keeps a
     /// reason (the attempt journal, for every blocked query) holds it without copying it.
     pub id: Arc<str>,
-    /// Name a parent reads.
-    pub name: String,
+    /// Name a parent reads, in one language or several.
+    pub name: crate::Text,
     /// Block or allow.
     pub action: Action,
 }
@@ -576,7 +576,7 @@ impl Matcher {
             + self
                 .lists
                 .iter()
-                .map(|l| l.id.len() + l.name.len() + size_of::<ListMeta>())
+                .map(|l| l.id.len() + l.name.bytes() + size_of::<ListMeta>())
                 .sum::<usize>()
             + self.brands.heap_bytes()
     }
