@@ -344,9 +344,7 @@ impl ListFile {
                     Err(e) => problems.push(at(raw_domain.span(), e)),
                 }
             }
-            let note = raw_site
-                .note
-                .map(|n| texts(n, "site.note", &mut problems));
+            let note = raw_site.note.map(|n| texts(n, "site.note", &mut problems));
             sites.push(Site {
                 name,
                 domains,
@@ -606,10 +604,10 @@ note = "Only in English."
 
     #[test]
     fn a_bad_form_names_its_file_line_and_field() {
-        let head = "[list]\nid = \"x\"\nname = \"X\"\n[[site]]\nname = \"A\"\ndomains = [\"a.example\"]\n";
-        let (line, field, message) = one_problem(&format!(
-            "{head}note.en = \"Chat.\"\nnote.fr = 3\n"
-        ));
+        let head =
+            "[list]\nid = \"x\"\nname = \"X\"\n[[site]]\nname = \"A\"\ndomains = [\"a.example\"]\n";
+        let (line, field, message) =
+            one_problem(&format!("{head}note.en = \"Chat.\"\nnote.fr = 3\n"));
         assert_eq!((line, field.as_str()), (8, "site.note.fr"));
         assert!(
             message.starts_with("lists/my-sites.toml:8:")
@@ -622,16 +620,17 @@ note = "Only in English."
             "{head}note.en = \"Chat.\"\nnote.french = \"Discussion.\"\n"
         ));
         assert_eq!((line, field.as_str()), (8, "site.note.french"));
-        assert!(message.contains("\"french\" is not a language code"), "{message}");
+        assert!(
+            message.contains("\"french\" is not a language code"),
+            "{message}"
+        );
 
-        let (line, field, message) = one_problem(&format!(
-            "{head}note.en = \"Chat.\"\nnote.fr = \" \"\n"
-        ));
+        let (line, field, message) =
+            one_problem(&format!("{head}note.en = \"Chat.\"\nnote.fr = \" \"\n"));
         assert_eq!((line, field.as_str()), (8, "site.note.fr"));
         assert!(message.contains("empty"), "{message}");
 
-        let (_, field, message) =
-            one_problem("[list]\nid = \"x\"\nname.fr = \"Mes sites\"\n");
+        let (_, field, message) = one_problem("[list]\nid = \"x\"\nname.fr = \"Mes sites\"\n");
         assert_eq!(field, "list.name");
         assert!(message.contains("English form (en)"), "{message}");
     }

@@ -185,7 +185,11 @@ impl RawText {
             }
             match value.into_inner() {
                 toml::Value::String(form) if form.trim().is_empty() => {
-                    problems.push((span, Some(lang), crate::reasons::text("text-error-empty", &[])));
+                    problems.push((
+                        span,
+                        Some(lang),
+                        crate::reasons::text("text-error-empty", &[]),
+                    ));
                 }
                 toml::Value::String(form) => {
                     english |= lang == FALLBACK;
@@ -199,7 +203,11 @@ impl RawText {
             }
         }
         if !english && problems.is_empty() {
-            problems.push((whole, None, crate::reasons::text("text-error-needs-english", &[])));
+            problems.push((
+                whole,
+                None,
+                crate::reasons::text("text-error-needs-english", &[]),
+            ));
         }
         if problems.is_empty() {
             Ok(text)
@@ -214,10 +222,12 @@ impl RawText {
 fn check_lang(lang: &str) -> Result<(), String> {
     let mut parts = lang.split('-');
     let primary = parts.next().unwrap_or_default();
-    let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
     let rest_ok = parts.all(|p| {
         (2..=8).contains(&p.len())
-            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     });
     if primary_ok && rest_ok {
         Ok(())

@@ -61,7 +61,11 @@ fn french<'t>(text: &'t Text, what: &str) -> &'t str {
     let fr = text
         .translation("fr")
         .unwrap_or_else(|| panic!("{what} has no French form (fr)"));
-    assert_ne!(fr, text.english(), "{what}: the French form repeats the English");
+    assert_ne!(
+        fr,
+        text.english(),
+        "{what}: the French form repeats the English"
+    );
     for (bad, why) in [
         ("'", "an apostrophe ’"),
         (" :", "a no-break space (U+00A0) before :"),
@@ -81,7 +85,10 @@ fn every_shipped_list_and_site_note_speaks_french() {
     for list in shipped_lists().unwrap() {
         let id = &list.list.id;
         french(&list.list.name, &format!("{id}: the list's name"));
-        french(&list.list.description, &format!("{id}: the list's description"));
+        french(
+            &list.list.description,
+            &format!("{id}: the list's description"),
+        );
         for site in &list.sites {
             if let Some(note) = &site.note {
                 french(note, &format!("{id}: the note of site {}", site.name));
