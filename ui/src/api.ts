@@ -68,10 +68,18 @@ export interface Session {
   unlocked: boolean;
 }
 
+/**
+ * The forms of a text in languages other than English, by language code (`{ fr: "…" }`): the
+ * English form is the field beside it. Absent when the list has none.
+ */
+export type Translations = Record<string, string>;
+
 export interface ListSummary {
   id: string;
   name: string;
+  name_translations?: Translations;
   description: string;
+  description_translations?: Translations;
   action: string;
   enabled: boolean;
   shipped: boolean;
@@ -82,6 +90,9 @@ export interface ListSummary {
 export interface SiteView {
   name: string;
   domains: string[];
+  /** A note for parents, English (or the only form). */
+  note?: string;
+  note_translations?: Translations;
 }
 
 export interface ListDetail {
@@ -128,6 +139,8 @@ export interface Attempt {
   types: string[];
   count: number;
   cname?: string;
+  /** Set when a brand rule blocked it: the brand's name; `site` is then its English label. */
+  brand?: string;
 }
 
 export interface AttemptsPage {
@@ -146,7 +159,7 @@ export interface Filter {
 
 export interface Summary {
   days: { date: string; count: number }[];
-  sites: { site: string; count: number }[];
+  sites: { site: string; count: number; brand?: string }[];
 }
 
 export type Protocol = "udp" | "tcp" | "tls" | "https";
