@@ -443,3 +443,21 @@ fn english_words_are_recognized_as_their_message() {
     assert_eq!(recognize("something else entirely", &["api-"]), None);
     assert_eq!(recognize("wrong password", &["reason-"]), None);
 }
+
+#[test]
+fn every_shipped_brand_is_named_in_each_language() {
+    let mut brands = 0;
+    for list in vigie_policy::shipped_lists().unwrap() {
+        for brand in &list.brands {
+            let message = brand.message();
+            // The English words are the label the journal keeps, so both read the same.
+            assert_eq!(Lang::En.render(&message), brand.label());
+            assert_eq!(
+                Lang::Fr.render(&message),
+                format!("ressemble à {}", brand.name)
+            );
+            brands += 1;
+        }
+    }
+    assert!(brands > 0, "no shipped brand was checked");
+}
