@@ -9,14 +9,16 @@ export type ErrorKind = "service_down" | "locked" | "wait" | "invalid" | "confli
 
 /**
  * A text of the service as a message of `locales/` (`{id, args}`): the page writes it with
- * `tm()` in the console's language. An argument is text, a number, another message, or a list
- * of messages.
+ * `tm()` in the console's language. An argument is text, a number, another message, a list
+ * of messages, or words of a list file with a form per language (`{ en: "…", fr: "…" }`).
  */
 export interface Message {
   id: string;
   args?: Record<string, MessageArg>;
 }
-export type MessageArg = string | number | Message | Message[];
+export type MessageArg = string | number | Message | Message[] | Forms;
+/** Words with a form per language, `en` always there: a list's name inside a message. */
+export type Forms = { en: string } & Record<string, string>;
 
 /**
  * A command's failure, with a message already written for the parent (`message`, English for

@@ -102,7 +102,8 @@ export function tm(message: Message, lang: Lang = current): string {
 function argValue(value: MessageArg, lang: Lang): FluentVariable {
   if (typeof value === "string" || typeof value === "number") return value;
   if (Array.isArray(value)) return value.map((m) => tm(m, lang)).join(`${t("file-error-separator", undefined, lang)} `);
-  return tm(value, lang);
+  if (!("id" in value)) return value[lang] ?? value.en;
+  return tm(value as Message, lang);
 }
 
 /** The service's words: its message in the language in force when it gave one, else its text. */

@@ -334,7 +334,7 @@ fn all_ids(m: &Message, out: &mut Vec<String>) {
         match arg {
             Arg::Message(inner) => all_ids(inner, out),
             Arg::List(items) => items.iter().for_each(|i| all_ids(i, out)),
-            Arg::Number(_) | Arg::Text(_) => {}
+            Arg::Number(_) | Arg::Text(_) | Arg::Forms(_) => {}
         }
     }
 }

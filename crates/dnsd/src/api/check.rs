@@ -54,7 +54,7 @@ pub(super) async fn check(
     let said = |id: &str, r: &vigie_policy::Reason<'_>| {
         Message::new(id)
             .arg("site", r.site.to_string())
-            .arg("list", r.list.name.english())
+            .arg("list", &r.list.name)
             .arg("rule", r.rule.to_string())
     };
     // The resolver's own decision, pause included, so a test here says what a lookup gets now.
@@ -76,7 +76,7 @@ pub(super) async fn check(
             Message::new("check-brand")
                 .arg("brand", brand)
                 .arg("domain", r.matched(domain.as_str()).to_string())
-                .arg("list", r.list.name.english())
+                .arg("list", &r.list.name)
                 .arg("rule", r.rule.to_string()),
         ),
         Verdict::Blocked(r) => (

@@ -760,6 +760,15 @@ fn a_brand_block_carries_its_brand_to_notices_attempts_and_the_summary() {
     let fr = Lang::Fr.render(check.message.as_ref().unwrap());
     assert!(fr.contains("ressemble à Omegle"), "{fr}");
     assert!(!fr.contains("looks like"), "{fr}");
+    // The list's name too, where the list has it in French.
+    assert!(
+        fr.contains("«\u{202F}Omegle et ses clones\u{202F}»"),
+        "{fr}"
+    );
+    assert!(
+        check.explanation.contains("\"Omegle and clones\""),
+        "{check:?}"
+    );
 }
 
 #[test]
