@@ -6,6 +6,9 @@
 
 notice-title = This site is blocked
 notice-body = { $site } is blocked on this computer. If you need it, talk to a parent.
+# A site that a brand rule blocked: the name looked up, and the known site it
+# looks like (e.g. Omegle).
+notice-body-brand = { $name } looks like { $brand }, so it is blocked on this computer. If you need it, talk to a parent.
 notice-body-unnamed = This site is blocked on this computer. If you need it, talk to a parent.
 
 ## The tray icon

@@ -52,6 +52,19 @@ list-error-unknown-id = no list has this id; the setting is ignored
 list-error-file-name = the file name is the list's id: { $reason }
 list-imported-from = Imported from { $path }
 
+## Why a site is blocked (brand.rs)
+
+# How the console and the journal name what a brand rule blocked (e.g. Omegle):
+# the attempt log's "site" column, the top sites.
+site-brand = looks like { $brand }
+
+## Texts in several languages (text.rs): a list's name and description, a site's note
+
+text-error-language = "{ $code }" is not a language code: write a short lowercase code, such as en or fr
+text-error-not-text = each language's form must be text in quotes
+text-error-empty = this form is empty: write the text, or remove the line
+text-error-needs-english = a text written in several languages needs its English form (en): readers of other languages see it
+
 ## Importing a community list (import.rs)
 
 import-summary = { $taken ->

@@ -7,6 +7,9 @@
 
 notice-title = Ce site est bloqué
 notice-body = { $site } est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent.
+# Un site bloqué par une règle de marque : le nom demandé, et le site connu
+# auquel il ressemble (p. ex. Omegle).
+notice-body-brand = { $name } ressemble à { $brand }, alors il est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent.
 notice-body-unnamed = Ce site est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent.
 
 ## L’icône de la barre des tâches

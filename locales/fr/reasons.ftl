@@ -51,6 +51,19 @@ list-error-unknown-id = aucune liste n’a cet identifiant ; ce réglage est i
 list-error-file-name = le nom du fichier est l’identifiant de la liste : { $reason }
 list-imported-from = Importée depuis { $path }
 
+## Pourquoi un site est bloqué (brand.rs)
+
+# Comment la console et le journal nomment ce qu’une règle de marque a bloqué
+# (p. ex. Omegle) : la colonne « site » du journal, les sites les plus tentés.
+site-brand = ressemble à { $brand }
+
+## Textes en plusieurs langues (text.rs) : nom et description d’une liste, note d’un site
+
+text-error-language = « { $code } » n’est pas un code de langue : écrivez un code court en minuscules, comme en ou fr
+text-error-not-text = la version de chaque langue doit être un texte entre guillemets
+text-error-empty = cette version est vide : écrivez le texte, ou supprimez la ligne
+text-error-needs-english = un texte écrit en plusieurs langues doit avoir sa version anglaise (en) : c’est elle que voient les lecteurs des autres langues
+
 ## Importer une liste communautaire (import.rs)
 
 import-summary = { $taken ->

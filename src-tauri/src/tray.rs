@@ -32,12 +32,22 @@ pub(crate) fn title(lang: Lang) -> String {
     lang.text("notice-title")
 }
 
-/// The notification's body for a site.
-pub(crate) fn body(lang: Lang, site: &str) -> String {
-    if site.trim().is_empty() {
+/// The notification's body for a notice: the site by its name, or, when a brand rule blocked
+/// it, the name looked up and the brand it looks like (never the English label of `site`).
+pub(crate) fn body(lang: Lang, notice: &Notice) -> String {
+    if let Some(brand) = &notice.brand {
+        return lang.message(
+            "notice-body-brand",
+            &[
+                ("name", notice.name.as_str().into()),
+                ("brand", brand.as_str().into()),
+            ],
+        );
+    }
+    if notice.site.trim().is_empty() {
         return lang.text("notice-body-unnamed");
     }
-    lang.message("notice-body", &[("site", site.into())])
+    lang.message("notice-body", &[("site", notice.site.as_str().into())])
 }
 
 /// What the tray shows about protection.
@@ -214,7 +224,7 @@ fn show(app: &AppHandle, notice: &Notice, lang: Lang) {
         .notification()
         .builder()
         .title(title(lang))
-        .body(body(lang, &notice.site))
+        .body(body(lang, notice))
         .show();
     if let Err(e) = result {
         eprintln!("vigie-app --tray: the notification could not be shown: {e}");
@@ -225,10 +235,19 @@ fn show(app: &AppHandle, notice: &Notice, lang: Lang) {
 mod tests {
     use super::*;
 
+    fn notice(site: &str, name: &str, brand: Option<&str>) -> Notice {
+        Notice {
+            time: time::OffsetDateTime::UNIX_EPOCH,
+            site: site.into(),
+            name: name.into(),
+            brand: brand.map(Into::into),
+        }
+    }
+
     #[test]
     fn the_words_the_child_reads() {
         assert_eq!(
-            body(Lang::En, "Omegle"),
+            body(Lang::En, &notice("Omegle", "omegle.com", None)),
             "Omegle is blocked on this computer. If you need it, talk to a parent."
         );
         assert_eq!(title(Lang::En), "This site is blocked");
@@ -242,16 +261,33 @@ mod tests {
     fn the_words_the_child_reads_in_french() {
         assert_eq!(title(Lang::Fr), "Ce site est bloqué");
         assert_eq!(
-            body(Lang::Fr, "Omegle"),
+            body(Lang::Fr, &notice("Omegle", "omegle.com", None)),
             "Omegle est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent."
         );
         assert_eq!(
-            body(Lang::Fr, ""),
+            body(Lang::Fr, &notice("", "omegle.com", None)),
             "Ce site est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent."
         );
         assert_eq!(
             State::Protected.describe(Lang::Fr),
             "Cet ordinateur est protégé"
+        );
+    }
+
+    #[test]
+    fn a_brand_block_tells_the_child_which_site_it_looks_like_in_their_language() {
+        let n = notice(
+            "looks like Omegle",
+            "www.omeglechat.example",
+            Some("Omegle"),
+        );
+        assert_eq!(
+            body(Lang::Fr, &n),
+            "www.omeglechat.example ressemble à Omegle, alors il est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent."
+        );
+        assert_eq!(
+            body(Lang::En, &n),
+            "www.omeglechat.example looks like Omegle, so it is blocked on this computer. If you need it, talk to a parent."
         );
     }
 }

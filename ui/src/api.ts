@@ -9,14 +9,16 @@ export type ErrorKind = "service_down" | "locked" | "wait" | "invalid" | "confli
 
 /**
  * A text of the service as a message of `locales/` (`{id, args}`): the page writes it with
- * `tm()` in the console's language. An argument is text, a number, another message, or a list
- * of messages.
+ * `tm()` in the console's language. An argument is text, a number, another message, a list
+ * of messages, or words of a list file with a form per language (`{ en: "…", fr: "…" }`).
  */
 export interface Message {
   id: string;
   args?: Record<string, MessageArg>;
 }
-export type MessageArg = string | number | Message | Message[];
+export type MessageArg = string | number | Message | Message[] | Forms;
+/** Words with a form per language, `en` always there: a list's name inside a message. */
+export type Forms = { en: string } & Record<string, string>;
 
 /**
  * A command's failure, with a message already written for the parent (`message`, English for
@@ -90,10 +92,18 @@ export interface Session {
   unlocked: boolean;
 }
 
+/**
+ * The forms of a text in languages other than English, by language code (`{ fr: "…" }`): the
+ * English form is the field beside it. Absent when the list has none.
+ */
+export type Translations = Record<string, string>;
+
 export interface ListSummary {
   id: string;
   name: string;
+  name_translations?: Translations;
   description: string;
+  description_translations?: Translations;
   action: string;
   enabled: boolean;
   shipped: boolean;
@@ -104,6 +114,9 @@ export interface ListSummary {
 export interface SiteView {
   name: string;
   domains: string[];
+  /** A note for parents, English (or the only form). */
+  note?: string;
+  note_translations?: Translations;
 }
 
 export interface ListDetail {
@@ -150,6 +163,8 @@ export interface Attempt {
   types: string[];
   count: number;
   cname?: string;
+  /** Set when a brand rule blocked it: the brand's name; `site` is then its English label. */
+  brand?: string;
 }
 
 export interface AttemptsPage {
@@ -168,7 +183,7 @@ export interface Filter {
 
 export interface Summary {
   days: { date: string; count: number }[];
-  sites: { site: string; count: number }[];
+  sites: { site: string; count: number; brand?: string }[];
 }
 
 export type Protocol = "udp" | "tcp" | "tls" | "https";

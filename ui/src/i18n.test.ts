@@ -150,6 +150,17 @@ describe("t()", () => {
     expect(said(ip, "as given")).toContain("is an IP address");
   });
 
+  it("writes a list's name inside a message in the language in force, English where it has none", () => {
+    const list = { en: "Omegle and clones", fr: "Omegle et ses clones" };
+    const check = { id: "check-brand", args: { brand: "Omegle", domain: "omeglechat.example", list, rule: "omegle" } };
+    useLanguage("fr");
+    expect(tm(check)).toContain("«\u202fOmegle et ses clones\u202f»");
+    expect(tm(check)).toContain("omeglechat.example ressemble à Omegle");
+    expect(tm({ ...check, args: { ...check.args, list: { en: "Family list" } } })).toContain("Family list");
+    useLanguage("en");
+    expect(tm(check)).toContain("\"Omegle and clones\"");
+  });
+
   it("takes French for any fr tag and English otherwise", () => {
     expect(["fr", "fr_CA.UTF-8", "fr-BE", "FR"].map(langOf)).toEqual(["fr", "fr", "fr", "fr"]);
     expect(["en_US.UTF-8", "de", "C", "", null, "fry"].map(langOf)).toEqual(["en", "en", "en", "en", "en", "en"]);

@@ -7,7 +7,7 @@
 
 import { FluentBundle, FluentResource, type FluentVariable } from "@fluent/bundle";
 import { negotiateLanguages } from "@fluent/langneg";
-import type { Message, MessageArg } from "./api";
+import type { Message, MessageArg, Translations } from "./api";
 
 export type Lang = "en" | "fr";
 /** What the parent picked: follow the session, or one language. */
@@ -102,12 +102,29 @@ export function tm(message: Message, lang: Lang = current): string {
 function argValue(value: MessageArg, lang: Lang): FluentVariable {
   if (typeof value === "string" || typeof value === "number") return value;
   if (Array.isArray(value)) return value.map((m) => tm(m, lang)).join(`${t("file-error-separator", undefined, lang)} `);
-  return tm(value, lang);
+  if (!("id" in value)) return value[lang] ?? value.en;
+  return tm(value as Message, lang);
 }
 
 /** The service's words: its message in the language in force when it gave one, else its text. */
 export function said(message: Message | null | undefined, text: string): string {
   return message && message.id ? tm(message) : text;
+}
+
+/**
+ * A list's words (a name, a description, a note) in the language in force: its form for that
+ * language when the list has one, else the English form it came with.
+ */
+export function localized(english: string, translations?: Translations | null, l: Lang = current): string {
+  return translations?.[l] ?? english;
+}
+
+/**
+ * How an attempt's site is shown: a brand rule's block as `site-brand` ("looks like Omegle",
+ * « ressemble à Omegle ») in the language in force, any other site by its name.
+ */
+export function siteName(site: string, brand?: string | null, l: Lang = current): string {
+  return brand ? t("site-brand", { brand }, l) : site;
 }
 
 /** The `Intl` locale of a language: 24-hour times and day-month dates in both. */

@@ -31,9 +31,35 @@ vi.mock("./api", async (original) => {
         upstream_mode: "network",
         network_dns: { source: "NetworkManager", servers: ["192.168.1.1"], since: "2026-12-01T14:00:00Z" },
       })),
+      mySites: vi.fn(async () => ({ etag: '"1"', value: { list: editable("my-sites"), sites: [] } })),
+      allowlist: vi.fn(async () => ({ etag: '"1"', value: { list: editable("allowlist"), sites: [] } })),
+      lists: vi.fn(async () => [
+        {
+          id: "stranger-chat", name: "Omegle and clones", name_translations: { fr: "Omegle et ses clones" },
+          description: "Sites that pair a child with strangers.",
+          description_translations: { fr: "Les sites qui mettent un enfant en relation avec des inconnus." },
+          action: "block", enabled: true, shipped: true, sites: 2, domains: 2,
+        },
+        {
+          id: "family", name: "Family list", description: "Only in English.",
+          action: "block", enabled: true, shipped: true, sites: 0, domains: 0,
+        },
+      ]),
+      listDetail: vi.fn(async () => ({
+        list: null,
+        sites: [
+          { name: "Omegle", domains: ["omegle.com"], note: "The original site.", note_translations: { fr: "Le site d’origine." } },
+          { name: "Other", domains: ["other.example"], note: "English only." },
+          { name: "Bare", domains: ["bare.example"] },
+        ],
+      })),
     },
   };
 });
+
+function editable(id: string) {
+  return { id, name: id, description: "", action: "block", enabled: true, shipped: false, sites: 0, domains: 0 };
+}
 
 import { setShell } from "./app";
 import { api, ApiError } from "./api";
@@ -44,6 +70,7 @@ import { languageChoice } from "./logic/language-choice";
 import { renderActivity } from "./views/activity";
 import { renderLock } from "./views/lock";
 import { renderSettings } from "./views/settings";
+import { renderSites } from "./views/sites";
 
 const changed = vi.fn();
 
@@ -78,6 +105,48 @@ describe("the screens in French", () => {
     expect(heads).toEqual(["Quand", "Site", "Nom recherché", "Appareil", "Recherches"]);
     expect(root.querySelector("#attempts")?.textContent).toBe("Aucune tentative ne correspond.");
     expect(root.querySelector("#page")?.textContent).toBe("Page 1");
+  });
+
+  it("shows the shipped lists and their site notes in French, English where a list has no French", async () => {
+    // The view fills its boxes by id, so it must be in the document.
+    const root = document.body.appendChild(document.createElement("div"));
+    await renderSites(root);
+    const cards = [...root.querySelectorAll<HTMLElement>(".list")];
+    expect(cards.map((c) => c.querySelector("strong")?.textContent)).toEqual(["Omegle et ses clones", "Family list"]);
+    expect(cards.map((c) => c.querySelector("p.hint")?.textContent)).toEqual([
+      "Les sites qui mettent un enfant en relation avec des inconnus.",
+      "Only in English.",
+    ]);
+    const details = cards[0].querySelector("details")!;
+    details.open = true;
+    details.dispatchEvent(new Event("toggle"));
+    await vi.waitFor(() => expect(cards[0].querySelectorAll(".list-sites li")).toHaveLength(3));
+    const notes = [...cards[0].querySelectorAll(".list-sites li")].map((li) => li.querySelector(".note")?.textContent ?? null);
+    expect(notes).toEqual(["Le site d’origine.", "English only.", null]);
+  });
+
+  it("names a brand rule's block in French in the activity table and the site filter", async () => {
+    vi.mocked(api.attempts).mockResolvedValueOnce({
+      entries: [
+        { id: 2, time: "2026-01-31T10:00:00Z", client: "127.0.0.1", name: "www.omeglechat.example", site: "looks like Omegle", list: "stranger-chat", rule: "omegle", types: ["A"], count: 1, brand: "Omegle" },
+        { id: 1, time: "2026-01-31T09:00:00Z", client: "127.0.0.1", name: "www.omegle.com", site: "Omegle", list: "stranger-chat", rule: "omegle.com", types: ["A"], count: 1 },
+      ],
+      next_cursor: null,
+    });
+    vi.mocked(api.summary).mockResolvedValueOnce({
+      days: [],
+      sites: [{ site: "looks like Omegle", count: 1, brand: "Omegle" }, { site: "Omegle", count: 1 }],
+    });
+    const root = document.createElement("div");
+    await renderActivity(root);
+    const sites = [...root.querySelectorAll("#attempts tr")].map((tr) => tr.children[1].textContent);
+    expect(sites).toEqual(["ressemble à Omegle", "Omegle"]);
+    const options = [...root.querySelectorAll<HTMLOptionElement>("#site-filter option")].slice(1);
+    // The filter still sends the site as the service keeps it.
+    expect(options.map((o) => [o.value, o.textContent])).toEqual([
+      ["looks like Omegle", "ressemble à Omegle"],
+      ["Omegle", "Omegle"],
+    ]);
   });
 
   it("offers the language choice and applies it at once", async () => {

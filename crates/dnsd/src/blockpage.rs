@@ -7,8 +7,10 @@
 //! instead of hanging.
 //!
 //! Its words come from `locales/*/blockpage.ftl` in the language the browser asks for first
-//! (`Accept-Language`): French for `fr…`, English otherwise. The answer says which
-//! (`Content-Language`) and that it depends on that header (`Vary`).
+//! (`Accept-Language`): French for `fr…`, English otherwise, and so does the list's name when
+//! the list has a form in that language. The answer says which (`Content-Language`) and that
+//! it depends on that header (`Vary`). A site that a brand rule blocked is named by its own
+//! domain, with the brand it looks like.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,7 +21,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::watch;
 use vigie_i18n::{FluentValue, Lang};
-use vigie_policy::{Domain, Verdict};
+use vigie_policy::{Domain, RuleKind, Verdict};
 
 use crate::state::Shared;
 
@@ -55,6 +57,10 @@ fn page(shared: &Shared, headers: &HeaderMap) -> Response {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .and_then(|h| Domain::parse(h).ok());
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|h| h.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language);
     let generation = shared.current();
     let found = host
         .as_ref()
@@ -63,24 +69,21 @@ fn page(shared: &Shared, headers: &HeaderMap) -> Response {
                 let list = generation
                     .policy
                     .list(&r.list.id)
-                    .map(|l| l.file.list.name.clone());
-                Some((
-                    r.site.to_string(),
-                    list.unwrap_or_else(|| r.list.name.clone()),
-                ))
+                    .map_or(&r.list.name, |l| &l.file.list.name)
+                    .get(lang.code())
+                    .to_string();
+                let site = match r.kind {
+                    RuleKind::Brand { brand, .. } => Site::Brand {
+                        brand: brand.to_string(),
+                        domain: r.matched(d.as_str()).to_string(),
+                    },
+                    RuleKind::Domain => Site::Named(r.site.to_string()),
+                };
+                Some(Found { site, list })
             }
             _ => None,
         });
-    let lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|h| h.to_str().ok())
-        .map_or(Lang::En, Lang::from_accept_language);
-    let html = render(
-        lang,
-        found
-            .as_ref()
-            .map(|(site, list)| (site.as_str(), list.as_str())),
-    );
+    let html = render(lang, found.as_ref());
     let mut response = (StatusCode::FORBIDDEN, html).into_response();
     let h = response.headers_mut();
     h.insert(
@@ -104,18 +107,43 @@ fn page(shared: &Shared, headers: &HeaderMap) -> Response {
     response
 }
 
-/// The page in `lang`, for a known site (`(site, list)`) or for a visit that names none.
-pub(crate) fn render(lang: Lang, found: Option<(&str, &str)>) -> String {
+/// What the page knows of a blocked visit.
+#[derive(Debug)]
+pub(crate) struct Found {
+    pub(crate) site: Site,
+    /// The list's name, in the page's language where the list has it.
+    pub(crate) list: String,
+}
+
+/// How the page names the site.
+#[derive(Debug)]
+pub(crate) enum Site {
+    /// A listed site, by the name parents gave it.
+    Named(String),
+    /// A brand rule: the registrable domain visited and the brand it looks like.
+    Brand { brand: String, domain: String },
+}
+
+/// The page in `lang`, for a known site or for a visit that names none.
+pub(crate) fn render(lang: Lang, found: Option<&Found>) -> String {
     // Names are escaped before they go into the messages; the messages themselves hold no markup.
+    let value = |text: &str| FluentValue::from(escape(text));
     let (title, lead) = match found {
-        Some((site, list)) => (
+        Some(Found {
+            site: Site::Named(site),
+            list,
+        }) => (
+            lang.message("blockpage-title-site", &[("site", value(site))]),
+            lang.message("blockpage-lead-list", &[("list", value(list))]),
+        ),
+        Some(Found {
+            site: Site::Brand { brand, domain },
+            list,
+        }) => (
+            lang.message("blockpage-title-site", &[("site", value(domain))]),
             lang.message(
-                "blockpage-title-site",
-                &[("site", FluentValue::from(escape(site)))],
-            ),
-            lang.message(
-                "blockpage-lead-list",
-                &[("list", FluentValue::from(escape(list)))],
+                "blockpage-lead-brand",
+                &[("brand", value(brand)), ("list", value(list))],
             ),
         ),
         None => (lang.text("blockpage-title"), lang.text("blockpage-lead")),
@@ -162,9 +190,26 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn named(site: &str, list: &str) -> Found {
+        Found {
+            site: Site::Named(site.into()),
+            list: list.into(),
+        }
+    }
+
+    fn brand(brand: &str, domain: &str, list: &str) -> Found {
+        Found {
+            site: Site::Brand {
+                brand: brand.into(),
+                domain: domain.into(),
+            },
+            list: list.into(),
+        }
+    }
+
     #[test]
     fn the_page_names_the_site_and_says_what_to_do() {
-        let html = render(Lang::En, Some(("Omegle", "Omegle and clones")));
+        let html = render(Lang::En, Some(&named("Omegle", "Omegle and clones")));
         assert!(html.contains(r#"<html lang="en">"#));
         assert!(html.contains("<h1>Omegle is blocked on this computer</h1>"));
         assert!(html.contains("talk to a parent"));
@@ -172,14 +217,14 @@ mod tests {
             !html.contains("http://") && !html.contains("https://"),
             "no external resources"
         );
-        let html = render(Lang::En, Some(("<script>x</script>", "l")));
+        let html = render(Lang::En, Some(&named("<script>x</script>", "l")));
         assert!(!html.contains("<script>"));
         assert!(render(Lang::En, None).contains("This site is blocked"));
     }
 
     #[test]
     fn the_page_speaks_french_to_a_french_browser() {
-        let html = render(Lang::Fr, Some(("Omegle", "Omegle & co")));
+        let html = render(Lang::Fr, Some(&named("Omegle", "Omegle & co")));
         assert!(html.contains(r#"<html lang="fr">"#), "{html}");
         assert!(
             html.contains("<h1>Omegle est bloqué sur cet ordinateur</h1>"),
@@ -187,10 +232,26 @@ mod tests {
         );
         assert!(html.contains("«\u{202F}Omegle &amp; co\u{202F}»"), "{html}");
         assert!(html.contains("parles-en à un parent"), "{html}");
-        let html = render(Lang::Fr, Some(("<b>x</b>", "l")));
+        let html = render(Lang::Fr, Some(&named("<b>x</b>", "l")));
         assert!(!html.contains("<b>"), "{html}");
         for english in ["blocked", "parent chose", "talk to"] {
             assert!(!render(Lang::Fr, None).contains(english), "{english}");
         }
+    }
+
+    #[test]
+    fn a_brand_block_names_the_domain_and_the_brand_in_the_readers_language() {
+        let found = brand("Omegle", "omeglechat.example", "Omegle et ses clones");
+        let html = render(Lang::Fr, Some(&found));
+        assert!(
+            html.contains("<h1>omeglechat.example est bloqué sur cet ordinateur</h1>"),
+            "{html}"
+        );
+        assert!(html.contains("Il ressemble à Omegle"), "{html}");
+        assert!(!html.contains("looks like"), "{html}");
+        let found = brand("Omegle", "omeglechat.example", "Omegle and clones");
+        let html = render(Lang::En, Some(&found));
+        assert!(html.contains("It looks like Omegle"), "{html}");
+        assert!(html.contains("“Omegle and clones”"), "{html}");
     }
 }

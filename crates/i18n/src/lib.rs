@@ -180,6 +180,12 @@ impl Lang {
                 let value = match arg {
                     Arg::Number(n) => FluentValue::from(*n),
                     Arg::Text(t) => FluentValue::from(t.as_str()),
+                    Arg::Forms(forms) => FluentValue::from(
+                        forms
+                            .get(self.code())
+                            .or_else(|| forms.get(Lang::En.code()))
+                            .map_or("", String::as_str),
+                    ),
                     Arg::Message(m) => FluentValue::from(self.render(m)),
                     Arg::List(items) => {
                         let separator = format!("{} ", self.text("file-error-separator"));

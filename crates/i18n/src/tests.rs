@@ -270,6 +270,14 @@ fn policy_errors() -> Vec<vigie_policy::Error> {
         Err(e) => out.push(e),
         Ok(p) => panic!("the broken list parsed: {:?}", p.warnings),
     }
+    // A list whose texts in several languages have a problem of each kind text.rs reports.
+    let texts = "[list]\nid = \"mine\"\nname.fr = \"Mes sites\"\n\
+                 [[site]]\nname = \"A\"\ndomains = [\"a.example\"]\n\
+                 note.en = \"n\"\nnote.fr = 3\nnote.French = \"n\"\nnote.de = \"\"\n";
+    match ListFile::parse(texts, file) {
+        Err(e) => out.push(e),
+        Ok(_) => panic!("the list with broken texts parsed"),
+    }
     let dup = "[list]\nid = \"mine\"\nname = \"Mine\"\ndescription = \"d\"\ncategory = \"c\"\n\
                [[site]]\nname = \"A\"\ndomains = [\"a.example\"]\n\
                [[site]]\nname = \"B\"\ndomains = [\"a.example\"]\n";
@@ -326,7 +334,7 @@ fn all_ids(m: &Message, out: &mut Vec<String>) {
         match arg {
             Arg::Message(inner) => all_ids(inner, out),
             Arg::List(items) => items.iter().for_each(|i| all_ids(i, out)),
-            Arg::Number(_) | Arg::Text(_) => {}
+            Arg::Number(_) | Arg::Text(_) | Arg::Forms(_) => {}
         }
     }
 }
@@ -434,4 +442,22 @@ fn english_words_are_recognized_as_their_message() {
     assert_eq!(m, Message::new("api-no-list").arg("id", "dating"));
     assert_eq!(recognize("something else entirely", &["api-"]), None);
     assert_eq!(recognize("wrong password", &["reason-"]), None);
+}
+
+#[test]
+fn every_shipped_brand_is_named_in_each_language() {
+    let mut brands = 0;
+    for list in vigie_policy::shipped_lists().unwrap() {
+        for brand in &list.brands {
+            let message = brand.message();
+            // The English words are the label the journal keeps, so both read the same.
+            assert_eq!(Lang::En.render(&message), brand.label());
+            assert_eq!(
+                Lang::Fr.render(&message),
+                format!("ressemble à {}", brand.name)
+            );
+            brands += 1;
+        }
+    }
+    assert!(brands > 0, "no shipped brand was checked");
 }

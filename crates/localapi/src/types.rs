@@ -5,6 +5,8 @@
 //! unknown fields, so a typo in a script gets a 400 that names the field instead of being
 //! silently ignored.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 pub use vigie_policy::{Arg, Message};
@@ -160,6 +162,11 @@ pub struct Notice {
     pub site: String,
     /// The name that was looked up.
     pub name: String,
+    /// Set when a brand rule blocked it: the brand's name (`Omegle`). `site` is then the
+    /// English label "looks like Omegle"; a reader's page shows the message `site-brand` with
+    /// `brand` instead, in the reader's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
 }
 
 /// `POST /v1/auth/setup` and `POST /v1/auth/login`.
@@ -210,15 +217,29 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// The forms of a text in languages other than English, by language code (`{"fr": "…"}`). The
+/// English form is the field beside it, and what a reader of any other language sees.
+pub type Translations = BTreeMap<String, String>;
+
+fn no_translations(t: &Translations) -> bool {
+    t.is_empty()
+}
+
 /// A list as the parent sees it in `GET /v1/lists`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListSummary {
     /// Stable id.
     pub id: String,
-    /// Name.
+    /// Name (English, or the only form).
     pub name: String,
-    /// Description.
+    /// The name in other languages.
+    #[serde(default, skip_serializing_if = "no_translations")]
+    pub name_translations: Translations,
+    /// Description (English, or the only form).
     pub description: String,
+    /// The description in other languages.
+    #[serde(default, skip_serializing_if = "no_translations")]
+    pub description_translations: Translations,
     /// Whether the list blocks or allows its sites.
     pub action: ListAction,
     /// In force.
@@ -274,6 +295,12 @@ pub struct SiteView {
     pub name: String,
     /// Normalized domains.
     pub domains: Vec<String>,
+    /// A plain-language note for parents (English, or the only form), if the list has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The note in other languages.
+    #[serde(default, skip_serializing_if = "no_translations")]
+    pub note_translations: Translations,
 }
 
 /// `GET /v1/lists/{id}`, `GET /v1/sites` and `GET /v1/allow`: a list with its sites.
@@ -376,6 +403,11 @@ pub struct Attempt {
     /// The site opened (it was not blocked) because a parent had paused protection.
     #[serde(default)]
     pub paused: bool,
+    /// Set when a brand rule blocked it: the brand's name (`Omegle`). `site` is then the
+    /// English label "looks like Omegle"; a reader's page shows the message `site-brand` with
+    /// `brand` instead, in the reader's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
 }
 
 /// A page of attempts, newest first.
@@ -403,6 +435,11 @@ pub struct SiteCount {
     pub site: String,
     /// Attempts.
     pub count: u64,
+    /// Set when a brand rule blocked it: the brand's name (`Omegle`). `site` is then the
+    /// English label "looks like Omegle"; a reader's page shows the message `site-brand` with
+    /// `brand` instead, in the reader's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
 }
 
 /// `GET /v1/attempts/summary?days=N`.

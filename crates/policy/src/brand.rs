@@ -100,10 +100,22 @@ pub struct Brand {
 }
 
 impl Brand {
-    /// The site name that reasons and the journal show for this brand: "looks like Omegle".
+    /// The site name that reasons and the journal keep for this brand, in English: "looks like
+    /// Omegle". It is the key attempts are grouped by; readers see [`Brand::message`].
     pub fn label(&self) -> String {
         format!("looks like {}", self.name)
     }
+
+    /// The same words as a message (`site-brand` of `locales/*/reasons.ftl`, with `brand`), so
+    /// that each reader sees it in their language: « ressemble à Omegle ».
+    pub fn message(&self) -> crate::Message {
+        site_brand(&self.name)
+    }
+}
+
+/// The message that names what the brand `name` blocked: "looks like {name}".
+pub fn site_brand(name: &str) -> crate::Message {
+    crate::Message::new("site-brand").arg("brand", name)
 }
 
 /// Checks a brand's `match` text.

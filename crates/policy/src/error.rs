@@ -271,8 +271,9 @@ fn place(id: &'static str, file: &Path, line: usize, column: usize) -> Message {
 ///
 /// On the wire (the local API) it is `{"id": "...", "args": {"name": "value"}}`; an argument is
 /// a string, a number (which chooses plural forms), another message (`{"id", "args"}`, written
-/// in the same language first) or a list of messages (written, then joined by the message
-/// `file-error-separator` and a space).
+/// in the same language first), a list of messages (written, then joined by the message
+/// `file-error-separator` and a space) or words with a form per language (`{"en": "…", "fr":
+/// "…"}`, such as a list's name: the reader's form, else the English one).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Message {
@@ -295,6 +296,8 @@ pub enum Arg {
     Message(Message),
     /// Messages written in the same language and joined by `file-error-separator` and a space.
     List(Vec<Message>),
+    /// Words of a file with a form per language, by code (`en` always there): a list's name.
+    Forms(BTreeMap<String, String>),
 }
 
 impl Message {
@@ -329,6 +332,18 @@ impl From<String> for Arg {
 impl From<&str> for Arg {
     fn from(text: &str) -> Arg {
         Arg::Text(text.to_string())
+    }
+}
+
+/// A text with one form is plain text; with several, every form goes, for the reader to pick.
+impl From<&crate::Text> for Arg {
+    fn from(text: &crate::Text) -> Arg {
+        if text.translations().is_empty() {
+            return Arg::Text(text.english().to_string());
+        }
+        let mut forms = text.translations().clone();
+        forms.insert(crate::FALLBACK.to_string(), text.english().to_string());
+        Arg::Forms(forms)
     }
 }
 
@@ -389,6 +404,22 @@ pub mod reasons {
             "the file name is the list's id: {reason:m}",
         ),
         (
+            "text-error-language",
+            "\"{code}\" is not a language code: write a short lowercase code, such as en or fr",
+        ),
+        (
+            "text-error-not-text",
+            "each language's form must be text in quotes",
+        ),
+        (
+            "text-error-empty",
+            "this form is empty: write the text, or remove the line",
+        ),
+        (
+            "text-error-needs-english",
+            "a text written in several languages needs its English form (en): readers of other languages see it",
+        ),
+        (
             "setting-error-listen-address",
             "\"{text}\" is not an address with a port, like 127.0.0.1:53 or [::1]:53",
         ),
@@ -446,6 +477,9 @@ pub mod reasons {
                     Some(Arg::Message(m)) => out.push_str(&english(m)),
                     Some(Arg::List(l)) => {
                         out.push_str(&l.iter().map(english).collect::<Vec<_>>().join("; "));
+                    }
+                    Some(Arg::Forms(forms)) => {
+                        out.push_str(forms.get("en").map_or("", String::as_str));
                     }
                     None => {}
                 },

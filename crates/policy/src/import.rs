@@ -408,7 +408,7 @@ mod tests {
         let info = ListInfo {
             id: "community".into(),
             name: "Community list".into(),
-            description: String::new(),
+            description: "".into(),
             category: "imported".into(),
             enabled_by_default: true,
             action: crate::Action::Block,

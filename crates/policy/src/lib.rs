@@ -22,6 +22,9 @@ pub use brand::{Brand, MIN_BRAND};
 mod list;
 
 pub use list::{ListFile, ListInfo, Parsed, Site};
+mod text;
+
+pub use text::{FALLBACK, Text};
 pub mod import;
 mod settings;
 

@@ -3,8 +3,8 @@
 //! ```toml
 //! [list]
 //! id = "stranger-chat"            # letters, digits and hyphens; unique across lists
-//! name = "Omegle and clones"
-//! description = "…"
+//! name = "Omegle and clones"     # or one form per language: name.en = "…" and name.fr = "…"
+//! description = "…"              # the same: plain, or description.en and description.fr
 //! category = "stranger-chat"
 //! enabled-by-default = true       # default: true
 //! action = "block"                # or "allow" for an allowlist; default: "block"
@@ -19,8 +19,12 @@
 //! name = "Omegle"                 # what parents see
 //! domains = ["omegle.com"]        # what matches: each domain and every name below it
 //! sources = ["https://…"]         # where the domains were seen (required in shipped lists)
-//! note = "…"                      # optional
+//! note = "…"                      # optional; plain, or note.en = "…" and note.fr = "…"
 //! ```
+//!
+//! The words parents read (a list's name and description, a site's note) may come in several
+//! languages: see the `text` module. A site's name stays one form, since it is what the child's
+//! notice, the block page and the attempt log name, and brands keep their own names.
 //!
 //! Parsing goes raw → validated: serde reads the raw form with `deny_unknown_fields` and spans,
 //! then validation normalizes every domain and reports every problem with its file, line and
@@ -35,31 +39,45 @@ use toml::Spanned;
 
 use crate::brand::{check_exception, check_text};
 use crate::error::line_col;
-use crate::{Action, Brand, Domain, Error};
+use crate::text::RawText;
+use crate::{Action, Brand, Domain, Error, Text};
 
 /// Longest list id, in bytes.
 const MAX_ID: usize = 64;
 
 /// The `[list]` table: what a list is, as parents and the matcher see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ListInfo {
     /// Stable id: lowercase letters, digits and hyphens, at most 64 bytes.
     pub id: String,
-    /// Name a parent reads.
-    pub name: String,
-    /// One or two sentences on what the list covers. Default: empty.
-    #[serde(default)]
-    pub description: String,
+    /// Name a parent reads, in one language or several.
+    pub name: Text,
+    /// One or two sentences on what the list covers, in one language or several. Default:
+    /// empty.
+    pub description: Text,
     /// A free-form category, such as `stranger-chat`. Default: empty.
-    #[serde(default)]
     pub category: String,
     /// Whether the list is on when settings do not say. Default: true.
-    #[serde(default = "yes")]
     pub enabled_by_default: bool,
     /// Whether the list blocks or allows. Default: block.
-    #[serde(default = "block")]
     pub action: Action,
+}
+
+/// The `[list]` table as written, before its texts are checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawInfo {
+    id: String,
+    name: Spanned<RawText>,
+    #[serde(default)]
+    description: Option<Spanned<RawText>>,
+    #[serde(default)]
+    category: String,
+    #[serde(default = "yes")]
+    enabled_by_default: bool,
+    #[serde(default = "block")]
+    action: Action,
 }
 
 fn yes() -> bool {
@@ -80,9 +98,9 @@ pub struct Site {
     /// Where the domains were seen.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
-    /// A plain-language note.
+    /// A plain-language note, in one language or several.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 /// A validated list file.
@@ -110,7 +128,7 @@ pub struct Parsed {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
-    list: Spanned<ListInfo>,
+    list: Spanned<RawInfo>,
     #[serde(default)]
     brand: Vec<RawBrand>,
     #[serde(default)]
@@ -137,7 +155,7 @@ struct RawSite {
     #[serde(default)]
     sources: Vec<String>,
     #[serde(default)]
-    note: Option<String>,
+    note: Option<Spanned<RawText>>,
 }
 
 impl ListFile {
@@ -155,8 +173,48 @@ impl ListFile {
             }
         };
 
+        // A text's problems: the whole field, or one language's form of it (`site.note.fr`).
+        let texts = |raw: Spanned<RawText>, field: &str, problems: &mut Vec<Error>| {
+            let span = raw.span();
+            match raw.into_inner().check(span) {
+                Ok(text) => text,
+                Err(found) => {
+                    for (span, lang, reason) in found {
+                        let field = match lang {
+                            Some(lang) => format!("{field}.{lang}"),
+                            None => field.to_string(),
+                        };
+                        problems.push(at(
+                            span,
+                            Error::Setting {
+                                file: file.into(),
+                                field,
+                                reason,
+                            },
+                        ));
+                    }
+                    Text::default()
+                }
+            }
+        };
+
         let info_span = raw.list.span();
-        let info = raw.list.into_inner();
+        let raw_info = raw.list.into_inner();
+        let before = problems.len();
+        let name = texts(raw_info.name, "list.name", &mut problems);
+        // A name whose forms were refused is reported once, for what was wrong with them.
+        let name_read = problems.len() == before;
+        let info = ListInfo {
+            name,
+            description: raw_info
+                .description
+                .map(|d| texts(d, "list.description", &mut problems))
+                .unwrap_or_default(),
+            id: raw_info.id,
+            category: raw_info.category,
+            enabled_by_default: raw_info.enabled_by_default,
+            action: raw_info.action,
+        };
         if let Err(reason) = check_id(&info.id) {
             problems.push(at(
                 info_span.clone(),
@@ -167,7 +225,7 @@ impl ListFile {
                 },
             ));
         }
-        if info.name.trim().is_empty() {
+        if info.name.is_blank() && name_read {
             problems.push(at(
                 info_span,
                 Error::Setting {
@@ -179,7 +237,7 @@ impl ListFile {
         }
 
         let mut brands = Vec::with_capacity(raw.brand.len());
-        let mut texts: HashMap<String, String> = HashMap::new();
+        let mut matches: HashMap<String, String> = HashMap::new();
         for raw_brand in raw.brand {
             let name = raw_brand.name.get_ref().trim().to_string();
             let problem = |field: &str, reason: String| Error::Setting {
@@ -209,7 +267,7 @@ impl ListFile {
             }
             if let Err(reason) = check_text(&text) {
                 problems.push(at(text_span.clone(), problem("brand.match", reason)));
-            } else if let Some(first) = texts.insert(text.clone(), name.clone()) {
+            } else if let Some(first) = matches.insert(text.clone(), name.clone()) {
                 problems.push(at(
                     text_span,
                     problem(
@@ -286,11 +344,12 @@ impl ListFile {
                     Err(e) => problems.push(at(raw_domain.span(), e)),
                 }
             }
+            let note = raw_site.note.map(|n| texts(n, "site.note", &mut problems));
             sites.push(Site {
                 name,
                 domains,
                 sources: raw_site.sources,
-                note: raw_site.note,
+                note,
             });
         }
 
@@ -397,7 +456,10 @@ note = "a note"
         assert_eq!(list.list.action, Action::Block);
         assert_eq!(list.sites.len(), 2);
         assert_eq!(list.sites[0].domains[0].as_str(), "www.example-chat.test");
-        assert_eq!(list.sites[1].note.as_deref(), Some("a note"));
+        assert_eq!(
+            list.sites[1].note.as_ref().map(Text::english),
+            Some("a note")
+        );
         assert_eq!(list.domains().count(), 3);
     }
 
@@ -476,5 +538,108 @@ note = "a note"
             panic!()
         };
         assert_eq!(problems.len(), 2);
+    }
+
+    const FRENCH: &str = r#"
+[list]
+id = "my-sites"
+name.en = "My sites"
+name.fr = "Mes sites"
+description = { en = "Sites we chose.", fr = "Les sites que nous avons choisis." }
+
+[[site]]
+name = "Example chat"
+domains = ["chat.example"]
+note.en = "Random video chat."
+note.fr = "Vidéo au hasard."
+note.de = "Zufälliger Videochat."
+
+[[site]]
+name = "Other"
+domains = ["other.example"]
+note = "Only in English."
+"#;
+
+    #[test]
+    fn texts_have_a_form_per_language_and_plain_text_still_reads() {
+        let list = ListFile::parse(FRENCH, path()).unwrap().list;
+        assert_eq!(list.list.name.english(), "My sites");
+        assert_eq!(list.list.name.get("fr"), "Mes sites");
+        assert_eq!(
+            list.list.description.get("fr"),
+            "Les sites que nous avons choisis."
+        );
+        let note = list.sites[0].note.as_ref().unwrap();
+        assert_eq!(note.get("fr"), "Vidéo au hasard.");
+        assert_eq!(note.get("de"), "Zufälliger Videochat.");
+        assert_eq!(note.get("it"), "Random video chat.");
+        let plain = list.sites[1].note.as_ref().unwrap();
+        assert_eq!(plain.get("fr"), "Only in English.");
+        assert!(plain.translations().is_empty());
+        // A list without any description still loads, with an empty one.
+        let bare = ListFile::parse("[list]\nid = \"x\"\nname = \"X\"\n", path()).unwrap();
+        assert!(bare.list.list.description.is_blank());
+    }
+
+    #[test]
+    fn texts_in_several_languages_round_trip_through_to_toml() {
+        let list = ListFile::parse(FRENCH, path()).unwrap().list;
+        let again = ListFile::parse(&list.to_toml(), path()).unwrap().list;
+        assert_eq!(list, again);
+    }
+
+    /// The one problem of `text`, as `(line, field, message)`.
+    fn one_problem(text: &str) -> (usize, String, String) {
+        let e = ListFile::parse(text, path()).unwrap_err();
+        let message = e.to_string();
+        let Error::At { line, source, .. } = e else {
+            panic!("{e:?}")
+        };
+        let Error::Setting { field, file, .. } = *source else {
+            panic!("{source:?}")
+        };
+        assert_eq!(file, path());
+        (line, field, message)
+    }
+
+    #[test]
+    fn a_bad_form_names_its_file_line_and_field() {
+        let head =
+            "[list]\nid = \"x\"\nname = \"X\"\n[[site]]\nname = \"A\"\ndomains = [\"a.example\"]\n";
+        let (line, field, message) =
+            one_problem(&format!("{head}note.en = \"Chat.\"\nnote.fr = 3\n"));
+        assert_eq!((line, field.as_str()), (8, "site.note.fr"));
+        assert!(
+            message.starts_with("lists/my-sites.toml:8:")
+                && message.contains("site.note.fr")
+                && message.contains("text in quotes"),
+            "{message}"
+        );
+
+        let (line, field, message) = one_problem(&format!(
+            "{head}note.en = \"Chat.\"\nnote.french = \"Discussion.\"\n"
+        ));
+        assert_eq!((line, field.as_str()), (8, "site.note.french"));
+        assert!(
+            message.contains("\"french\" is not a language code"),
+            "{message}"
+        );
+
+        let (line, field, message) =
+            one_problem(&format!("{head}note.en = \"Chat.\"\nnote.fr = \" \"\n"));
+        assert_eq!((line, field.as_str()), (8, "site.note.fr"));
+        assert!(message.contains("empty"), "{message}");
+
+        let (_, field, message) = one_problem("[list]\nid = \"x\"\nname.fr = \"Mes sites\"\n");
+        assert_eq!(field, "list.name");
+        assert!(message.contains("English form (en)"), "{message}");
+    }
+
+    #[test]
+    fn a_text_of_the_wrong_kind_is_a_syntax_error_at_its_line() {
+        let text = "[list]\nid = \"x\"\nname = \"X\"\ndescription = [\"a\"]\n";
+        let e = ListFile::parse(text, path()).unwrap_err();
+        assert!(matches!(e, Error::Syntax { line: 4, .. }), "{e:?}");
+        assert!(e.to_string().contains("one text per language"), "{e}");
     }
 }

@@ -46,8 +46,8 @@ pub struct ListMeta {
     /// Stable id, such as `stranger-chat` or `my-sites`. Shared, so that whatever keeps a
     /// reason (the attempt journal, for every blocked query) holds it without copying it.
     pub id: Arc<str>,
-    /// Name a parent reads.
-    pub name: String,
+    /// Name a parent reads, in one language or several.
+    pub name: crate::Text,
     /// Block or allow.
     pub action: Action,
 }
@@ -72,7 +72,9 @@ pub struct Reason<'m> {
     /// The list the rule belongs to.
     pub list: &'m ListMeta,
     /// The site the rule belongs to, as parents see it; shared, like the list's id. For a brand
-    /// rule it reads "looks like Omegle".
+    /// rule it reads "looks like Omegle", in English: the key the journal groups attempts by.
+    /// Pages for people name a brand block from [`RuleKind::Brand`] with the messages of
+    /// `locales/` instead ([`crate::brand::site_brand`]), so each reader gets their language.
     pub site: &'m Arc<str>,
     /// For a domain rule, the listed domain that matched: the name itself or one of its
     /// parents. For a brand rule, the brand's `match` text (`omegle`); the part of the name it
@@ -114,8 +116,9 @@ impl Reason<'_> {
         name.get(name.len().saturating_sub(len)..).unwrap_or(name)
     }
 
-    /// One line for people: `Omegle (omegle.com)` for a domain rule, `looks like Omegle:
-    /// omeglechat.example` for a brand rule. `name` is the name that was decided.
+    /// One line in English, for logs and the command line: `Omegle (omegle.com)` for a domain
+    /// rule, `looks like Omegle: omeglechat.example` for a brand rule. `name` is the name that
+    /// was decided.
     pub fn describe(&self, name: &str) -> String {
         match self.kind {
             RuleKind::Domain => format!("{} ({})", self.site, self.rule),
@@ -576,7 +579,7 @@ impl Matcher {
             + self
                 .lists
                 .iter()
-                .map(|l| l.id.len() + l.name.len() + size_of::<ListMeta>())
+                .map(|l| l.id.len() + l.name.bytes() + size_of::<ListMeta>())
                 .sum::<usize>()
             + self.brands.heap_bytes()
     }

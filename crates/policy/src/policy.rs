@@ -282,8 +282,8 @@ fn import_header(path: &Path) -> Result<ListFile, Error> {
     Ok(ListFile {
         list: crate::ListInfo {
             id: stem.clone(),
-            name: stem.clone(),
-            description: format!("Imported from {}", path.display()),
+            name: stem.as_str().into(),
+            description: format!("Imported from {}", path.display()).into(),
             category: "imported".into(),
             enabled_by_default: true,
             action: Action::Block,

@@ -4,7 +4,7 @@
 import { api, type Filter } from "../api";
 import { report } from "../app";
 import { fill, h, say } from "../dom";
-import { t } from "../i18n";
+import { siteName, t } from "../i18n";
 import { number, when } from "../logic/format";
 import { Pager } from "../logic/paging";
 
@@ -34,7 +34,7 @@ export async function renderActivity(root: HTMLElement): Promise<void> {
         fill(body, p.entries.map((a) =>
           h("tr", { "data-name": a.name },
             h("td", {}, when(a.time)),
-            h("td", {}, a.site),
+            h("td", {}, siteName(a.site, a.brand)),
             h("td", {}, h("code", {}, a.name), a.cname ? [" ", h("span", { class: "hint" }, t("activity-via", { cname: a.cname }))] : null),
             h("td", {}, a.client),
             h("td", { class: "num" }, number(a.count)))));
@@ -78,7 +78,7 @@ export async function renderActivity(root: HTMLElement): Promise<void> {
 
   try {
     const summary = await api.summary(366);
-    for (const s of summary.sites) site.append(h("option", { value: s.site }, s.site));
+    for (const s of summary.sites) site.append(h("option", { value: s.site }, siteName(s.site, s.brand)));
   } catch (e) {
     report(e, message);
   }

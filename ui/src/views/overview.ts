@@ -5,7 +5,7 @@ import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip }
 import { api, type Status } from "../api";
 import { report, toast } from "../app";
 import { h, fill } from "../dom";
-import { intlLocale, t } from "../i18n";
+import { intlLocale, siteName, t } from "../i18n";
 import { number, shortDay } from "../logic/format";
 import { dnsProblem } from "../logic/dns-health";
 import { protection } from "../logic/protection";
@@ -62,7 +62,7 @@ export async function renderOverview(root: HTMLElement, status: Status, refresh:
   try {
     const summary = await api.summary(DAYS);
     if (summary.sites.length === 0) top.append(h("li", { class: "empty" }, t("overview-top-empty", { days: DAYS })));
-    for (const s of summary.sites.slice(0, 8)) top.append(h("li", {}, h("span", {}, s.site), " ", h("span", { class: "count" }, t("overview-attempts", { count: s.count }))));
+    for (const s of summary.sites.slice(0, 8)) top.append(h("li", {}, h("span", {}, siteName(s.site, s.brand)), " ", h("span", { class: "count" }, t("overview-attempts", { count: s.count }))));
     chart?.destroy();
     chart = new Chart(canvas, {
       type: "bar",

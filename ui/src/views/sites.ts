@@ -2,10 +2,10 @@
 // parent's own sites and the allowlist; the shipped lists with on/off and their sites;
 // t("sites-test-title").
 
-import { api, type Check, type Editable, type ListSummary, type Preview } from "../api";
+import { api, type Check, type Editable, type ListSummary, type Preview, type SiteView } from "../api";
 import { report, toast } from "../app";
 import { byId, fill, h, say } from "../dom";
-import { said, t } from "../i18n";
+import { localized, said, t } from "../i18n";
 import { previewText } from "../logic/preview";
 
 let sitesEtag: string | null = null;
@@ -145,22 +145,28 @@ function listCard(l: ListSummary): HTMLElement {
     try {
       const s = await api.setListEnabled(l.id, toggle.checked);
       state.textContent = s.enabled ? t("sites-list-on") : t("sites-list-off");
-      toast(s.enabled ? t("sites-list-turned-on", { list: s.name }) : t("sites-list-turned-off", { list: s.name }));
+      const list = localized(s.name, s.name_translations);
+      toast(s.enabled ? t("sites-list-turned-on", { list }) : t("sites-list-turned-off", { list }));
     } catch (e) {
       toggle.checked = !toggle.checked;
       report(e);
     }
   });
-  const search = h("input", { type: "search", placeholder: t("sites-list-search"), "aria-label": t("sites-list-search-label", { list: l.name }) });
+  const name = localized(l.name, l.name_translations);
+  const search = h("input", { type: "search", placeholder: t("sites-list-search"), "aria-label": t("sites-list-search-label", { list: name }) });
   const list = h("ul", { class: "list-sites" });
   const details = h("details", {}, h("summary", {}, t("sites-list-show", { count: l.sites })), search, list);
   let loaded = false;
-  let sites: { name: string; domains: string[] }[] = [];
+  let sites: SiteView[] = [];
   const draw = () => {
     const q = search.value.trim().toLowerCase();
     fill(list, sites
       .filter((s) => !q || s.name.toLowerCase().includes(q) || s.domains.some((d) => d.includes(q)))
-      .map((s) => h("li", {}, h("strong", {}, s.name), " ", h("span", { class: "hint" }, s.domains.join(", ")))));
+      .map((s) => {
+        const note = s.note ? localized(s.note, s.note_translations) : null;
+        return h("li", {}, h("strong", {}, s.name), " ", h("span", { class: "hint" }, s.domains.join(", ")),
+          note ? h("p", { class: "note" }, note) : null);
+      }));
   };
   details.addEventListener("toggle", async () => {
     if (!details.open || loaded) return;
@@ -175,8 +181,8 @@ function listCard(l: ListSummary): HTMLElement {
   search.addEventListener("input", draw);
   return h("div", { class: "list", "data-list": l.id },
     h("div", { class: "list-head" },
-      h("label", { class: "switch", for: `list-toggle-${l.id}` }, toggle, h("strong", {}, l.name), " ", state),
+      h("label", { class: "switch", for: `list-toggle-${l.id}` }, toggle, h("strong", {}, name), " ", state),
       h("span", { class: "hint" }, t("sites-list-counts", { sites: l.sites, domains: l.domains }))),
-    h("p", { class: "hint" }, l.description),
+    h("p", { class: "hint" }, localized(l.description, l.description_translations)),
     details);
 }

@@ -115,6 +115,7 @@ fn view(e: Entry) -> v1::Attempt {
         cname: e.cname,
         summary: e.summary,
         paused: e.paused,
+        brand: e.brand,
     }
 }
 
@@ -254,14 +255,19 @@ pub(super) async fn summary(
     let entries = load(&api, from, to).await?;
     let mut per_day: BTreeMap<Date, u64> =
         (0..days).map(|i| (from + Duration::days(i), 0)).collect();
-    let mut per_site: HashMap<String, u64> = HashMap::new();
+    // By site, with the brand behind it when a brand rule named it (the label is the key).
+    let mut per_site: HashMap<String, (u64, Option<String>)> = HashMap::new();
     for e in &entries {
         *per_day.entry(e.time.date()).or_default() += 1;
-        *per_site.entry(e.site.clone()).or_default() += 1;
+        let (count, brand) = per_site.entry(e.site.clone()).or_default();
+        *count += 1;
+        if brand.is_none() {
+            brand.clone_from(&e.brand);
+        }
     }
     let mut sites: Vec<v1::SiteCount> = per_site
         .into_iter()
-        .map(|(site, count)| v1::SiteCount { site, count })
+        .map(|(site, (count, brand))| v1::SiteCount { site, count, brand })
         .collect();
     sites.sort_by(|a, b| b.count.cmp(&a.count).then(a.site.cmp(&b.site)));
     let days = per_day

@@ -4,7 +4,7 @@
 use axum::extract::Query;
 use vigie_i18n::Lang;
 use vigie_localapi::{self as v1, Message};
-use vigie_policy::{Domain, Verdict};
+use vigie_policy::{Domain, RuleKind, Verdict};
 
 use std::sync::Arc;
 
@@ -54,7 +54,7 @@ pub(super) async fn check(
     let said = |id: &str, r: &vigie_policy::Reason<'_>| {
         Message::new(id)
             .arg("site", r.site.to_string())
-            .arg("list", r.list.name.as_str())
+            .arg("list", &r.list.name)
             .arg("rule", r.rule.to_string())
     };
     // The resolver's own decision, pause included, so a test here says what a lookup gets now.
@@ -64,20 +64,19 @@ pub(super) async fn check(
             None,
             Message::new("check-special").arg("what", Message::new(special.message_id())),
         ),
-        Verdict::Blocked(r) if r.is_brand() => (
+        Verdict::Blocked(
+            r @ vigie_policy::Reason {
+                kind: RuleKind::Brand { brand, .. },
+                ..
+            },
+        ) => (
             v1::CheckVerdict::Blocked,
             Some(reason(r)),
+            // The brand's own name: the sentence around it is in the reader's language.
             Message::new("check-brand")
-                .arg(
-                    "brand",
-                    // The brand's own name, without the English "looks like" of its label.
-                    r.site
-                        .strip_prefix("looks like ")
-                        .unwrap_or(r.site)
-                        .to_string(),
-                )
+                .arg("brand", brand)
                 .arg("domain", r.matched(domain.as_str()).to_string())
-                .arg("list", r.list.name.as_str())
+                .arg("list", &r.list.name)
                 .arg("rule", r.rule.to_string()),
         ),
         Verdict::Blocked(r) => (

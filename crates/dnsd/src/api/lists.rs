@@ -33,8 +33,10 @@ fn no_list(id: &str) -> Failure {
 fn summary_of(file: &ListFile, enabled: bool, shipped: bool, domains: usize) -> v1::ListSummary {
     v1::ListSummary {
         id: file.list.id.clone(),
-        name: file.list.name.clone(),
-        description: file.list.description.clone(),
+        name: file.list.name.english().to_string(),
+        name_translations: file.list.name.translations().clone(),
+        description: file.list.description.english().to_string(),
+        description_translations: file.list.description.translations().clone(),
         action: if file.list.action.allows() {
             v1::ListAction::Allow
         } else {
@@ -63,6 +65,12 @@ pub(super) fn site_view(s: &vigie_policy::Site) -> v1::SiteView {
     v1::SiteView {
         name: s.name.clone(),
         domains: s.domains.iter().map(ToString::to_string).collect(),
+        note: s.note.as_ref().map(|n| n.english().to_string()),
+        note_translations: s
+            .note
+            .as_ref()
+            .map(|n| n.translations().clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -263,7 +271,7 @@ pub(super) async fn remove(
             StatusCode::NOT_FOUND,
             Message::new("api-not-in-list")
                 .arg("domain", domain.to_string())
-                .arg("list", list.list.name.as_str()),
+                .arg("list", list.list.name.english()),
         ));
     }
     let text = list.to_toml();

@@ -71,7 +71,7 @@ async fn whole_status(api: &Api) -> v1::Status {
         .lists
         .iter()
         .filter(|l| !l.enabled && !l.file.list.action.allows())
-        .map(|l| l.file.list.name.clone())
+        .map(|l| l.file.list.name.english().to_string())
         .collect();
     v1::Status {
         redirect: redirect_state(&api.redirect_state),
@@ -185,6 +185,7 @@ pub(super) async fn notices(
                         time: n.time,
                         site: n.site,
                         name: n.name,
+                        brand: n.brand,
                     };
                     let data = serde_json::to_string(&notice).unwrap_or_default();
                     return Some((Ok(Event::default().data(data)), (rx, shared)));

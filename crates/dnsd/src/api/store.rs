@@ -12,7 +12,7 @@ use vigie_policy::RawSettings;
 use super::{Api, Failure};
 
 use sha2::{Digest, Sha256};
-use vigie_policy::{Action, ListFile, ListInfo};
+use vigie_policy::{Action, ListFile, ListInfo, Text};
 
 /// The version of a file's content (`"absent"` for no file), quoted as HTTP wants.
 pub(crate) fn etag(bytes: Option<&[u8]>) -> String {
@@ -104,23 +104,31 @@ impl Editable {
 
     /// The list as it starts out, before the parent adds anything.
     pub(crate) fn empty(self) -> ListFile {
+        // In French too: the block page names the list to a child in the browser's language.
         let (name, description, action) = match self {
             Editable::Sites => (
-                "My blocked sites",
-                "Sites a parent added on this computer.",
+                Text::plain("My blocked sites").with("fr", "Mes sites bloqués"),
+                Text::plain("Sites a parent added on this computer.")
+                    .with("fr", "Les sites qu’un parent a ajoutés sur cet ordinateur."),
                 Action::Block,
             ),
             Editable::Allow => (
-                "Allowed sites",
-                "Sites a parent allowed on this computer, even when a list blocks them.",
+                Text::plain("Allowed sites").with("fr", "Sites autorisés"),
+                Text::plain(
+                    "Sites a parent allowed on this computer, even when a list blocks them.",
+                )
+                .with(
+                    "fr",
+                    "Les sites qu’un parent a autorisés sur cet ordinateur, même quand une liste les bloque.",
+                ),
                 Action::Allow,
             ),
         };
         ListFile {
             list: ListInfo {
                 id: self.id().into(),
-                name: name.into(),
-                description: description.into(),
+                name,
+                description,
                 category: "parent".into(),
                 enabled_by_default: true,
                 action,

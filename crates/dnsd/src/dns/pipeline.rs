@@ -166,6 +166,7 @@ pub(crate) fn begin(
                 list: &reason.list.id,
                 rule: reason.rule,
                 brand,
+                brand_name: brand_name(&reason),
                 cname: None,
             };
             let (reply, attempt) = block(shared, &generation, &req, client, name, reason);
@@ -186,6 +187,7 @@ pub(crate) fn begin(
                     None,
                 )
                 .during_pause()
+                .by_brand(brand_name(&r))
             });
             // 6. Cache, then upstream. The cache holds upstream answers only, never decisions,
             //    so the stages above always run with the policy in force.
@@ -365,6 +367,7 @@ fn inspect<'a>(
                     list: &reason.list.id,
                     rule: reason.rule,
                     brand: None,
+                    brand_name: brand_name(&reason),
                     cname: Some(target),
                 };
                 let name = req.name.clone();
@@ -388,6 +391,8 @@ struct Reason<'a> {
     /// For a brand rule on the queried name: how many bytes at its end are the registrable
     /// domain the brand was found in (the zone of the answer's SOA).
     brand: Option<usize>,
+    /// For a brand rule, on the name or its CNAME target: the brand's name (`Omegle`).
+    brand_name: Option<&'a str>,
     /// The CNAME target that matched, when the queried name itself is not listed.
     cname: Option<&'a str>,
 }
@@ -396,6 +401,14 @@ struct Reason<'a> {
 fn brand_zone(reason: &vigie_policy::Reason<'_>) -> Option<usize> {
     match reason.kind {
         RuleKind::Brand { registrable, .. } => Some(registrable),
+        RuleKind::Domain => None,
+    }
+}
+
+/// The brand's name for a brand rule, so that readers see "looks like Omegle" in their language.
+fn brand_name<'m>(reason: &vigie_policy::Reason<'m>) -> Option<&'m str> {
+    match reason.kind {
+        RuleKind::Brand { brand, .. } => Some(brand),
         RuleKind::Domain => None,
     }
 }
@@ -419,7 +432,8 @@ fn block<'a>(
         reason.rule,
         req.qtype(),
         reason.cname.map(str::to_string),
-    );
+    )
+    .by_brand(reason.brand_name);
     // A CNAME block answers for the queried name's own zone: an SOA for the blocked target's
     // zone would be out of place in an answer about another name.
     let zone = if reason.cname.is_some() {

@@ -29,6 +29,10 @@ pub(crate) struct Attempt {
     pub(crate) cname: Option<String>,
     /// A listed site opened while a parent had paused protection.
     pub(crate) paused: bool,
+    /// Set when a brand rule decided: the brand's name (`Omegle`). `site` is then its English
+    /// label ("looks like Omegle"), kept as the key attempts are grouped by; readers are shown
+    /// the brand in their own language from this. Rare, so it may copy.
+    pub(crate) brand: Option<String>,
 }
 
 /// Most record types one folded attempt keeps; a browser asks for three (A, AAAA, HTTPS).
@@ -106,7 +110,14 @@ impl Attempt {
             count: 1,
             cname,
             paused: false,
+            brand: None,
         }
+    }
+
+    /// The same attempt, decided by the brand `brand` (its name) when there is one.
+    pub(crate) fn by_brand(mut self, brand: Option<&str>) -> Self {
+        self.brand = brand.map(str::to_string);
+        self
     }
 
     /// The same attempt, marked as opened during a pause (the lookup was answered).
@@ -168,6 +179,9 @@ pub(crate) struct Entry {
     /// The site was opened while a parent had paused protection (it was not blocked).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) paused: bool,
+    /// A brand rule decided: the brand's name (see [`Attempt::brand`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) brand: Option<String>,
 }
 
 /// What every local user may see about an attempt: deliberately no client, list or rule.
@@ -177,6 +191,9 @@ pub(crate) struct Notice {
     pub(crate) time: OffsetDateTime,
     pub(crate) site: String,
     pub(crate) name: String,
+    /// A brand rule decided: the brand's name, so the child reads it in their language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) brand: Option<String>,
 }
 
 /// The address of a client, for the journal: IPv4-mapped IPv6 shown as IPv4.

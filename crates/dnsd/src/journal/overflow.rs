@@ -65,6 +65,7 @@ impl Overflow {
                     cname: None,
                     summary: true,
                     paused: false,
+                    brand: entry.brand.clone(),
                 },
                 settled: 0,
                 tracked: HashMap::new(),
@@ -119,6 +120,7 @@ mod tests {
             cname: None,
             summary: false,
             paused: false,
+            brand: None,
         }
     }
 

@@ -46,6 +46,7 @@ fn entry(id: u64, count: u32, types: &[&str]) -> Entry {
         cname: None,
         summary: false,
         paused: false,
+        brand: None,
     }
 }
 

@@ -192,6 +192,7 @@ impl Writer {
             cname: attempt.cname,
             summary: false,
             paused: attempt.paused,
+            brand: attempt.brand,
         };
         // Nobody is told "blocked" about a site that opened during a pause.
         let tell = !entry.paused;
@@ -199,6 +200,7 @@ impl Writer {
             time,
             site: entry.site.clone(),
             name: entry.name.clone(),
+            brand: entry.brand.clone(),
         };
         if full {
             // No room for another open group: counted in the day's summary for the site.

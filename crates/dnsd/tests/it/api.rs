@@ -661,6 +661,117 @@ fn pause_lets_sites_through_until_resume_and_is_shown() {
 }
 
 #[test]
+fn lists_and_site_notes_carry_their_french_forms() {
+    let files = [(
+        "lists/family.toml",
+        "[list]\nid = \"family\"\nname.en = \"Family list\"\nname.fr = \"Liste de la famille\"\n\
+         [[site]]\nname = \"Chat\"\ndomains = [\"chat.example\"]\n\
+         note.en = \"A chat.\"\nnote.fr = \"Un tchat.\"\n",
+    )];
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &files);
+    let rt = rt();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let lists = rt.block_on(c.lists()).unwrap();
+    let shipped = lists.iter().find(|l| l.id == "stranger-chat").unwrap();
+    assert_eq!(shipped.name, "Omegle and clones");
+    assert_eq!(shipped.name_translations["fr"], "Omegle et ses clones");
+    assert!(
+        shipped.description_translations["fr"].starts_with("Les sites qui mettent"),
+        "{shipped:?}"
+    );
+    let family = lists.iter().find(|l| l.id == "family").unwrap();
+    assert_eq!(family.name_translations["fr"], "Liste de la famille");
+    assert!(family.description_translations.is_empty());
+
+    let detail = rt.block_on(c.list("stranger-chat")).unwrap();
+    let omegle = detail.sites.iter().find(|s| s.name == "Omegle").unwrap();
+    assert!(
+        omegle
+            .note
+            .as_deref()
+            .unwrap()
+            .starts_with("The original site")
+    );
+    assert!(
+        omegle.note_translations["fr"].starts_with("Le site d’origine"),
+        "{omegle:?}"
+    );
+    let detail = rt.block_on(c.list("family")).unwrap();
+    assert_eq!(detail.sites[0].note_translations["fr"], "Un tchat.");
+
+    // The parent's own list starts out in both languages, and an add keeps them.
+    rt.block_on(c.add_site("mine.example", None, None)).unwrap();
+    let mine = rt.block_on(c.sites()).unwrap().value;
+    assert_eq!(mine.list.name, "My blocked sites");
+    assert_eq!(mine.list.name_translations["fr"], "Mes sites bloqués");
+    let text = std::fs::read_to_string(v.config.join("lists/my-sites.toml")).unwrap();
+    assert!(text.contains("Mes sites bloqués"), "{text}");
+}
+
+#[test]
+fn a_brand_block_carries_its_brand_to_notices_attempts_and_the_summary() {
+    use vigie_i18n::Lang;
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let mut notices = rt.block_on(Client::new(c.socket()).notices()).unwrap();
+    v.udp("www.omegle-clone.test", RecordType::A);
+    let notice = rt
+        .block_on(async { tokio::time::timeout(Duration::from_secs(5), notices.next()).await })
+        .expect("a notice within 5 s")
+        .unwrap()
+        .unwrap();
+    assert_eq!(notice.brand.as_deref(), Some("Omegle"), "{notice:?}");
+    assert_eq!(notice.name, "www.omegle-clone.test");
+
+    v.udp("www.omegle.com", RecordType::A);
+    let page = rt.block_on(c.attempts(&AttemptQuery::default())).unwrap();
+    let brand = page
+        .entries
+        .iter()
+        .find(|e| e.name == "www.omegle-clone.test")
+        .unwrap();
+    assert_eq!(brand.brand.as_deref(), Some("Omegle"));
+    let listed = page
+        .entries
+        .iter()
+        .find(|e| e.name == "www.omegle.com")
+        .unwrap();
+    assert_eq!(listed.brand, None, "a listed domain is no brand block");
+
+    let summary = rt.block_on(c.summary(30)).unwrap();
+    let site = summary.sites.iter().find(|s| s.brand.is_some()).unwrap();
+    assert_eq!(site.brand.as_deref(), Some("Omegle"));
+    // What the console shows for it, in each language.
+    let shown = vigie_policy::brand::site_brand(site.brand.as_deref().unwrap());
+    assert_eq!(Lang::En.render(&shown), site.site);
+    assert_eq!(Lang::Fr.render(&shown), "ressemble à Omegle");
+
+    // "Test a name" names the brand inside a sentence of the reader's language.
+    let check = rt.block_on(c.check("www.omegle-clone.test")).unwrap();
+    let fr = Lang::Fr.render(check.message.as_ref().unwrap());
+    assert!(fr.contains("ressemble à Omegle"), "{fr}");
+    assert!(!fr.contains("looks like"), "{fr}");
+    // The list's name too, where the list has it in French.
+    assert!(
+        fr.contains("«\u{202F}Omegle et ses clones\u{202F}»"),
+        "{fr}"
+    );
+    assert!(
+        check.explanation.contains("\"Omegle and clones\""),
+        "{check:?}"
+    );
+}
+
+#[test]
 fn notices_and_attempts_reach_parents() {
     let upstream = Upstream::start();
     let v = Vigie::start(upstream.addr(), None, &[]);

@@ -213,6 +213,23 @@ fn the_block_page_speaks_the_browsers_language() {
     assert!(fr.contains("Omegle est bloqué sur cet ordinateur"), "{fr}");
     assert!(fr.contains("parles-en à un parent"), "{fr}");
     assert!(!fr.contains("talk to a parent"), "{fr}");
+    // The list's own name in French too.
+    assert!(
+        fr.contains("«\u{202F}Omegle et ses clones\u{202F}»"),
+        "{fr}"
+    );
+
+    // A brand block names the domain and the site it looks like, in French, never "looks like".
+    let fr = block_page(&v, "www.omegle-clone.test", Some("fr"));
+    assert!(
+        fr.contains("<h1>omegle-clone.test est bloqué sur cet ordinateur</h1>"),
+        "{fr}"
+    );
+    assert!(fr.contains("Il ressemble à Omegle"), "{fr}");
+    assert!(!fr.contains("looks like"), "{fr}");
+    let en = block_page(&v, "www.omegle-clone.test", None);
+    assert!(en.contains("It looks like Omegle"), "{en}");
+    assert!(en.contains("“Omegle and clones”"), "{en}");
 
     for accept in [Some("en-US,en;q=0.9"), None] {
         let en = block_page(&v, "www.omegle.com", accept);

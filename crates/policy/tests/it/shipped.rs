@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use vigie_policy::{Domain, ListFile, SHIPPED, shipped_lists};
+use vigie_policy::{Domain, ListFile, SHIPPED, Text, shipped_lists};
 
 #[test]
 fn every_shipped_list_parses_without_warnings() {
@@ -53,6 +53,51 @@ fn the_shipped_files_are_written_in_normalized_form() {
             }
         }
     }
+}
+
+/// The French form of `text`, checked: present, not the English words again, and written with
+/// French typography (the rules of `locales/README.md`).
+fn french<'t>(text: &'t Text, what: &str) -> &'t str {
+    let fr = text
+        .translation("fr")
+        .unwrap_or_else(|| panic!("{what} has no French form (fr)"));
+    assert_ne!(
+        fr,
+        text.english(),
+        "{what}: the French form repeats the English"
+    );
+    for (bad, why) in [
+        ("'", "an apostrophe ’"),
+        (" :", "a no-break space (U+00A0) before :"),
+        (" ;", "a narrow no-break space (U+202F) before ;"),
+        ("« ", "a narrow no-break space (U+202F) after «"),
+        (" »", "a narrow no-break space (U+202F) before »"),
+        ("\"", "« » quotes"),
+    ] {
+        assert!(!fr.contains(bad), "{what}: write {why} in {fr:?}");
+    }
+    fr
+}
+
+#[test]
+fn every_shipped_list_and_site_note_speaks_french() {
+    let mut notes = 0;
+    for list in shipped_lists().unwrap() {
+        let id = &list.list.id;
+        french(&list.list.name, &format!("{id}: the list's name"));
+        french(
+            &list.list.description,
+            &format!("{id}: the list's description"),
+        );
+        for site in &list.sites {
+            if let Some(note) = &site.note {
+                french(note, &format!("{id}: the note of site {}", site.name));
+                notes += 1;
+            }
+        }
+    }
+    // The shipped lists do carry notes: a test that met none would prove nothing.
+    assert!(notes > 200, "only {notes} notes");
 }
 
 #[test]
