@@ -110,6 +110,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         paused_until: Default::default(),
         pause_ends_ms: Default::default(),
         probe: Arc::new(Probe::new(args.probe_system_dns)),
+        owners: Default::default(),
     });
 
     let (stop_tx, stop_rx) = watch::channel(false);

@@ -13,6 +13,7 @@ mod fatal;
 mod files;
 mod install;
 mod journal;
+mod owner;
 mod paths;
 mod probe;
 mod reload;

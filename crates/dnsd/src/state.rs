@@ -124,6 +124,8 @@ pub(crate) struct Shared {
     pub(crate) pause_ends_ms: AtomicU64,
     /// Whether the computer's own lookups reach this service.
     pub(crate) probe: Arc<Probe>,
+    /// Who sent blocked queries (see `owner`).
+    pub(crate) owners: Arc<crate::owner::Owners>,
 }
 
 impl Shared {

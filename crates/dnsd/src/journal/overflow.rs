@@ -65,6 +65,11 @@ impl Overflow {
                     cname: None,
                     summary: true,
                     paused: false,
+                    // A summary counts every account's attempts at the site together.
+                    local: entry.local,
+                    account: None,
+                    program: None,
+                    via: None,
                 },
                 settled: 0,
                 tracked: HashMap::new(),
@@ -119,6 +124,10 @@ mod tests {
             cname: None,
             summary: false,
             paused: false,
+            local: true,
+            account: None,
+            program: None,
+            via: None,
         }
     }
 
