@@ -88,15 +88,35 @@ async fn load(api: &Arc<Api>, from: Date, to: Date) -> Result<Vec<Entry>, Failur
     Ok(entries)
 }
 
+/// The `account` filter's word for attempts whose account cannot be told.
+const THIS_COMPUTER: &str = "this-computer";
+
 fn matches(e: &Entry, f: &Filters) -> bool {
     if let Some(site) = &f.site
         && !e.site.eq_ignore_ascii_case(site)
     {
         return false;
     }
+    if let Some(account) = &f.account {
+        let uid = e.account.as_ref().map(|a| a.uid.to_string());
+        let fits = match uid {
+            Some(uid) => *account == uid,
+            None => account == THIS_COMPUTER && e.local,
+        };
+        if !fits {
+            return false;
+        }
+    }
     if let Some(q) = &f.q {
         let q = q.to_lowercase();
-        return e.name.contains(&q) || e.site.to_lowercase().contains(&q) || e.client.contains(&q);
+        return e.name.contains(&q)
+            || e.site.to_lowercase().contains(&q)
+            || e.client.contains(&q)
+            || e.account.as_ref().is_some_and(|a| {
+                a.name.to_lowercase().contains(&q)
+                    || a.full_name.as_ref().is_some_and(|n| n.to_lowercase().contains(&q))
+            })
+            || e.program.as_ref().is_some_and(|p| p.to_lowercase().contains(&q));
     }
     true
 }
@@ -115,6 +135,14 @@ fn view(e: Entry) -> v1::Attempt {
         cname: e.cname,
         summary: e.summary,
         paused: e.paused,
+        local: e.local,
+        account: e.account.map(|a| v1::Account {
+            uid: a.uid,
+            name: a.name,
+            full_name: a.full_name,
+        }),
+        program: e.program,
+        via: e.via,
     }
 }
 
@@ -188,7 +216,9 @@ pub(super) async fn csv(
     api.parent(peer, &headers)?;
     let f = filters(q)?;
     let (from, to) = range(&f)?;
-    let mut out = String::from("time,client,name,site,list,rule,types,count,cname\n");
+    let mut out = String::from(
+        "time,client,name,site,list,rule,types,count,cname,uid,account,program,via\n",
+    );
     let entries: Vec<Entry> = load(&api, from, to)
         .await?
         .into_iter()
@@ -209,6 +239,13 @@ pub(super) async fn csv(
             e.types.join(" "),
             e.count.to_string(),
             e.cname.unwrap_or_default(),
+            e.account
+                .as_ref()
+                .map(|a| a.uid.to_string())
+                .unwrap_or_default(),
+            e.account.map(|a| a.name).unwrap_or_default(),
+            e.program.unwrap_or_default(),
+            e.via.unwrap_or_default(),
         ];
         out.push_str(
             &row.iter()
