@@ -404,6 +404,18 @@ pub struct Summary {
     pub days: Vec<DayCount>,
     /// Sites by attempts, most first.
     pub sites: Vec<SiteCount>,
+    /// This computer's accounts by attempts, most first; the console's account filter lists them.
+    #[serde(default)]
+    pub accounts: Vec<AccountCount>,
+}
+
+/// Attempts made from one account of this computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountCount {
+    /// The account; `None` for this computer's attempts whose account cannot be told.
+    pub account: Option<Account>,
+    /// Attempts.
+    pub count: u64,
 }
 
 /// `POST /v1/pause`.

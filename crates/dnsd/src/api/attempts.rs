@@ -292,10 +292,31 @@ pub(super) async fn summary(
     let mut per_day: BTreeMap<Date, u64> =
         (0..days).map(|i| (from + Duration::days(i), 0)).collect();
     let mut per_site: HashMap<String, u64> = HashMap::new();
+    let mut per_account: HashMap<Option<u32>, (Option<v1::Account>, u64)> = HashMap::new();
     for e in &entries {
         *per_day.entry(e.time.date()).or_default() += 1;
         *per_site.entry(e.site.clone()).or_default() += 1;
+        if e.local {
+            let uid = e.account.as_ref().map(|a| a.uid);
+            let slot = per_account.entry(uid).or_insert_with(|| {
+                let account = e.account.clone().map(|a| v1::Account {
+                    uid: a.uid,
+                    name: a.name,
+                    full_name: a.full_name,
+                });
+                (account, 0)
+            });
+            slot.1 += 1;
+        }
     }
+    let mut accounts: Vec<v1::AccountCount> = per_account
+        .into_values()
+        .map(|(account, count)| v1::AccountCount { account, count })
+        .collect();
+    accounts.sort_by(|a, b| {
+        let uid = |c: &v1::AccountCount| c.account.as_ref().map(|a| a.uid);
+        b.count.cmp(&a.count).then(uid(a).cmp(&uid(b)))
+    });
     let mut sites: Vec<v1::SiteCount> = per_site
         .into_iter()
         .map(|(site, count)| v1::SiteCount { site, count })
@@ -308,7 +329,11 @@ pub(super) async fn summary(
             count,
         })
         .collect();
-    Ok(axum::Json(v1::Summary { days, sites }))
+    Ok(axum::Json(v1::Summary {
+        days,
+        sites,
+        accounts,
+    }))
 }
 
 /// Attempts since midnight UTC, for status.
