@@ -235,12 +235,7 @@ fn show(app: &AppHandle, notice: &Notice, lang: Lang) {
             alert_body(lang, &notice.site, notice.account.as_deref()),
         ),
     };
-    let result = app
-        .notification()
-        .builder()
-        .title(title)
-        .body(body)
-        .show();
+    let result = app.notification().builder().title(title).body(body).show();
     if let Err(e) = result {
         eprintln!("vigie-app --tray: the notification could not be shown: {e}");
     }

@@ -114,9 +114,13 @@ fn matches(e: &Entry, f: &Filters) -> bool {
             || e.client.contains(&q)
             || e.account.as_ref().is_some_and(|a| {
                 a.name.to_lowercase().contains(&q)
-                    || a.full_name.as_ref().is_some_and(|n| n.to_lowercase().contains(&q))
+                    || a.full_name
+                        .as_ref()
+                        .is_some_and(|n| n.to_lowercase().contains(&q))
             })
-            || e.program.as_ref().is_some_and(|p| p.to_lowercase().contains(&q));
+            || e.program
+                .as_ref()
+                .is_some_and(|p| p.to_lowercase().contains(&q));
     }
     true
 }
@@ -216,9 +220,8 @@ pub(super) async fn csv(
     api.parent(peer, &headers)?;
     let f = filters(q)?;
     let (from, to) = range(&f)?;
-    let mut out = String::from(
-        "time,client,name,site,list,rule,types,count,cname,uid,account,program,via\n",
-    );
+    let mut out =
+        String::from("time,client,name,site,list,rule,types,count,cname,uid,account,program,via\n");
     let entries: Vec<Entry> = load(&api, from, to)
         .await?
         .into_iter()

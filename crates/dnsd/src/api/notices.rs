@@ -111,7 +111,9 @@ pub(super) async fn notices(
                         time: n.time,
                         kind,
                         account: match kind {
-                            v1::NoticeKind::Alert => n.account.as_ref().map(|a| a.label().to_owned()),
+                            v1::NoticeKind::Alert => {
+                                n.account.as_ref().map(|a| a.label().to_owned())
+                            }
                             v1::NoticeKind::Blocked => None,
                         },
                         site: n.site,

@@ -199,9 +199,14 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                             let shared = shared.clone();
                             let socket = socket.clone();
                             rt.spawn(async move {
-                                let attempt =
-                                    pipeline::attribute(&shared, attempt, Transport::Udp, peer, server)
-                                        .await;
+                                let attempt = pipeline::attribute(
+                                    &shared,
+                                    attempt,
+                                    Transport::Udp,
+                                    peer,
+                                    server,
+                                )
+                                .await;
                                 // Before the answer, so that a reader who saw it sees this too.
                                 shared.journal.record_at(attempt, now);
                                 if let Err(e) = socket.send_to(&answer, peer) {

@@ -69,7 +69,9 @@ pub(crate) async fn handle(
         Step::Forward(pending) => finish(shared, *pending, out).await,
     };
     if let Some(attempt) = attempt {
-        shared.journal.record(attribute(shared, attempt, transport, peer, server).await);
+        shared
+            .journal
+            .record(attribute(shared, attempt, transport, peer, server).await);
     }
     true
 }

@@ -11,7 +11,9 @@
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 
-use netlink_packet_core::{NLM_F_DUMP, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload};
+use netlink_packet_core::{
+    NLM_F_DUMP, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload,
+};
 use netlink_packet_sock_diag::SockDiagMessage;
 use netlink_packet_sock_diag::constants::{AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP};
 use netlink_packet_sock_diag::inet::{ExtensionFlags, InetRequest, SocketId, StateFlags};
@@ -109,7 +111,10 @@ fn dump(proto: Proto, family: u8) -> io::Result<Vec<(SocketId, Sender)>> {
         // UDP sockets are "closed" (unconnected) or "established" (connected).
         Proto::Udp => (IPPROTO_UDP, StateFlags::all()),
         // A client waiting for its answer is connected; listening sockets send nothing.
-        Proto::Tcp => (IPPROTO_TCP, StateFlags::ESTABLISHED | StateFlags::CLOSE_WAIT),
+        Proto::Tcp => (
+            IPPROTO_TCP,
+            StateFlags::ESTABLISHED | StateFlags::CLOSE_WAIT,
+        ),
     };
     let mut request = NetlinkMessage::new(
         header,

@@ -31,8 +31,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
-pub(crate) use diag::Proto;
 use diag::Found;
+pub(crate) use diag::Proto;
 
 /// How long a blocked answer may wait for its sender's lookup. A person does not notice 50 ms on
 /// a page that fails anyway; the lookup itself usually takes well under a millisecond, and the
@@ -149,7 +149,10 @@ impl Owners {
     /// What is known of `peer` now, without a system call: the DNS threads ask this inline.
     pub(crate) fn known(&self, proto: Proto, peer: SocketAddr) -> Known {
         if !peer.ip().is_loopback() {
-            let addresses = self.addresses.lock().unwrap_or_else(PoisonError::into_inner);
+            let addresses = self
+                .addresses
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             match &*addresses {
                 Some((at, list)) if at.elapsed() < ADDRESSES_FOR => {
                     if !list.contains(&unmapped(peer.ip())) {
@@ -267,7 +270,10 @@ impl Owners {
 
     /// Whether `ip` is one of this computer's addresses, read again when stale.
     fn is_this_computer(&self, ip: IpAddr) -> bool {
-        let mut addresses = self.addresses.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut addresses = self
+            .addresses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let fresh = addresses
             .as_ref()
             .is_some_and(|(at, _)| at.elapsed() < ADDRESSES_FOR);
@@ -308,7 +314,10 @@ mod tests {
             stub(Some("systemd-resolve"), None),
             Some("systemd-resolved")
         );
-        assert_eq!(stub(None, Some("systemd-resolve")), Some("systemd-resolved"));
+        assert_eq!(
+            stub(None, Some("systemd-resolve")),
+            Some("systemd-resolved")
+        );
         assert_eq!(stub(Some("dnsmasq"), Some("nobody")), Some("dnsmasq"));
         // Root's own lookups and a browser's are people's, not a stub's.
         assert_eq!(stub(Some("apt"), Some("root")), None);
@@ -323,7 +332,12 @@ mod tests {
         let server: SocketAddr = "127.0.0.1:53".parse().unwrap();
         let owners = Owners::default();
         let owner = owners
-            .look_up(Proto::Udp, peer, server, Instant::now() + Duration::from_secs(5))
+            .look_up(
+                Proto::Udp,
+                peer,
+                server,
+                Instant::now() + Duration::from_secs(5),
+            )
             .expect("loopback is this computer");
         let uid = rustix::process::getuid().as_raw();
         let account = owner.account.as_ref().expect("an account");
@@ -331,11 +345,19 @@ mod tests {
         let exe = std::env::current_exe().unwrap();
         let name = exe.file_name().unwrap().to_str().unwrap();
         assert_eq!(owner.program.as_deref(), Some(name));
-        assert!(matches!(owners.known(Proto::Udp, peer), Known::Remembered(_)));
+        assert!(matches!(
+            owners.known(Proto::Udp, peer),
+            Known::Remembered(_)
+        ));
         drop(socket);
         // A closed socket has no owner left to tell: "this computer", never a guess.
         let gone = owners
-            .look_up(Proto::Tcp, peer, server, Instant::now() + Duration::from_secs(5))
+            .look_up(
+                Proto::Tcp,
+                peer,
+                server,
+                Instant::now() + Duration::from_secs(5),
+            )
             .unwrap();
         assert_eq!(*gone, Owner::default());
     }

@@ -28,7 +28,11 @@ pub(crate) fn holder(inode: u32, uid: u32, hints: &[u32], deadline: Instant) -> 
         if Instant::now() >= deadline {
             return None;
         }
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         if hints.contains(&pid) {
@@ -61,21 +65,23 @@ fn holds(pid: u32, target: &str) -> bool {
     let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) else {
         return false;
     };
-    fds.flatten().any(|fd| {
-        fs::read_link(fd.path()).is_ok_and(|link| link.as_os_str() == target)
-    })
+    fds.flatten()
+        .any(|fd| fs::read_link(fd.path()).is_ok_and(|link| link.as_os_str() == target))
 }
 
 /// The program's name: its executable's file name (`firefox-esr`), or the kernel's short
 /// name for it (`comm`, 15 bytes at most) where the executable cannot be read.
 pub(crate) fn program(pid: u32) -> Option<String> {
-    let exe = fs::read_link(format!("/proc/{pid}/exe")).ok().and_then(|exe| {
-        let name = exe.file_name()?.to_str()?.to_owned();
-        // A program replaced on disk while it runs (an upgrade) still names itself.
-        Some(name.trim_end_matches(" (deleted)").to_owned())
-    });
+    let exe = fs::read_link(format!("/proc/{pid}/exe"))
+        .ok()
+        .and_then(|exe| {
+            let name = exe.file_name()?.to_str()?.to_owned();
+            // A program replaced on disk while it runs (an upgrade) still names itself.
+            Some(name.trim_end_matches(" (deleted)").to_owned())
+        });
     exe.or_else(|| {
-        let comm = fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("comm")).ok()?;
+        let comm =
+            fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("comm")).ok()?;
         let comm = comm.trim_end();
         (!comm.is_empty()).then(|| comm.to_owned())
     })

@@ -61,7 +61,10 @@ impl Stream {
         let mut line = String::new();
         loop {
             line.clear();
-            let n = self.lines.read_line(&mut line).expect("an event within 5 s");
+            let n = self
+                .lines
+                .read_line(&mut line)
+                .expect("an event within 5 s");
             assert!(n > 0, "the stream ended");
             if let Some(data) = line.trim_end().strip_prefix("data:") {
                 return serde_json::from_str(data.trim()).unwrap();
@@ -91,13 +94,19 @@ fn an_attempt_names_the_account_and_program_that_asked() {
     v.udp("www.omegle.com", RecordType::A);
     v.tcp("ome.tv", RecordType::A);
     let notice = mine.next();
-    assert_eq!((notice.site.as_str(), notice.kind), ("Omegle", NoticeKind::Blocked));
+    assert_eq!(
+        (notice.site.as_str(), notice.kind),
+        ("Omegle", NoticeKind::Blocked)
+    );
     assert_eq!(mine.next().site, "OmeTV");
 
     let entries = attempts(&rt, &c);
     assert_eq!(entries.len(), 2, "{entries:?}");
     for a in &entries {
-        let account = a.account.as_ref().unwrap_or_else(|| panic!("no account: {a:?}"));
+        let account = a
+            .account
+            .as_ref()
+            .unwrap_or_else(|| panic!("no account: {a:?}"));
         assert_eq!(account.uid, uid, "{a:?}");
         assert!(a.local, "{a:?}");
         assert_eq!(a.program.as_deref(), Some(program().as_str()), "{a:?}");
@@ -122,7 +131,9 @@ fn an_attempt_names_the_account_and_program_that_asked() {
         .block_on(c.attempts_csv(&AttemptQuery::default()))
         .unwrap();
     assert!(
-        csv.starts_with("time,client,name,site,list,rule,types,count,cname,uid,account,program,via\n"),
+        csv.starts_with(
+            "time,client,name,site,list,rule,types,count,cname,uid,account,program,via\n"
+        ),
         "{csv}"
     );
     assert!(csv.contains(&format!("\"{uid}\",")), "{csv}");
@@ -140,7 +151,11 @@ fn each_account_hears_only_of_its_own_attempts_and_a_parent_is_alerted_once() {
     }
     let upstream = Upstream::start();
     // Short groups, so that the child's second try is a second attempt.
-    let v = Vigie::start(upstream.addr(), Some("[journal]\nmerge-window-secs = 1\n"), &[]);
+    let v = Vigie::start(
+        upstream.addr(),
+        Some("[journal]\nmerge-window-secs = 1\n"),
+        &[],
+    );
     let rt = rt();
     let mut c = v.client();
     rt.block_on(c.setup(PASSWORD)).unwrap();
@@ -175,7 +190,13 @@ fn each_account_hears_only_of_its_own_attempts_and_a_parent_is_alerted_once() {
             })
             .collect()
     };
-    let alert = |site: &str| (NoticeKind::Alert, site.to_owned(), Some("nobody".to_owned()));
+    let alert = |site: &str| {
+        (
+            NoticeKind::Alert,
+            site.to_owned(),
+            Some("nobody".to_owned()),
+        )
+    };
     let notice = |site: &str| (NoticeKind::Blocked, site.to_owned(), None);
     // Events come in order, so the parent's own last one shows no second alert came before it.
     assert_eq!(
