@@ -178,7 +178,7 @@ preview-refused = Cannot be added: { $reason }
 
 activity-title = Attempts to open blocked sites
 activity-search = Search
-activity-search-placeholder = Search names, sites, devices
+activity-search-placeholder = Search names, sites, accounts, devices
 activity-site = Site
 activity-all-sites = All sites
 activity-from = From
@@ -190,8 +190,18 @@ activity-via = via { $cname }
 activity-col-when = When
 activity-col-site = Site
 activity-col-name = Name looked up
-activity-col-device = Device
 activity-col-lookups = Lookups
+activity-col-who = Who
+activity-account = Account
+activity-all-accounts = All accounts
+# An account in the filter: the person's name, then the login name.
+activity-account-option = { $name } ({ $login })
+# An attempt from this computer whose account cannot be told (it came through a
+# resolver that asks for everyone, such as systemd-resolved).
+activity-this-computer = This computer (account unknown)
+activity-program = with { $program }
+activity-through = through { $stub }
+activity-device = Device { $address }
 activity-newer = Newer
 activity-older = Older
 activity-page = Page { $page }

@@ -11,6 +11,15 @@ notice-body = { $site } is blocked on this computer. If you need it, talk to a p
 notice-body-brand = { $name } looks like { $brand }, so it is blocked on this computer. If you need it, talk to a parent.
 notice-body-unnamed = This site is blocked on this computer. If you need it, talk to a parent.
 
+## The alert a parent's session gets when someone else on this computer tries
+## a blocked site (at most once per site per ten minutes)
+
+alert-title = A blocked site was tried
+# $account is the person's name from their account, else the login name.
+alert-body = Someone on this computer tried { $site } — { $account }'s account
+# The lookup came through a resolver that hides who asked (e.g. systemd-resolved).
+alert-body-unknown = Someone on this computer tried { $site } (which account cannot be told)
+
 ## The tray icon
 
 tray-tooltip = Vigie

@@ -178,7 +178,7 @@ preview-refused = Impossible de l’ajouter : { $reason }
 
 activity-title = Tentatives d’ouvrir des sites bloqués
 activity-search = Rechercher
-activity-search-placeholder = Noms, sites, appareils
+activity-search-placeholder = Noms, sites, comptes, appareils
 activity-site = Site
 activity-all-sites = Tous les sites
 activity-from = Du
@@ -190,8 +190,18 @@ activity-via = via { $cname }
 activity-col-when = Quand
 activity-col-site = Site
 activity-col-name = Nom recherché
-activity-col-device = Appareil
 activity-col-lookups = Recherches
+activity-col-who = Qui
+activity-account = Compte
+activity-all-accounts = Tous les comptes
+# Un compte dans le filtre : le nom de la personne, puis l’identifiant.
+activity-account-option = { $name } ({ $login })
+# Une tentative depuis cet ordinateur dont on ne peut pas savoir le compte (elle
+# est passée par un résolveur qui demande pour tout le monde, comme systemd-resolved).
+activity-this-computer = Cet ordinateur (compte inconnu)
+activity-program = avec { $program }
+activity-through = par { $stub }
+activity-device = Appareil { $address }
 activity-newer = Plus récentes
 activity-older = Plus anciennes
 activity-page = Page { $page }

@@ -12,6 +12,15 @@ notice-body = { $site } est bloqué sur cet ordinateur. Si tu en as besoin, parl
 notice-body-brand = { $name } ressemble à { $brand }, alors il est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent.
 notice-body-unnamed = Ce site est bloqué sur cet ordinateur. Si tu en as besoin, parles-en à un parent.
 
+## L’alerte que reçoit la session d’un parent quand quelqu’un d’autre essaie
+## un site bloqué sur cet ordinateur (au plus une fois par site et par dix minutes)
+
+alert-title = Un site bloqué a été essayé
+# $account est le nom de la personne tiré de son compte, sinon l’identifiant.
+alert-body = Quelqu’un sur cet ordinateur a essayé { $site } — compte de { $account }
+# La recherche est passée par un résolveur qui cache qui l’a faite (p. ex. systemd-resolved).
+alert-body-unknown = Quelqu’un sur cet ordinateur a essayé { $site } (on ne peut pas savoir depuis quel compte)
+
 ## L’icône de la barre des tâches
 
 tray-tooltip = Vigie

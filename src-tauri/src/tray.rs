@@ -18,7 +18,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Wry};
 use tauri_plugin_notification::NotificationExt;
 use vigie_i18n::Lang;
-use vigie_localapi::{Client, Notice, Status};
+use vigie_localapi::{Client, Notice, NoticeKind, Status};
 
 use crate::options::Options;
 use crate::throttle::Throttle;
@@ -48,6 +48,17 @@ pub(crate) fn body(lang: Lang, notice: &Notice) -> String {
         return lang.text("notice-body-unnamed");
     }
     lang.message("notice-body", &[("site", notice.site.as_str().into())])
+}
+
+/// A parent's alert: who on this computer tried which site (`None`: the account cannot be told).
+pub(crate) fn alert_body(lang: Lang, site: &str, account: Option<&str>) -> String {
+    match account {
+        Some(account) => lang.message(
+            "alert-body",
+            &[("site", site.into()), ("account", account.into())],
+        ),
+        None => lang.message("alert-body-unknown", &[("site", site.into())]),
+    }
 }
 
 /// What the tray shows about protection.
@@ -206,7 +217,12 @@ async fn watch_notices(app: AppHandle, socket: PathBuf, lang: Lang) {
             println!("vigie-app --tray: listening for notices");
             connected = true;
             while let Some(Ok(notice)) = stream.next().await {
-                if throttle.allow(&notice.site, Instant::now()) {
+                // An alert and a notice about one site are two different things to show.
+                let key = match notice.kind {
+                    NoticeKind::Blocked => notice.site.clone(),
+                    NoticeKind::Alert => format!("alert {}", notice.site),
+                };
+                if throttle.allow(&key, Instant::now()) {
                     show(&app, &notice, lang);
                 }
             }
@@ -220,12 +236,16 @@ async fn watch_notices(app: AppHandle, socket: PathBuf, lang: Lang) {
 }
 
 fn show(app: &AppHandle, notice: &Notice, lang: Lang) {
-    let result = app
-        .notification()
-        .builder()
-        .title(title(lang))
-        .body(body(lang, notice))
-        .show();
+    // The service sends a parent's session alerts about others, and the person who tried the
+    // notice; it already keeps alerts to one per site per ten minutes.
+    let (title, body) = match notice.kind {
+        NoticeKind::Blocked => (title(lang), body(lang, notice)),
+        NoticeKind::Alert => (
+            lang.text("alert-title"),
+            alert_body(lang, &notice.site, notice.account.as_deref()),
+        ),
+    };
+    let result = app.notification().builder().title(title).body(body).show();
     if let Err(e) = result {
         eprintln!("vigie-app --tray: the notification could not be shown: {e}");
     }
@@ -255,6 +275,20 @@ mod tests {
             State::of(None).describe(Lang::En),
             "Vigie is not running: this computer is not protected"
         );
+    }
+
+    #[test]
+    fn the_words_a_parent_reads_in_an_alert() {
+        assert_eq!(
+            alert_body(Lang::En, "Omegle", Some("Léa")),
+            "Someone on this computer tried Omegle — Léa's account"
+        );
+        assert_eq!(
+            alert_body(Lang::Fr, "Omegle", Some("Léa")),
+            "Quelqu’un sur cet ordinateur a essayé Omegle — compte de Léa"
+        );
+        assert!(alert_body(Lang::En, "Omegle", None).contains("cannot be told"));
+        assert!(alert_body(Lang::Fr, "Omegle", None).contains("on ne peut pas savoir"));
     }
 
     #[test]

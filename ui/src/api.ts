@@ -165,6 +165,20 @@ export interface Attempt {
   cname?: string;
   /** Set when a brand rule blocked it: the brand's name; `site` is then its English label. */
   brand?: string;
+  /** The lookup came from this computer rather than another device. */
+  local?: boolean;
+  /** The account that asked; absent when it cannot be told ("this computer"). */
+  account?: Account;
+  /** The program that asked (`firefox-esr`), where the service may see it. */
+  program?: string;
+  /** The stub resolver the lookup came through, which hides who asked. */
+  via?: string;
+}
+
+export interface Account {
+  uid: number;
+  name: string;
+  full_name?: string;
 }
 
 export interface AttemptsPage {
@@ -177,6 +191,8 @@ export interface Filter {
   to?: string;
   site?: string;
   q?: string;
+  /** A uid, or `this-computer` for attempts whose account cannot be told. */
+  account?: string;
   limit?: number;
   cursor?: string;
 }
@@ -184,6 +200,8 @@ export interface Filter {
 export interface Summary {
   days: { date: string; count: number }[];
   sites: { site: string; count: number; brand?: string }[];
+  /** This computer's accounts by attempts; `account: null` is "this computer" (unknown account). */
+  accounts?: { account: Account | null; count: number }[];
 }
 
 export type Protocol = "udp" | "tcp" | "tls" | "https";

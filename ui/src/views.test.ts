@@ -102,7 +102,7 @@ describe("the screens in French", () => {
     const root = document.createElement("div");
     await renderActivity(root);
     const heads = [...root.querySelectorAll("th")].map((th) => th.textContent);
-    expect(heads).toEqual(["Quand", "Site", "Nom recherché", "Appareil", "Recherches"]);
+    expect(heads).toEqual(["Quand", "Site", "Nom recherché", "Qui", "Recherches"]);
     expect(root.querySelector("#attempts")?.textContent).toBe("Aucune tentative ne correspond.");
     expect(root.querySelector("#page")?.textContent).toBe("Page 1");
   });
@@ -147,6 +147,38 @@ describe("the screens in French", () => {
       ["looks like Omegle", "ressemble à Omegle"],
       ["Omegle", "Omegle"],
     ]);
+  });
+
+  it("names who tried and filters by account, in French", async () => {
+    const lea = { uid: 1001, name: "lea", full_name: "Léa" };
+    vi.mocked(api.summary).mockResolvedValueOnce({
+      days: [],
+      sites: [],
+      accounts: [{ account: lea, count: 2 }, { account: null, count: 1 }],
+    });
+    const attempt = { id: 1, time: "2026-11-23T14:05:00Z", client: "127.0.0.1", name: "www.omegle.com", site: "Omegle", list: "stranger-chat", rule: "omegle.com", types: ["A"], count: 1, local: true };
+    vi.mocked(api.attempts).mockResolvedValueOnce({
+      entries: [
+        { ...attempt, account: lea, program: "firefox-esr" },
+        { ...attempt, id: 2, via: "systemd-resolved" },
+      ],
+      next_cursor: null,
+    });
+    const root = document.createElement("div");
+    await renderActivity(root);
+    const select = root.querySelector<HTMLSelectElement>("#account-filter")!;
+    expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
+      ["", "Tous les comptes"],
+      ["1001", "Léa (lea)"],
+      ["this-computer", "Cet ordinateur (compte inconnu)"],
+    ]);
+    const cells = [...root.querySelectorAll("#attempts td.who")].map((td) => td.textContent);
+    expect(cells).toEqual(["Léa avec firefox-esr", "Cet ordinateur (compte inconnu) par systemd-resolved"]);
+    select.value = "1001";
+    select.dispatchEvent(new Event("change"));
+    await vi.waitFor(() =>
+      expect(vi.mocked(api.attempts).mock.lastCall?.[0]).toMatchObject({ account: "1001" }),
+    );
   });
 
   it("offers the language choice and applies it at once", async () => {

@@ -123,6 +123,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         probe: Arc::new(Probe::new(args.probe_system_dns)),
         network: Mutex::new((offer, crate::clock::since_boot())),
         refresh: refresh_tx,
+        owners: Default::default(),
     });
     tokio::spawn(pipeline::refresh(shared.clone(), refresh_rx));
 

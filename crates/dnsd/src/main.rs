@@ -14,6 +14,7 @@ mod fatal;
 mod files;
 mod install;
 mod journal;
+mod owner;
 mod paths;
 mod probe;
 mod reload;

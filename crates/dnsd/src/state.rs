@@ -132,6 +132,8 @@ pub(crate) struct Shared {
     /// Popular cached answers to refresh before they end (see `dns::cache`); bounded, and a
     /// full queue only means one refresh fewer.
     pub(crate) refresh: tokio::sync::mpsc::Sender<Box<crate::dns::pipeline::Pending>>,
+    /// Who sent blocked queries (see `owner`).
+    pub(crate) owners: Arc<crate::owner::Owners>,
 }
 
 impl Shared {

@@ -42,6 +42,9 @@ pub struct AttemptQuery {
     pub site: Option<String>,
     /// Only attempts whose name or site contains this text.
     pub q: Option<String>,
+    /// Only attempts of this account: a uid, or `this-computer` for those whose account
+    /// cannot be told.
+    pub account: Option<String>,
     /// Page size (default 100, at most 1000).
     pub limit: Option<u32>,
     /// From a previous page's `next_cursor`.
@@ -60,6 +63,7 @@ impl AttemptQuery {
         add("to", self.to.clone());
         add("site", self.site.clone());
         add("q", self.q.clone());
+        add("account", self.account.clone());
         add("limit", self.limit.map(|l| l.to_string()));
         add("cursor", self.cursor.clone());
         if parts.is_empty() {

@@ -152,7 +152,9 @@ pub struct NetworkDns {
     pub since: OffsetDateTime,
 }
 
-/// One attempt notice on `GET /v1/notices`: nothing more than the child's screen shows.
+/// One event on `GET /v1/notices`. Each stream carries the notices of its own account's attempts
+/// (by the socket's peer credentials) and of attempts whose account cannot be told; a parent's
+/// stream carries alerts about everyone else's instead (see docs/attribution.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {
     /// When.
@@ -167,6 +169,37 @@ pub struct Notice {
     /// `brand` instead, in the reader's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
+    /// A notice to the person who tried, or an alert to a parent.
+    #[serde(default)]
+    pub kind: NoticeKind,
+    /// For an alert: how the account that tried is named (the person's name, else the login);
+    /// `None` when it cannot be told ("someone on this computer").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+/// What a [`Notice`] is for (`"blocked"` or `"alert"` on the wire).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeKind {
+    /// The person who tried is told the site is blocked (the child's notice).
+    #[default]
+    Blocked,
+    /// A parent is told that someone else on this computer tried a blocked site, at most
+    /// once per site per ten minutes.
+    Alert,
+}
+
+/// A local account, as an attempt names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The uid.
+    pub uid: u32,
+    /// The login name (or the uid in digits when the system has no entry for it).
+    pub name: String,
+    /// The person's name from the account's entry, where it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
 }
 
 /// `POST /v1/auth/setup` and `POST /v1/auth/login`.
@@ -408,6 +441,19 @@ pub struct Attempt {
     /// `brand` instead, in the reader's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
+    /// The lookup came from this computer (rather than another device).
+    #[serde(default)]
+    pub local: bool,
+    /// The account on this computer that made the lookup; `None` when it cannot be told
+    /// (through a stub resolver, or the sender was gone): the attempt is "this computer's".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<Account>,
+    /// The program that made it (`firefox-esr`), where the service may see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
+    /// The stub resolver the lookup came through, which hides who asked (`systemd-resolved`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// A page of attempts, newest first.
@@ -449,6 +495,18 @@ pub struct Summary {
     pub days: Vec<DayCount>,
     /// Sites by attempts, most first.
     pub sites: Vec<SiteCount>,
+    /// This computer's accounts by attempts, most first; the console's account filter lists them.
+    #[serde(default)]
+    pub accounts: Vec<AccountCount>,
+}
+
+/// Attempts made from one account of this computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountCount {
+    /// The account; `None` for this computer's attempts whose account cannot be told.
+    pub account: Option<Account>,
+    /// Attempts.
+    pub count: u64,
 }
 
 /// `POST /v1/pause`.

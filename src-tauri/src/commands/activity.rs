@@ -17,6 +17,7 @@ fn without_blanks(f: AttemptQuery) -> AttemptQuery {
         to: some(f.to),
         site: some(f.site),
         q: some(f.q),
+        account: some(f.account),
         limit: f.limit,
         cursor: some(f.cursor),
     }

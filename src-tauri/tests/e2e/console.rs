@@ -368,6 +368,32 @@ async fn a_parent_uses_the_console_against_the_real_service() {
         .unwrap();
     w.find("#attempts tr[data-name='www.example-chat.test']")
         .await;
+    // The lookup came from this test's own socket: its account is in the filter, and "this
+    // computer" (account unknown) has nothing.
+    let me = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").unwrap().uid().to_string()
+    };
+    w.find("#account-filter")
+        .await
+        .select_by_value(&me)
+        .await
+        .unwrap();
+    w.find("#attempts tr[data-name='www.example-chat.test']")
+        .await;
+    w.find("#account-filter")
+        .await
+        .select_by_value("this-computer")
+        .await
+        .unwrap();
+    w.wait_text("#attempts", "No attempts match").await;
+    w.find("#account-filter")
+        .await
+        .select_by_value("")
+        .await
+        .unwrap();
+    w.find("#attempts tr[data-name='www.example-chat.test']")
+        .await;
     w.type_into("#q", "omegle").await;
     w.wait_text("#attempts", "No attempts match").await;
     // The journal writes in the background: look again until the count is there.

@@ -1,5 +1,6 @@
 // Dates, times and numbers in the console's language, built on `Intl`.
 
+import type { Account, Attempt } from "../api";
 import { intlLocale, t } from "../i18n";
 
 function date(rfc3339: string): Date | null {
@@ -39,4 +40,33 @@ export function shortDay(day: string): string {
   if (!m) return day;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short" }).format(d);
+}
+
+/** How an account is named: the person's name, else the login name. */
+export function accountLabel(a: Account): string {
+  return a.full_name || a.name;
+}
+
+/** The value of the account filter for an account, or for "this computer" (`null`). */
+export function accountValue(a: Account | null): string {
+  return a ? String(a.uid) : "this-computer";
+}
+
+/** The account filter's words for an account, or for "this computer" (`null`). */
+export function accountOption(a: Account | null): string {
+  return a ? t("activity-account-option", { name: accountLabel(a), login: a.name }) : t("activity-this-computer");
+}
+
+/**
+ * Who made an attempt, in words: the account (and program where told), "this computer" when
+ * the account cannot be told (and the stub it came through), or the other device's address.
+ */
+export function who(a: Attempt): { who: string; detail: string | null } {
+  if (a.account) {
+    return { who: accountLabel(a.account), detail: a.program ? t("activity-program", { program: a.program }) : null };
+  }
+  if (a.local) {
+    return { who: t("activity-this-computer"), detail: a.via ? t("activity-through", { stub: a.via }) : null };
+  }
+  return { who: t("activity-device", { address: a.client }), detail: null };
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError, type Status } from "../api";
 import { h } from "../dom";
 import { useLanguage } from "../i18n";
-import { shortDay, when } from "./format";
+import { shortDay, when, who } from "./format";
 import { IdleLock } from "./idle";
 import { Pager } from "./paging";
 import { dnsInUse, dnsProblem, shortAddress } from "./dns-health";
@@ -205,5 +205,17 @@ describe("a validating resolver in front of Vigie", () => {
     expect(t("overview-dnssec-in-front", { value: "yes" })).toMatch(/DNSSEC=yes.*shows blocked sites as errors/);
     useLanguage("fr");
     expect(t("overview-dnssec-in-front", { value: "allow-downgrade" })).toMatch(/DNSSEC=allow-downgrade.*sites bloqués comme des erreurs/);
+  });
+});
+
+describe("who tried", () => {
+  const attempt = { id: 1, time: "2026-11-23T14:05:00Z", client: "192.168.1.20", name: "omegle.com", site: "Omegle", list: "stranger-chat", rule: "omegle.com", types: ["A"], count: 1 };
+  afterEach(() => useLanguage("en"));
+  it("names the account and program, this computer, or the device", () => {
+    useLanguage("en");
+    expect(who({ ...attempt, local: true, account: { uid: 1001, name: "lea" }, program: "firefox-esr" })).toEqual({ who: "lea", detail: "with firefox-esr" });
+    expect(who({ ...attempt, local: true, account: { uid: 1001, name: "lea", full_name: "Léa" } })).toEqual({ who: "Léa", detail: null });
+    expect(who({ ...attempt, local: true, via: "systemd-resolved" })).toEqual({ who: "This computer (account unknown)", detail: "through systemd-resolved" });
+    expect(who(attempt)).toEqual({ who: "Device 192.168.1.20", detail: null });
   });
 });

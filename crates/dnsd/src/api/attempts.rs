@@ -88,15 +88,39 @@ async fn load(api: &Arc<Api>, from: Date, to: Date) -> Result<Vec<Entry>, Failur
     Ok(entries)
 }
 
+/// The `account` filter's word for attempts whose account cannot be told.
+const THIS_COMPUTER: &str = "this-computer";
+
 fn matches(e: &Entry, f: &Filters) -> bool {
     if let Some(site) = &f.site
         && !e.site.eq_ignore_ascii_case(site)
     {
         return false;
     }
+    if let Some(account) = &f.account {
+        let uid = e.account.as_ref().map(|a| a.uid.to_string());
+        let fits = match uid {
+            Some(uid) => *account == uid,
+            None => account == THIS_COMPUTER && e.local,
+        };
+        if !fits {
+            return false;
+        }
+    }
     if let Some(q) = &f.q {
         let q = q.to_lowercase();
-        return e.name.contains(&q) || e.site.to_lowercase().contains(&q) || e.client.contains(&q);
+        return e.name.contains(&q)
+            || e.site.to_lowercase().contains(&q)
+            || e.client.contains(&q)
+            || e.account.as_ref().is_some_and(|a| {
+                a.name.to_lowercase().contains(&q)
+                    || a.full_name
+                        .as_ref()
+                        .is_some_and(|n| n.to_lowercase().contains(&q))
+            })
+            || e.program
+                .as_ref()
+                .is_some_and(|p| p.to_lowercase().contains(&q));
     }
     true
 }
@@ -116,6 +140,14 @@ fn view(e: Entry) -> v1::Attempt {
         summary: e.summary,
         paused: e.paused,
         brand: e.brand,
+        local: e.local,
+        account: e.account.map(|a| v1::Account {
+            uid: a.uid,
+            name: a.name,
+            full_name: a.full_name,
+        }),
+        program: e.program,
+        via: e.via,
     }
 }
 
@@ -189,7 +221,8 @@ pub(super) async fn csv(
     api.parent(peer, &headers)?;
     let f = filters(q)?;
     let (from, to) = range(&f)?;
-    let mut out = String::from("time,client,name,site,list,rule,types,count,cname\n");
+    let mut out =
+        String::from("time,client,name,site,list,rule,types,count,cname,uid,account,program,via\n");
     let entries: Vec<Entry> = load(&api, from, to)
         .await?
         .into_iter()
@@ -210,6 +243,13 @@ pub(super) async fn csv(
             e.types.join(" "),
             e.count.to_string(),
             e.cname.unwrap_or_default(),
+            e.account
+                .as_ref()
+                .map(|a| a.uid.to_string())
+                .unwrap_or_default(),
+            e.account.map(|a| a.name).unwrap_or_default(),
+            e.program.unwrap_or_default(),
+            e.via.unwrap_or_default(),
         ];
         out.push_str(
             &row.iter()
@@ -257,6 +297,7 @@ pub(super) async fn summary(
         (0..days).map(|i| (from + Duration::days(i), 0)).collect();
     // By site, with the brand behind it when a brand rule named it (the label is the key).
     let mut per_site: HashMap<String, (u64, Option<String>)> = HashMap::new();
+    let mut per_account: HashMap<Option<u32>, (Option<v1::Account>, u64)> = HashMap::new();
     for e in &entries {
         *per_day.entry(e.time.date()).or_default() += 1;
         let (count, brand) = per_site.entry(e.site.clone()).or_default();
@@ -264,7 +305,27 @@ pub(super) async fn summary(
         if brand.is_none() {
             brand.clone_from(&e.brand);
         }
+        if e.local {
+            let uid = e.account.as_ref().map(|a| a.uid);
+            let slot = per_account.entry(uid).or_insert_with(|| {
+                let account = e.account.clone().map(|a| v1::Account {
+                    uid: a.uid,
+                    name: a.name,
+                    full_name: a.full_name,
+                });
+                (account, 0)
+            });
+            slot.1 += 1;
+        }
     }
+    let mut accounts: Vec<v1::AccountCount> = per_account
+        .into_values()
+        .map(|(account, count)| v1::AccountCount { account, count })
+        .collect();
+    accounts.sort_by(|a, b| {
+        let uid = |c: &v1::AccountCount| c.account.as_ref().map(|a| a.uid);
+        b.count.cmp(&a.count).then(uid(a).cmp(&uid(b)))
+    });
     let mut sites: Vec<v1::SiteCount> = per_site
         .into_iter()
         .map(|(site, (count, brand))| v1::SiteCount { site, count, brand })
@@ -277,7 +338,11 @@ pub(super) async fn summary(
             count,
         })
         .collect();
-    Ok(axum::Json(v1::Summary { days, sites }))
+    Ok(axum::Json(v1::Summary {
+        days,
+        sites,
+        accounts,
+    }))
 }
 
 /// Attempts since midnight UTC, for status.

@@ -18,6 +18,7 @@ pub(crate) mod auth;
 mod check;
 mod conns;
 mod lists;
+mod notices;
 mod routes;
 mod session;
 mod settings;
@@ -57,6 +58,8 @@ pub(crate) struct Api {
     pub(crate) redirect_state: PathBuf,
     /// One password hash at a time, on one thread (see [`Api::hashed`]).
     pub(crate) hash_lane: tokio::sync::Mutex<std::sync::mpsc::Sender<HashJob>>,
+    /// When each parent was last alerted about each site.
+    pub(crate) alerts: notices::Alerts,
 }
 
 /// Who is calling, from the socket's peer credentials.
@@ -368,6 +371,7 @@ pub(crate) fn serve(
         events: data.join("events.jsonl"),
         writes: tokio::sync::Mutex::new(()),
         hash_lane: tokio::sync::Mutex::new(hashing_thread()),
+        alerts: Default::default(),
         redirect_state: socket
             .parent()
             .unwrap_or(Path::new("/run/vigie"))

@@ -1,5 +1,5 @@
 //! The API's router: every endpoint and the file that serves it. Each resource has its file:
-//! [`status`] (status and notices, everyone), [`session`] (parent sessions), [`lists`] (shipped
+//! [`status`] (status, everyone), [`notices`] (the notice stream, each their own), [`session`] (parent sessions), [`lists`] (shipped
 //! lists, the parent's own sites, the allowlist), [`settings`] (settings and pause), [`check`]
 //! ("test a name") and [`attempts`].
 
@@ -10,12 +10,12 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 
 use super::store::Editable;
-use super::{Api, Failure, attempts, check, lists, session, settings, status};
+use super::{Api, Failure, attempts, check, lists, notices, session, settings, status};
 
 pub(super) fn router(api: Arc<Api>) -> Router {
     Router::new()
         .route("/v1/status", get(status::status))
-        .route("/v1/notices", get(status::notices))
+        .route("/v1/notices", get(notices::notices))
         .route("/v1/auth/setup", post(session::setup))
         .route("/v1/auth/login", post(session::login))
         .route("/v1/auth/logout", post(session::logout))

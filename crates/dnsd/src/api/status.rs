@@ -1,15 +1,12 @@
-//! Status and notices: open to every local user. A parent (a listed account, a live session, or
+//! Status: open to every local user (the notice stream is `notices`). A parent (a listed account, a live session, or
 //! the administrator) gets the whole status; anyone else gets what the child's notifier and the
 //! locked console need (protected or not, paused or not, first run or not) and nothing a parent
 //! would keep to themselves: not when a pause ends, not how many wrong passwords were tried,
 //! not which lists are off, not how many attempts were made.
 
-use std::convert::Infallible;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::Stream;
 use vigie_localapi as v1;
 
 use crate::state::UpstreamHealth;
@@ -165,38 +162,6 @@ fn network_dns(shared: &crate::state::Shared) -> v1::NetworkDns {
             .collect(),
         since: wall(since),
     }
-}
-
-pub(super) async fn notices(
-    State(api): Api_,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let rx = api.shared.journal.subscribe();
-    let shared = api.shared.clone();
-    let stream = futures_util::stream::unfold((rx, shared), |(mut rx, shared)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(n) => {
-                    // Notices turned off in settings: the attempt is journaled all the same,
-                    // only the screen stays quiet. Checked per notice so the switch applies at once.
-                    if !shared.current().policy.settings.notices {
-                        continue;
-                    }
-                    let notice = v1::Notice {
-                        time: n.time,
-                        site: n.site,
-                        name: n.name,
-                        brand: n.brand,
-                    };
-                    let data = serde_json::to_string(&notice).unwrap_or_default();
-                    return Some((Ok(Event::default().data(data)), (rx, shared)));
-                }
-                // A slow listener skips what it missed rather than holding up the others.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 /// The redirect check's last word, when it is recent (the timer runs every 30 seconds): `None`

@@ -124,9 +124,10 @@ async fn dispatch(command: Command) -> Result<()> {
             client: args,
             since,
             site,
+            account,
             csv,
             limit,
-        } => log(&args, since, site, csv, limit).await,
+        } => log(&args, since, site, account, csv, limit).await,
         Command::Pause {
             client: args,
             duration,
@@ -377,6 +378,7 @@ async fn log(
     args: &cli::Client,
     since: Option<String>,
     site: Option<String>,
+    account: Option<String>,
     csv: bool,
     limit: u32,
 ) -> Result<()> {
@@ -385,6 +387,7 @@ async fn log(
     let query = AttemptQuery {
         from: Some(from),
         site,
+        account,
         limit: Some(limit.clamp(1, 1000)),
         ..AttemptQuery::default()
     };
@@ -415,15 +418,34 @@ async fn log(
             .map(|c| format!(" via {c}"))
             .unwrap_or_default();
         println!(
-            "{}  {:<20} {}{via}  from {} ({}×)",
+            "{}  {:<20} {}{via}  {} ({}×)",
             when(a.time),
             a.site,
             a.name,
-            a.client,
+            who(a),
             a.count
         );
     }
     Ok(())
+}
+
+/// Who made an attempt, as a line of `vigie log` says it.
+fn who(a: &vigie_localapi::Attempt) -> String {
+    match (&a.account, a.local) {
+        (Some(account), _) => {
+            let program = a
+                .program
+                .as_deref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default();
+            format!("by {} (uid {}{program})", account.name, account.uid)
+        }
+        (None, true) => match &a.via {
+            Some(stub) => format!("from this computer (through {stub})"),
+            None => "from this computer".to_string(),
+        },
+        (None, false) => format!("from {}", a.client),
+    }
 }
 
 async fn password(args: &cli::Client) -> Result<()> {

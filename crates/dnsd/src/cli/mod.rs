@@ -60,6 +60,10 @@ pub(crate) enum Command {
         /// Only this site.
         #[arg(long)]
         site: Option<String>,
+        /// Only this account's attempts: a uid, or `this-computer` for those whose account
+        /// cannot be told.
+        #[arg(long, value_name = "UID")]
+        account: Option<String>,
         /// Print CSV, for a spreadsheet.
         #[arg(long, conflicts_with = "json")]
         csv: bool,

@@ -9,6 +9,10 @@
 //! it, with no scheduler between the packet and its answer. One thread per socket answers some
 //! 250,000 queries a second, far more than a family computer asks.
 //!
+//! A blocked query from a sender of this computer not seen in the last seconds is the one
+//! exception to answering inline: its answer waits, on a task, for the lookup of who sent it
+//! (`owner`), because the sender's socket closes once answered.
+//!
 //! TCP (RFC 7766): several queries per connection, answered in order, with an idle timeout and a
 //! bound on open connections so that idle or hostile clients cannot exhaust the service.
 
@@ -33,6 +37,7 @@ use tokio::time::Instant;
 
 use super::pipeline::{self, Step, Transport};
 use crate::journal::coalesce::Coalescer;
+use crate::owner::{Known, Proto};
 use crate::state::Shared;
 
 /// How long a TCP connection may sit idle between queries.
@@ -133,6 +138,10 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
     let mut rx = MultiHeaders::<SockaddrStorage>::preallocate(UDP_BATCH, None);
     let mut tx = MultiHeaders::<SockaddrStorage>::preallocate(UDP_BATCH, None);
     let mut attempts = Coalescer::new(shared.journal.clone());
+    // Vigie's end of every query on this socket, for finding who sent it.
+    let server = socket
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 53)));
     let forwards = Arc::new(Semaphore::new(UDP_MAX_FORWARDS));
     loop {
         let count = {
@@ -179,7 +188,34 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                     peers[replies] = Some(from);
                     replies += 1;
                 }
-                Step::Blocked(attempt) => {
+                Step::Blocked(mut attempt) => {
+                    match shared.owners.known(Proto::Udp, peer) {
+                        Known::Elsewhere => {}
+                        Known::Remembered(owner) => attempt.owner = Some(owner),
+                        Known::Ask => {
+                            // The answer waits for the sender's lookup, on a task of its own,
+                            // so that this thread goes on answering the others.
+                            let answer = out.clone();
+                            let shared = shared.clone();
+                            let socket = socket.clone();
+                            rt.spawn(async move {
+                                let attempt = pipeline::attribute(
+                                    &shared,
+                                    attempt,
+                                    Transport::Udp,
+                                    peer,
+                                    server,
+                                )
+                                .await;
+                                // Before the answer, so that a reader who saw it sees this too.
+                                shared.journal.record_at(attempt, now);
+                                if let Err(e) = socket.send_to(&answer, peer) {
+                                    tracing::debug!(error = %e, "udp send failed");
+                                }
+                            });
+                            continue;
+                        }
+                    }
                     attempts.record(attempt, now);
                     peers[replies] = Some(from);
                     replies += 1;
@@ -197,13 +233,16 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                         let _permit = permit;
                         let mut out = Vec::with_capacity(512);
                         let attempt = pipeline::finish(&shared, *pending, &mut out).await;
+                        if let Some(attempt) = attempt {
+                            let attempt =
+                                pipeline::attribute(&shared, attempt, Transport::Udp, peer, server)
+                                    .await;
+                            shared.journal.record(attempt);
+                        }
                         // Never blocks: with the send buffer full (megabytes of answers
                         // waiting) this one is dropped and the client asks again.
                         if let Err(e) = socket.send_to(&out, peer) {
                             tracing::debug!(error = %e, "udp send failed");
-                        }
-                        if let Some(attempt) = attempt {
-                            shared.journal.record(attempt);
                         }
                     });
                 }
@@ -331,6 +370,9 @@ async fn connection(
     mut stop: watch::Receiver<bool>,
 ) -> Result<()> {
     stream.set_nodelay(true).ok();
+    let server = stream
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 53)));
     loop {
         let mut len = [0u8; 2];
         tokio::select! {
@@ -349,7 +391,7 @@ async fn connection(
             .context("tcp query timed out")??;
         // Room for the length prefix first, then the answer after it.
         let mut out = Vec::with_capacity(512);
-        if !pipeline::handle(shared, &query, peer.ip(), Transport::Tcp, &mut out).await {
+        if !pipeline::handle(shared, &query, peer, server, Transport::Tcp, &mut out).await {
             // A dropped query on TCP: the stream can no longer be trusted.
             return Ok(());
         }

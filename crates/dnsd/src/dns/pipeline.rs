@@ -6,7 +6,7 @@
 //! [`Shared::verdict`], which applies a parent's pause), and the stages end in one [`Reply`] that
 //! `wire` writes once per query.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use hickory_proto::op::ResponseCode;
@@ -16,6 +16,7 @@ use vigie_policy::{RuleKind, SpecialAnswer, Verdict};
 use super::cache::{Key, KeyRef, STALE_TTL};
 use super::wire::{self, Block, Encoded, Reject, Reply, Request, Ttls};
 use crate::journal::{Attempt, client_ip};
+use crate::owner::Proto;
 use crate::state::{Generation, Shared, Stats, UpstreamHealth};
 
 /// The transport a query came over; UDP answers must fit the client's payload size.
@@ -51,24 +52,47 @@ pub(crate) struct Pending {
     opened: Option<Attempt>,
 }
 
-/// Answers one query packet into `out` and journals a blocked one; `false` means send nothing.
+/// Answers one query packet from `peer` (to Vigie's `server` address) into `out` and journals a
+/// blocked one; `false` means send nothing.
 pub(crate) async fn handle(
     shared: &Shared,
     bytes: &[u8],
-    client: IpAddr,
+    peer: SocketAddr,
+    server: SocketAddr,
     transport: Transport,
     out: &mut Vec<u8>,
 ) -> bool {
-    let attempt = match begin(shared, bytes, client, transport, out) {
+    let attempt = match begin(shared, bytes, peer.ip(), transport, out) {
         Step::Drop => return false,
         Step::Reply => None,
         Step::Blocked(attempt) => Some(attempt),
         Step::Forward(pending) => finish(shared, *pending, out).await,
     };
     if let Some(attempt) = attempt {
-        shared.journal.record(attempt);
+        shared
+            .journal
+            .record(attribute(shared, attempt, transport, peer, server).await);
     }
     true
+}
+
+/// 8. Who asked: an attempt names the account on this computer that sent it (see `owner`).
+///    Asked here, before the answer is sent, because the sender's socket, the only record of who
+///    sent the query, closes once it has its answer; only blocked queries get here, and the wait
+///    is bounded by `owner::HOLD`.
+pub(crate) async fn attribute(
+    shared: &Shared,
+    mut attempt: Attempt,
+    transport: Transport,
+    peer: SocketAddr,
+    server: SocketAddr,
+) -> Attempt {
+    let proto = match transport {
+        Transport::Udp => Proto::Udp,
+        Transport::Tcp => Proto::Tcp,
+    };
+    attempt.owner = shared.owners.owner(proto, peer, server).await;
+    attempt
 }
 
 /// Stages 1 to 6 up to the cache, without waiting on anything: blocked, special and cached

@@ -8,6 +8,8 @@ use hickory_proto::rr::RecordType;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::owner::{Account, Owner};
+
 /// One blocked query as the resolver saw it, or several from one client for one site folded
 /// together (see `coalesce`). One is built for every blocked query, so it copies no text: the
 /// name is the query's own, the site and list are shared with the policy, and the rule is the
@@ -33,6 +35,9 @@ pub(crate) struct Attempt {
     /// label ("looks like Omegle"), kept as the key attempts are grouped by; readers are shown
     /// the brand in their own language from this. Rare, so it may copy.
     pub(crate) brand: Option<String>,
+    /// Who on this computer asked, once the front end has looked (see `owner`); `None` for a
+    /// query from another device.
+    pub(crate) owner: Option<Arc<Owner>>,
 }
 
 /// Most record types one folded attempt keeps; a browser asks for three (A, AAAA, HTTPS).
@@ -111,6 +116,7 @@ impl Attempt {
             cname,
             paused: false,
             brand: None,
+            owner: None,
         }
     }
 
@@ -118,6 +124,15 @@ impl Attempt {
     pub(crate) fn by_brand(mut self, brand: Option<&str>) -> Self {
         self.brand = brand.map(str::to_string);
         self
+    }
+
+    /// The account that asked, as grouping tells attempts apart: two people trying one site
+    /// are two attempts.
+    pub(crate) fn uid(&self) -> Option<u32> {
+        self.owner
+            .as_ref()
+            .and_then(|o| o.account.as_ref())
+            .map(|a| a.uid)
     }
 
     /// The same attempt, marked as opened during a pause (the lookup was answered).
@@ -182,18 +197,33 @@ pub(crate) struct Entry {
     /// A brand rule decided: the brand's name (see [`Attempt::brand`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) brand: Option<String>,
+    /// The query came from this computer (loopback, or one of its own addresses).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) local: bool,
+    /// The account that asked; absent when it cannot be known ("this computer").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) account: Option<Account>,
+    /// The program that asked, where the service may see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) program: Option<String>,
+    /// The stub resolver the query came through, which hides who asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) via: Option<String>,
 }
 
-/// What every local user may see about an attempt: deliberately no client, list or rule.
-#[derive(Serialize, Clone, Debug, PartialEq)]
+/// An attempt as the notice stream sends it on: deliberately no client, list or rule. Who
+/// asked decides which streams get it (see `api::status`), and a parent's alert names them.
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Notice {
-    #[serde(with = "time::serde::rfc3339")]
     pub(crate) time: OffsetDateTime,
     pub(crate) site: String,
     pub(crate) name: String,
     /// A brand rule decided: the brand's name, so the child reads it in their language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) brand: Option<String>,
+    /// The query came from this computer.
+    pub(crate) local: bool,
+    /// The account that asked, when known.
+    pub(crate) account: Option<Account>,
 }
 
 /// The address of a client, for the journal: IPv4-mapped IPv6 shown as IPv4.

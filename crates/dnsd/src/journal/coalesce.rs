@@ -86,7 +86,9 @@ impl Coalescer {
         let slot = &mut self.slots[slot_of(attempt.client, &attempt.site)];
         let attempt = match slot {
             Some((held, _))
-                if held.client == attempt.client && Arc::ptr_eq(&held.site, &attempt.site) =>
+                if held.client == attempt.client
+                    && held.uid() == attempt.uid()
+                    && Arc::ptr_eq(&held.site, &attempt.site) =>
             {
                 match held.fold(attempt) {
                     None => return,

@@ -120,6 +120,9 @@ struct Inner {
     writer: tokio::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
+// Nearly every message is an attempt: boxing it to shrink the rare control messages would add
+// an allocation per attempt and save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum Msg {
     Attempt {

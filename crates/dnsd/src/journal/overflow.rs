@@ -66,6 +66,11 @@ impl Overflow {
                     summary: true,
                     paused: false,
                     brand: entry.brand.clone(),
+                    // A summary counts every account's attempts at the site together.
+                    local: entry.local,
+                    account: None,
+                    program: None,
+                    via: None,
                 },
                 settled: 0,
                 tracked: HashMap::new(),
@@ -121,6 +126,10 @@ mod tests {
             summary: false,
             paused: false,
             brand: None,
+            local: true,
+            account: None,
+            program: None,
+            via: None,
         }
     }
 

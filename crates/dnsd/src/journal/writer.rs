@@ -12,7 +12,8 @@ use tokio::time::Instant;
 use super::store::StoreError;
 use super::*;
 
-pub(super) type GroupKey = (IpAddr, Arc<str>);
+/// One client, one account on it (when known), one site.
+pub(super) type GroupKey = (IpAddr, Option<u32>, Arc<str>);
 
 /// Most groups open at once. Each open group is one client and site within the merge window, so
 /// a household needs a handful; a flood of distinct sites beyond this goes to the summaries.
@@ -152,7 +153,7 @@ impl Writer {
     }
 
     pub(super) async fn on_attempt(&mut self, attempt: Attempt, at: Instant) {
-        let key = (attempt.client, attempt.site.clone());
+        let key = (attempt.client, attempt.uid(), attempt.site.clone());
         let expired = {
             let mut groups = lock(&self.state.groups);
             match groups.get_mut(&key) {
@@ -193,6 +194,10 @@ impl Writer {
             summary: false,
             paused: attempt.paused,
             brand: attempt.brand,
+            local: attempt.owner.is_some() || attempt.client.is_loopback(),
+            account: attempt.owner.as_ref().and_then(|o| o.account.clone()),
+            program: attempt.owner.as_ref().and_then(|o| o.program.clone()),
+            via: attempt.owner.as_ref().and_then(|o| o.via.clone()),
         };
         // Nobody is told "blocked" about a site that opened during a pause.
         let tell = !entry.paused;
@@ -201,6 +206,8 @@ impl Writer {
             site: entry.site.clone(),
             name: entry.name.clone(),
             brand: entry.brand.clone(),
+            local: entry.local,
+            account: entry.account.clone(),
         };
         if full {
             // No room for another open group: counted in the day's summary for the site.

@@ -828,7 +828,9 @@ fn notices_and_attempts_reach_parents() {
         .block_on(c.attempts_csv(&AttemptQuery::default()))
         .unwrap();
     assert!(
-        csv.starts_with("time,client,name,site,list,rule,types,count,cname\n"),
+        csv.starts_with(
+            "time,client,name,site,list,rule,types,count,cname,uid,account,program,via\n"
+        ),
         "{csv}"
     );
     assert!(csv.contains("\"www.omegle.com\",\"Omegle\""), "{csv}");

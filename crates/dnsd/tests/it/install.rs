@@ -377,7 +377,7 @@ fn plain_resolv_conf_install_is_idempotent_and_uninstall_restores_every_byte() {
         "ProtectHome=yes",
         "PrivateTmp=yes",
         "NoNewPrivileges=yes",
-        "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+        "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK",
         "SystemCallFilter=@system-service",
     ] {
         assert!(

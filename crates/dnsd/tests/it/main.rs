@@ -2,6 +2,7 @@
 //! local upstream server that the tests start themselves. Nothing leaves 127.0.0.1.
 
 mod api;
+mod attribution;
 mod blocking;
 mod cli;
 mod forwarding;
