@@ -261,6 +261,8 @@ mod tests {
             site: site.into(),
             name: name.into(),
             brand: brand.map(Into::into),
+            kind: vigie_localapi::NoticeKind::Blocked,
+            account: None,
         }
     }
 
