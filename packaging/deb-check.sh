@@ -19,7 +19,7 @@ root=$work/root
 suite=${SUITE:-bookworm}
 # The Debian mirror this machine's apt already uses (override with MIRROR=...).
 mirror=${MIRROR:-$(grep -rhoE '(URIs:|^deb) +[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
-    | awk '{print $2}' | head -n1)}
+    | awk '{print $2}' | head -n1 || true)}
 if [ -z "$mirror" ]; then
     echo "no Debian mirror found in /etc/apt/sources.list*; set MIRROR" >&2
     exit 2
@@ -133,9 +133,15 @@ session child2 13 en_US.UTF-8
 sleep 5
 check 'a notifier runs in each session' '[ "$(pgrep -c -f "$(sed -n "s/^Exec=//p" /etc/xdg/autostart/vigie-notifier.desktop | cut -d" " -f1)")" -ge 3 ]'
 step 'the child opens a blocked site'
+asked=$(date +%s.%N)
 runuser -u child -- getent hosts omegle.com || true
 runuser -u child -- curl -s -m 5 -o /dev/null http://www.omegle.com/ || true
 for _ in $(seq 30); do grep -q Omegle /root/child.notify && break; sleep 0.1; done
+# dbus-monitor stamps each call: the time from the first blocked lookup to the child's Notify.
+notified=$(grep -m1 'member=Notify' /root/child.notify | sed -E 's/.*time=([0-9.]+).*/\1/')
+latency=$(awk -v a="$asked" -v n="${notified:-0}" 'BEGIN { printf "%d", (n - a) * 1000 }')
+echo "the child's notice came ${latency} ms after the lookup"
+check "the child's notice within a second of the lookup" '[ -n "$notified" ] && [ "$latency" -ge 0 ] && [ "$latency" -lt 1000 ]'
 check "the child's notice, in French, on the child's bus" 'grep -q "Omegle" /root/child.notify && grep -q "bloqué" /root/child.notify'
 sleep 2
 check "no notice on another child's bus" '! grep -q "Omegle" /root/child2.notify'
