@@ -5,6 +5,7 @@ mod api;
 mod attribution;
 mod blocking;
 mod cli;
+mod compat;
 mod forwarding;
 mod install;
 mod lifecycle;

@@ -1,0 +1,152 @@
+//! The resolvers that sit in front of Vigie on a family PC or a home network, run for real on
+//! loopback and forwarding to the real `vigie`: dnsmasq 2.90 and unbound 1.17 (iterator only,
+//! as a home router's cache; a validator would need signatures Vigie cannot make for block
+//! answers, see the README's DNSSEC paragraph). Through each, a blocked name must get the block
+//! address, an allowed one its real answer, a CNAME into a blocked domain the block address, and
+//! Vigie must keep answering after the forwarder's own probes (EDNS, DO, case). Says why when a
+//! forwarder is not installed.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::{RData, RecordType};
+
+use crate::upstream::Upstream;
+use crate::util::{Vigie, eventually, free_port, query_udp};
+
+/// A forwarder process, killed on drop.
+struct Forwarder(Child);
+
+impl Drop for Forwarder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn installed(program: &str) -> bool {
+    ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+        .iter()
+        .any(|d| Path::new(d).join(program).exists())
+}
+
+fn a_records(m: &Message) -> Vec<String> {
+    m.answers
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::A(a) => Some(a.0.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What every forwarder in front of Vigie must pass on.
+fn check_through(front: SocketAddr, what: &str) {
+    let ready = eventually(Duration::from_secs(10), || {
+        query_udp(front, "www.example.test", RecordType::A, true).is_some()
+    });
+    assert!(ready.is_some(), "{what} answers");
+    let allowed = query_udp(front, "www.example.test", RecordType::A, true).unwrap();
+    assert_eq!(
+        a_records(&allowed),
+        ["192.0.2.10"],
+        "{what}: an allowed name"
+    );
+    let blocked = query_udp(front, "www.omegle.com", RecordType::A, true).unwrap();
+    assert_eq!(
+        a_records(&blocked),
+        ["127.0.0.88"],
+        "{what}: a blocked name"
+    );
+    let sneaky = query_udp(front, "sneaky.example.test", RecordType::A, true).unwrap();
+    assert_eq!(
+        a_records(&sneaky),
+        ["127.0.0.88"],
+        "{what}: a CNAME into a blocked domain"
+    );
+    let nx = query_udp(front, "gone.nx.test", RecordType::A, true).unwrap();
+    assert_eq!(nx.metadata.response_code, ResponseCode::NXDomain, "{what}");
+    // Without EDNS too (a forwarder falls back to it after a timeout).
+    let plain = query_udp(front, "omegle.com", RecordType::A, false).unwrap();
+    assert_eq!(a_records(&plain), ["127.0.0.88"], "{what}: without EDNS");
+}
+
+#[test]
+fn dnsmasq_in_front_of_vigie_passes_blocks_and_answers_on() {
+    if !installed("dnsmasq") {
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "dnsmasq is not installed (apt-get install dnsmasq-base)",
+        );
+        return;
+    }
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let child = Command::new("dnsmasq")
+        .args([
+            "--keep-in-foreground",
+            "--no-resolv",
+            "--no-hosts",
+            "--no-poll",
+            "--bind-interfaces",
+            "--listen-address=127.0.0.1",
+            &format!("--port={port}"),
+            &format!("--server=127.0.0.1#{}", v.dns.port()),
+            &format!("--pid-file={}", dir.path().join("pid").display()),
+            // As a home router: a cache in front, with DNSSEC records asked for and passed on.
+            "--cache-size=150",
+            "--proxy-dnssec",
+        ])
+        .args(if crate::install::is_root() {
+            vec!["--user=root"]
+        } else {
+            vec![]
+        })
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dnsmasq starts");
+    let _dnsmasq = Forwarder(child);
+    check_through(SocketAddr::from(([127, 0, 0, 1], port)), "dnsmasq");
+}
+
+#[test]
+fn unbound_in_front_of_vigie_passes_blocks_and_answers_on() {
+    if !installed("unbound") {
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "unbound is not installed (apt-get install unbound)",
+        );
+        return;
+    }
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("unbound.conf");
+    // unbound answers `.test` itself (a special-use name, RFC 6761) unless told not to; the
+    // test zone lives there.
+    std::fs::write(
+        &conf,
+        format!(
+            "server:\n  interface: 127.0.0.1\n  port: {port}\n  do-daemonize: no\n  username: \"\"\n  chroot: \"\"\n  directory: \"{dir}\"\n  pidfile: \"{dir}/pid\"\n  use-syslog: no\n  do-ip6: no\n  do-not-query-localhost: no\n  module-config: \"iterator\"\n  qname-minimisation: no\n  use-caps-for-id: yes\n  edns-buffer-size: 1232\n  domain-insecure: \"test\"\n  domain-insecure: \"com\"\n  local-zone: \"test.\" nodefault\nforward-zone:\n  name: \".\"\n  forward-addr: 127.0.0.1@{vport}\n",
+            dir = dir.path().display(),
+            vport = v.dns.port()
+        ),
+    )
+    .unwrap();
+    let child = Command::new("unbound")
+        .args(["-d", "-c"])
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("unbound starts");
+    let _unbound = Forwarder(child);
+    check_through(SocketAddr::from(([127, 0, 0, 1], port)), "unbound");
+}
