@@ -69,6 +69,9 @@ export interface Status {
   network_dns?: NetworkDns | null;
   stale_answers?: number;
   dnssec_in_front?: string | null;
+  /** The DNS redirect: "active", "restored", "failed", "stale"; null where none is installed. */
+  redirect?: string | null;
+  lists_off?: string[];
 }
 
 export interface UpstreamServer {

@@ -5,6 +5,7 @@ import { useLanguage } from "../i18n";
 import { shortDay, when, who } from "./format";
 import { IdleLock } from "./idle";
 import { Pager } from "./paging";
+import { coverage } from "./coverage";
 import { dnsInUse, dnsProblem, shortAddress } from "./dns-health";
 import { PRESETS, presetOf, upstreamFor } from "./presets";
 import { previewText } from "./preview";
@@ -217,5 +218,18 @@ describe("who tried", () => {
     expect(who({ ...attempt, local: true, account: { uid: 1001, name: "lea", full_name: "Léa" } })).toEqual({ who: "Léa", detail: null });
     expect(who({ ...attempt, local: true, via: "systemd-resolved" })).toEqual({ who: "This computer (account unknown)", detail: "through systemd-resolved" });
     expect(who(attempt)).toEqual({ who: "Device 192.168.1.20", detail: null });
+  });
+});
+
+describe("what is protected", () => {
+  it("lists each part, and what is not in place yet", () => {
+    const all = coverage(status({ system_dns_ok: true, redirect: "active" }));
+    expect(all.map((c) => [c.id, c.ok])).toEqual([["lists", true], ["system", true], ["redirect", true]]);
+    expect(all[0].text).toBe("The lists are in force: 432 domains are blocked.");
+    const partly = coverage(status({ system_dns_ok: null, redirect: "failed", lists_off: ["Omegle and clones"] }));
+    expect(partly.map((c) => c.ok)).toEqual([false, null, false]);
+    expect(partly[2].text).toMatch(/not in place/);
+    useLanguage("fr");
+    expect(coverage(status({ redirect: null }))[2].text).toMatch(/nftables n’est pas installé/);
   });
 });

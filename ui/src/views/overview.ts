@@ -7,6 +7,7 @@ import { report, toast } from "../app";
 import { h, fill } from "../dom";
 import { intlLocale, siteName, t } from "../i18n";
 import { number, shortDay } from "../logic/format";
+import { coverage } from "../logic/coverage";
 import { dnsProblem } from "../logic/dns-health";
 import { protection } from "../logic/protection";
 
@@ -45,6 +46,11 @@ export async function renderOverview(root: HTMLElement, status: Status, refresh:
     status.dnssec_in_front ? h("p", { id: "dnssec-in-front", class: "fix" }, t("overview-dnssec-in-front", { value: status.dnssec_in_front })) : null,
     actions,
   );
+  const covered = h("section", { id: "coverage", class: "card", "aria-labelledby": "coverage-title" },
+    h("h2", { id: "coverage-title" }, t("overview-coverage-title")),
+    h("ul", { class: "coverage" }, ...coverage(status).map((c) =>
+      h("li", { id: `coverage-${c.id}`, class: c.ok === true ? "ok" : c.ok === false ? "bad" : "unknown" },
+        c.ok === true ? "✓ " : c.ok === false ? "✗ " : "… ", c.text))));
   const today = h("section", { class: "card stat", "aria-labelledby": "today-title" },
     h("h2", { id: "today-title" }, t("overview-today-title")),
     h("p", { id: "attempts-today", class: "big" }, number(status.attempts_today)),
@@ -57,7 +63,7 @@ export async function renderOverview(root: HTMLElement, status: Status, refresh:
   );
   const top = h("ol", { id: "top-sites" });
   const topCard = h("section", { class: "card", "aria-labelledby": "top-title" }, h("h2", { id: "top-title" }, t("overview-top-title")), top);
-  fill(root, card, h("div", { class: "grid" }, today, topCard), chartCard);
+  fill(root, card, covered, h("div", { class: "grid" }, today, topCard), chartCard);
 
   try {
     const summary = await api.summary(DAYS);
