@@ -467,6 +467,10 @@ async fn a_parent_uses_the_console_against_the_real_service() {
     .await;
     w.wait_text("#protection", "This computer is protected")
         .await;
+    // What is protected, item by item: the test's service is not installed, so there is no
+    // redirect, and it says so.
+    w.wait_text("#coverage-lists", "The lists are in force").await;
+    w.wait_text("#coverage-redirect", "nftables is not installed").await;
 
     // Pause from the Overview: blocked names resolve; resume: blocked again.
     w.click("#pause-30").await;
@@ -565,6 +569,7 @@ async fn a_french_parent_reads_french_on_every_screen() {
     .await;
     w.wait_text("#protection", "Cet ordinateur est protégé")
         .await;
+    w.wait_text("#coverage-title", "Ce qui est protégé").await;
     w.wait_text("#nav-overview", "Vue d’ensemble").await;
     let title = w.c.title().await.unwrap_or_default();
     assert_eq!(title, "Vigie — console des parents");
