@@ -99,7 +99,7 @@ coverage-system-bad = This computer's own lookups do not reach Vigie yet.
 coverage-system-unknown = Vigie has not yet checked that this computer's lookups reach it.
 coverage-redirect-active = Programs that pick their own DNS server are sent to Vigie too.
 coverage-redirect-failed = Programs that pick their own DNS server are not sent to Vigie right now: the redirect is not in place.
-coverage-redirect-none = Programs that pick their own DNS server are not sent to Vigie (nftables is not installed); most programs use the computer's DNS anyway.
+coverage-redirect-none = Programs that pick their own DNS server are not sent to Vigie: the redirect is not set up on this computer (it needs nftables). Most programs use the computer's DNS anyway.
 overview-dnssec-in-front = systemd-resolved on this computer checks DNSSEC signatures (DNSSEC={ $value } in its settings): it shows blocked sites as errors, without the block page or the child's notice. Set DNSSEC=no in its settings, or install Vigie again.
 overview-dns-no-server = The network this computer is on offers no DNS server yet: sites that are not blocked will not open until it does (blocked sites stay blocked). Check the Wi-Fi or cable connection.
 overview-dns-none-answers = No DNS server answers ({ $servers }) since { $time }: sites that are not blocked may not open, though the ones visited recently still do. Check the internet connection.

@@ -99,7 +99,7 @@ coverage-system-bad = Les recherches de cet ordinateur n’atteignent pas encore
 coverage-system-unknown = Vigie n’a pas encore vérifié que les recherches de cet ordinateur lui parviennent.
 coverage-redirect-active = Les programmes qui choisissent leur propre serveur DNS sont eux aussi renvoyés vers Vigie.
 coverage-redirect-failed = Les programmes qui choisissent leur propre serveur DNS ne sont pas renvoyés vers Vigie en ce moment : la redirection n’est pas en place.
-coverage-redirect-none = Les programmes qui choisissent leur propre serveur DNS ne sont pas renvoyés vers Vigie (nftables n’est pas installé) ; la plupart des programmes utilisent de toute façon le DNS de l’ordinateur.
+coverage-redirect-none = Les programmes qui choisissent leur propre serveur DNS ne sont pas renvoyés vers Vigie : la redirection n’est pas installée sur cet ordinateur (elle demande nftables). La plupart des programmes utilisent de toute façon le DNS de l’ordinateur.
 overview-dnssec-in-front = systemd-resolved vérifie les signatures DNSSEC sur cet ordinateur (DNSSEC={ $value } dans ses réglages) : il présente les sites bloqués comme des erreurs, sans la page de blocage ni l’avis à l’enfant. Mettez DNSSEC=no dans ses réglages, ou réinstallez Vigie.
 overview-dns-no-server = Le réseau de cet ordinateur ne propose pas encore de serveur DNS : les sites non bloqués ne s’ouvriront pas tant qu’il n’en propose pas (les sites bloqués le restent). Vérifiez la connexion Wi-Fi ou le câble.
 overview-dns-none-answers = Aucun serveur DNS ne répond ({ $servers }) depuis { $time } : les sites non bloqués risquent de ne pas s’ouvrir, sauf ceux visités récemment. Vérifiez la connexion à internet.

@@ -230,6 +230,6 @@ describe("what is protected", () => {
     expect(partly.map((c) => c.ok)).toEqual([false, null, false]);
     expect(partly[2].text).toMatch(/not in place/);
     useLanguage("fr");
-    expect(coverage(status({ redirect: null }))[2].text).toMatch(/nftables n’est pas installé/);
+    expect(coverage(status({ redirect: null }))[2].text).toMatch(/la redirection n’est pas installée/);
   });
 });
