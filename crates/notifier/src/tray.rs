@@ -52,7 +52,7 @@ pub(crate) async fn start(
     }
 }
 
-/// Shows `state`, if it changed.
+/// Shows `state` (the caller sends only changes).
 pub(crate) async fn show(handle: Option<&Handle>, state: State) {
     if let Some(handle) = handle {
         handle
