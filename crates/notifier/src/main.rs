@@ -53,14 +53,19 @@ async fn run(options: Options) -> anyhow::Result<()> {
         .context("the notification interface could not be reached")?;
     let (refresh_tx, refresh) = tokio::sync::mpsc::unbounded_channel();
     let tray = tray::start(lang, options.runtime_dir(), refresh_tx).await;
-    watch::Watch {
+    let watch = watch::Watch {
         client: Client::new(options.socket),
         lang,
         notifier,
         tray,
         refresh,
+    };
+    // The session's bus ends with the session. The notifier then ends too: it holds no window
+    // that would close with the display, and a desktop that leaves a session's processes
+    // running at logout (Debian's default) would otherwise keep one more at every login.
+    tokio::select! {
+        () = watch.run() => {}
+        () = bus.closed() => println!("vigie-notifier: the session's bus closed; stopping"),
     }
-    .run()
-    .await;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The child's notices: one `Notify` call per site per minute, with the words the child reads;
 //! reconnection when the service restarts; silence when a parent turns notices off; French on a
-//! French session.
+//! French session; and the notifier's end with its session.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -156,4 +156,32 @@ fn a_french_session_gets_the_notice_in_french() {
         "{log}"
     );
     assert!(!log.contains(TITLE), "no English: {log}");
+}
+
+/// When the session's bus goes away (the session ended), the notifier stops rather than stay
+/// behind, even though the service it listens to is still there.
+#[test]
+fn the_notifier_ends_with_its_session() {
+    let vigie_bin = match needs() {
+        Ok(x) => x,
+        Err(reason) => return util::skip("notifier_session_end", &reason),
+    };
+    let xvfb = Xvfb::start();
+    let upstream = Upstream::start();
+    let vigie = Vigie::start(vigie_bin, upstream.addr, None);
+    let session = Session::start(&xvfb.display, &vigie.runtime, "C.UTF-8", false);
+    assert!(
+        session.listening(1),
+        "the notifier never subscribed: {}",
+        session.out.lock().unwrap()
+    );
+    let bus = session.bus_daemon_pid().expect("the session's dbus-daemon");
+    util::signal(bus, "TERM");
+    assert!(
+        util::eventually(Duration::from_secs(10), || session.notifier_gone()),
+        "the notifier outlived its session: {}",
+        session.out.lock().unwrap()
+    );
+    let out = session.out.lock().unwrap().clone();
+    assert!(out.contains("the session's bus closed; stopping"), "{out}");
 }

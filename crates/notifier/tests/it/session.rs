@@ -143,6 +143,24 @@ impl Session {
             .expect("the notifier started")
     }
 
+    /// The session's `dbus-daemon`, started by `dbus-run-session`.
+    pub(crate) fn bus_daemon_pid(&self) -> Option<u32> {
+        util::children(self.child.id()).into_iter().find(|c| {
+            std::fs::read_to_string(format!("/proc/{c}/comm"))
+                .is_ok_and(|n| n.trim() == "dbus-daemon")
+        })
+    }
+
+    /// Whether the notifier's process is gone (exited, or exited and not yet reaped).
+    pub(crate) fn notifier_gone(&self) -> bool {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.notifier_pid()));
+        // The state is the field after the parenthesized command name.
+        stat.map_or(true, |s| {
+            s.rsplit_once(") ")
+                .is_some_and(|(_, rest)| rest.starts_with('Z'))
+        })
+    }
+
     /// `busctl --json=short ARGS…` on the session's bus: its JSON answer, or the error.
     pub(crate) fn busctl(&self, args: &[&str]) -> Result<serde_json::Value, String> {
         let address = std::fs::read_to_string(&self.address).map_err(|e| e.to_string())?;

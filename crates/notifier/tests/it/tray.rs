@@ -30,22 +30,6 @@ fn menu_id(layout: &Value, label: &str) -> Option<i64> {
     }
 }
 
-/// The processes that `pid` started.
-fn children(pid: u32) -> Vec<u32> {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    tasks
-        .flatten()
-        .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
-        .flat_map(|s| {
-            s.split_whitespace()
-                .filter_map(|p| p.parse().ok())
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 #[test]
 fn the_tray_item_is_registered_and_tells_the_protection_state() {
     let vigie_bin = match util::sibling_binary("vigie").and_then(|b| {
@@ -161,7 +145,7 @@ fn the_tray_item_is_registered_and_tells_the_protection_state() {
     let mut started = None;
     assert!(
         util::eventually(Duration::from_secs(10), || {
-            started = children(notifier).into_iter().find(|c| {
+            started = util::children(notifier).into_iter().find(|c| {
                 let cmdline = std::fs::read(format!("/proc/{c}/cmdline")).unwrap_or_default();
                 let argv: Vec<_> = cmdline
                     .split(|b| *b == 0)
@@ -176,7 +160,7 @@ fn the_tray_item_is_registered_and_tells_the_protection_state() {
             started.is_some()
         }),
         "no console started: {:?}\n{}",
-        children(notifier)
+        util::children(notifier)
             .iter()
             .map(|c| String::from_utf8_lossy(
                 &std::fs::read(format!("/proc/{c}/cmdline")).unwrap_or_default()
