@@ -11,7 +11,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo-deb >/dev/null 2>&1 || cargo install cargo-deb --locked
 (cd ui && { [ -d node_modules ] || npm install --no-audit --no-fund; } && npm run build)
-bins=(-p vigie -p vigie-app)
-if [ -d crates/notifier ]; then bins+=(-p vigie-notifier); fi
-cargo build --release --locked "${bins[@]}"
+cargo build --release --locked -p vigie -p vigie-app -p vigie-notifier
 cargo deb -p vigie --no-build 2>&1 | tail -n 1

@@ -1,6 +1,6 @@
-//! The desktop app: one binary, two faces. Without arguments it opens the parent's console
-//! window; with `--tray` it is the notifier that runs in every user session, showing the child
-//! a calm notice for each blocked attempt.
+//! The desktop app: the parent's console window. (The notifier that runs in every user session
+//! is `vigie-notifier`, a small program of its own in `crates/notifier`, so that no session holds
+//! a web view all day for a tray icon.)
 //!
 //! The app holds no policy of its own. Every question goes to Vigie's service through
 //! `vigie-localapi` over the local socket; the parent's session token lives in Rust state
@@ -10,12 +10,10 @@ mod commands;
 mod error;
 pub mod options;
 mod state;
-pub mod throttle;
-mod tray;
 
-use options::{Face, Options};
+use options::Options;
 
-/// Parses the command line and runs the chosen face until it is closed.
+/// Parses the command line and runs the console until its window is closed.
 pub fn run() {
     let options = match Options::from_env() {
         Ok(o) => o,
@@ -24,14 +22,7 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    match options.face {
-        Face::Console => console(options),
-        Face::Tray => tray::run(options, context()),
-    }
-}
-
-fn context() -> tauri::Context<tauri::Wry> {
-    tauri::generate_context!()
+    console(options);
 }
 
 fn console(options: Options) {
@@ -80,7 +71,7 @@ fn console(options: Options) {
             .build()?;
             Ok(())
         })
-        .build(context());
+        .build(tauri::generate_context!());
     match app {
         Ok(app) => app.run(|_, _| {}),
         Err(e) => {

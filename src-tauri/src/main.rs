@@ -1,4 +1,4 @@
-//! `vigie-app`: the parent's console window, or with `--tray` the notifier of a user session.
+//! `vigie-app`: the parent's console window.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 

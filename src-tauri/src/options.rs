@@ -1,29 +1,17 @@
-//! The command line and environment of `vigie-app`: which face to show and where the service's
-//! socket is. The rules are the CLI's: installed, `/run/vigie/api.sock`; `--dev`, the per-user
+//! The command line and environment of `vigie-app`: where the service's socket is. The rules are the CLI's: installed, `/run/vigie/api.sock`; `--dev`, the per-user
 //! runtime folder that `vigie run --dev` uses; `--runtime-dir DIR` or `VIGIE_RUNTIME_DIR=DIR`,
 //! `DIR/api.sock` (tests use this).
 
 use std::path::PathBuf;
 
-/// What the binary shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Face {
-    /// The parent's console window.
-    Console,
-    /// The tray icon and notifier of a user session.
-    Tray,
-}
-
 /// Parsed options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
-    /// Console or tray.
-    pub face: Face,
     /// The service's API socket.
     pub socket: PathBuf,
 }
 
-const USAGE: &str = "usage: vigie-app [--tray] [--dev | --runtime-dir DIR]";
+const USAGE: &str = "usage: vigie-app [--dev | --runtime-dir DIR]";
 
 impl Options {
     /// From the process's arguments and `VIGIE_RUNTIME_DIR`.
@@ -39,13 +27,17 @@ impl Options {
         args: impl IntoIterator<Item = String>,
         env_runtime: Option<PathBuf>,
     ) -> Result<Options, String> {
-        let mut face = Face::Console;
         let mut dev = false;
         let mut runtime = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
-                "--tray" => face = Face::Tray,
+                // The notifier is its own program now; an old autostart entry says so.
+                "--tray" => {
+                    return Err(
+                        "the notifier is `vigie-notifier` now (vigie-app is the console)".into(),
+                    );
+                }
                 "--dev" => dev = true,
                 "--runtime-dir" => {
                     let dir = args
@@ -61,7 +53,6 @@ impl Options {
         let dir =
             vigie_localapi::runtime_dir(dev, runtime.or(env_runtime)).map_err(|e| e.to_string())?;
         Ok(Options {
-            face,
             socket: vigie_localapi::socket_path(&dir),
         })
     }
@@ -78,14 +69,12 @@ mod tests {
     #[test]
     fn installed_socket_by_default() {
         let o = parse(&[], None).unwrap();
-        assert_eq!(o.face, Face::Console);
         assert_eq!(o.socket, PathBuf::from("/run/vigie/api.sock"));
     }
 
     #[test]
     fn flag_beats_environment_which_beats_dev() {
-        let o = parse(&["--tray", "--runtime-dir", "/a"], Some("/b")).unwrap();
-        assert_eq!(o.face, Face::Tray);
+        let o = parse(&["--runtime-dir", "/a"], Some("/b")).unwrap();
         assert_eq!(o.socket, PathBuf::from("/a/api.sock"));
         let o = parse(&["--dev"], Some("/b")).unwrap();
         assert_eq!(o.socket, PathBuf::from("/b/api.sock"));
@@ -102,6 +91,11 @@ mod tests {
             parse(&["--bogus"], None)
                 .unwrap_err()
                 .contains("\"--bogus\"")
+        );
+        assert!(
+            parse(&["--tray"], None)
+                .unwrap_err()
+                .contains("vigie-notifier")
         );
     }
 }

@@ -469,8 +469,10 @@ async fn a_parent_uses_the_console_against_the_real_service() {
         .await;
     // What is protected, item by item: the test's service is not installed, so there is no
     // redirect, and it says so.
-    w.wait_text("#coverage-lists", "The lists are in force").await;
-    w.wait_text("#coverage-redirect", "the redirect is not set up").await;
+    w.wait_text("#coverage-lists", "The lists are in force")
+        .await;
+    w.wait_text("#coverage-redirect", "the redirect is not set up")
+        .await;
 
     // Pause from the Overview: blocked names resolve; resume: blocked again.
     w.click("#pause-30").await;

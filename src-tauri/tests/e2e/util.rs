@@ -323,15 +323,3 @@ impl Drop for Xvfb {
         terminate(&mut self.child);
     }
 }
-
-/// Polls `f` every 50 ms until it returns true or `limit` passes.
-pub(crate) fn eventually(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() <= limit {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}

@@ -600,8 +600,8 @@ fn notifier_entry() -> String {
 Type=Application
 Name=Vigie notices
 Comment=Says when a site blocked on this computer was opened
-Exec=vigie-app --tray
-TryExec=vigie-app
+Exec=vigie-notifier
+TryExec=vigie-notifier
 Icon=vigie
 NoDisplay=true
 Terminal=false

@@ -411,7 +411,8 @@ fn plain_resolv_conf_install_is_idempotent_and_uninstall_restores_every_byte() {
 
     // Desktop: the notifier in every session, the console in the menu.
     let auto = read(root, "etc/xdg/autostart/vigie-notifier.desktop");
-    assert!(auto.contains("\nExec=vigie-app --tray\n"), "{auto}");
+    assert!(auto.contains("\nExec=vigie-notifier\n"), "{auto}");
+    assert!(auto.contains("\nTryExec=vigie-notifier\n"), "{auto}");
     let console = read(root, "usr/local/share/applications/vigie.desktop");
     assert!(console.contains("\nExec=vigie-app\n"), "{console}");
 

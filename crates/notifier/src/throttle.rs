@@ -6,14 +6,14 @@ use std::time::{Duration, Instant};
 
 /// Remembers when each site was last shown.
 #[derive(Debug)]
-pub struct Throttle {
+pub(crate) struct Throttle {
     every: Duration,
     shown: HashMap<String, Instant>,
 }
 
 impl Throttle {
     /// One notice per site per `every`.
-    pub fn new(every: Duration) -> Throttle {
+    pub(crate) fn new(every: Duration) -> Throttle {
         Throttle {
             every,
             shown: HashMap::new(),
@@ -21,7 +21,7 @@ impl Throttle {
     }
 
     /// Whether a notice for `site` may be shown at `now`; if so, it counts as shown.
-    pub fn allow(&mut self, site: &str, now: Instant) -> bool {
+    pub(crate) fn allow(&mut self, site: &str, now: Instant) -> bool {
         // Forget sites shown long ago so the map stays small over weeks of uptime.
         let every = self.every;
         self.shown
