@@ -1,5 +1,6 @@
 //! The resolvers that sit in front of Vigie on a family PC or a home network, run for real on
-//! loopback and forwarding to the real `vigie`: dnsmasq 2.90 and unbound 1.17 (iterator only,
+//! loopback and forwarding to the real `vigie`: glibc's stub with the usual resolv.conf options,
+//! dnsmasq 2.90 and unbound 1.17 (iterator only,
 //! as a home router's cache; a validator would need signatures Vigie cannot make for block
 //! answers, see the README's DNSSEC paragraph). Through each, a blocked name must get the block
 //! address, an allowed one its real answer, a CNAME into a blocked domain the block address, and
@@ -149,4 +150,72 @@ fn unbound_in_front_of_vigie_passes_blocks_and_answers_on() {
         .expect("unbound starts");
     let _unbound = Forwarder(child);
     check_through(SocketAddr::from(([127, 0, 0, 1], port)), "unbound");
+}
+
+/// glibc's own resolver (`getaddrinfo`, through `getent ahosts`) with the resolv.conf options
+/// families' systems use, in a network namespace whose `/etc/resolv.conf` names Vigie on port 53
+/// (`ip netns exec` mounts `/etc/netns/NAME/resolv.conf` over it). `use-vc` sends every query
+/// over TCP; `single-request` asks A and AAAA one after the other; `edns0` and `trust-ad` add
+/// an OPT record and the AD bit. Needs root.
+#[test]
+fn glibc_with_the_usual_resolv_conf_options_gets_blocks_and_answers() {
+    if !crate::install::is_root() {
+        vigie_testkit::skip(
+            &format!("{}:{}", file!(), line!()),
+            "a network namespace with Vigie on port 53 needs root (CI runs as root)",
+        );
+        return;
+    }
+    let ns = crate::netns::Netns::create().expect("a network namespace");
+    // getaddrinfo's AI_ADDRCONFIG ignores loopback: the namespace needs an address of its own
+    // (a veth pair with both ends inside it; nothing leaves it).
+    ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
+    ns.ip(&["addr", "add", "10.93.0.2/24", "dev", "v0"]);
+    ns.ip(&["link", "set", "v0", "up"]);
+    ns.ip(&["link", "set", "v1", "up"]);
+    let upstream = ns.enter(Upstream::start);
+    let wrapper = ["ip", "netns", "exec", ns.name.as_str()];
+    let args = [
+        "--listen".to_string(),
+        "127.0.0.1:53".to_string(),
+        "--upstream".to_string(),
+        upstream.addr().to_string(),
+    ];
+    let _v = Vigie::start_with(&wrapper, &args, None, &[], &[]);
+    let etc = format!("/etc/netns/{}", ns.name);
+    std::fs::create_dir_all(&etc).unwrap();
+    for options in [
+        "",
+        "options edns0 trust-ad",
+        "options single-request",
+        "options use-vc",
+        "options edns0 trust-ad single-request use-vc",
+    ] {
+        std::fs::write(
+            format!("{etc}/resolv.conf"),
+            format!("nameserver 127.0.0.1\n{options}\n"),
+        )
+        .unwrap();
+        let ahosts = |name: &str| {
+            let out = ns
+                .command("getent")
+                .args(["ahostsv4", name])
+                .output()
+                .expect("getent runs");
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+                .collect::<std::collections::BTreeSet<String>>()
+        };
+        assert_eq!(
+            ahosts("www.omegle.com").into_iter().collect::<Vec<_>>(),
+            ["127.0.0.88"],
+            "blocked, with `{options}`"
+        );
+        assert_eq!(
+            ahosts("www.example.test").into_iter().collect::<Vec<_>>(),
+            ["192.0.2.10"],
+            "allowed, with `{options}`"
+        );
+    }
 }

@@ -72,7 +72,7 @@ impl Netns {
     }
 
     /// A command run inside the namespace.
-    fn command(&self, program: &str) -> Command {
+    pub(crate) fn command(&self, program: &str) -> Command {
         let mut c = Command::new("ip");
         c.args(["netns", "exec", &self.name, program]);
         c
