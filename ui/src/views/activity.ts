@@ -81,8 +81,14 @@ export async function renderActivity(root: HTMLElement): Promise<void> {
   try {
     const summary = await api.summary(366);
     for (const s of summary.sites) site.append(h("option", { value: s.site }, siteName(s.site, s.brand)));
-    for (const a of summary.accounts ?? []) {
+    const accounts = summary.accounts ?? [];
+    for (const a of accounts) {
       account.append(h("option", { value: accountValue(a.account) }, accountOption(a.account)));
+    }
+    // "This computer" (account unknown) is always offered: a parent looking for what came
+    // through a stub resolver should find the choice, even when it has nothing.
+    if (!accounts.some((a) => a.account === null)) {
+      account.append(h("option", { value: accountValue(null) }, accountOption(null)));
     }
   } catch (e) {
     report(e, message);
