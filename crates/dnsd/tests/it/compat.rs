@@ -12,9 +12,10 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use hickory_proto::op::{Message, ResponseCode};
-use hickory_proto::rr::{RData, RecordType};
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::RecordType;
 
+use crate::netns::a_records;
 use crate::upstream::Upstream;
 use crate::util::{Vigie, eventually, free_port, query_udp};
 
@@ -32,16 +33,6 @@ fn installed(program: &str) -> bool {
     ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
         .iter()
         .any(|d| Path::new(d).join(program).exists())
-}
-
-fn a_records(m: &Message) -> Vec<String> {
-    m.answers
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::A(a) => Some(a.0.to_string()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// What every forwarder in front of Vigie must pass on.

@@ -17,6 +17,7 @@ use hickory_proto::rr::{RData, RecordType};
 
 use crate::install::is_root;
 use crate::netns::Netns;
+use crate::netns::a_records;
 use crate::upstream::Upstream;
 use crate::util::{Vigie, ede_text, eventually, query_message, query_udp};
 
@@ -41,16 +42,6 @@ fn ask_in(ns: &Netns, server: SocketAddr, name: &str) -> Option<Message> {
         let (n, _) = sock.recv_from(&mut buf).ok()?;
         Some(Message::from_vec(&buf[..n]).unwrap())
     })
-}
-
-fn addresses(m: &Message) -> Vec<String> {
-    m.answers
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::A(a) => Some(a.0.to_string()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Writes `text` to `path` the way network managers do: a temporary file renamed into place.
@@ -154,10 +145,10 @@ fn a_laptop_that_moves_resolves_through_the_new_network_and_blocks_throughout() 
     );
 
     let at_home = ask_in(&laptop, v.dns, "first.moving.test").expect("an answer at home");
-    assert_eq!(addresses(&at_home), ["192.0.2.99"]);
+    assert_eq!(a_records(&at_home), ["192.0.2.99"]);
     assert_eq!(home_dns.queries_for("first.moving.test"), 1);
     let blocked = ask_in(&laptop, v.dns, "www.omegle.com").expect("an answer");
-    assert_eq!(addresses(&blocked), ["127.0.0.88"]);
+    assert_eq!(a_records(&blocked), ["127.0.0.88"]);
     let status = block(v.client().status()).unwrap();
     assert_eq!(status.upstream_mode, "network");
     let network = status.network_dns.expect("the network's servers in status");
@@ -185,7 +176,7 @@ fn a_laptop_that_moves_resolves_through_the_new_network_and_blocks_throughout() 
     );
     let blocked = ask_in(&laptop, v.dns, "www.omegle.com").expect("an answer");
     assert_eq!(
-        addresses(&blocked),
+        a_records(&blocked),
         ["127.0.0.88"],
         "blocked names stay blocked"
     );
@@ -203,7 +194,7 @@ fn a_laptop_that_moves_resolves_through_the_new_network_and_blocks_throughout() 
     drop(v);
     let v = Vigie::start_with(&wrapper, &args, None, &[], &[]);
     let m = ask_in(&laptop, v.dns, "rebooted.moving.test").expect("an answer after restart");
-    assert_eq!(addresses(&m), ["192.0.2.99"]);
+    assert_eq!(a_records(&m), ["192.0.2.99"]);
     assert_eq!(school_dns.queries_for("rebooted.moving.test"), 1);
     drop(home_dns);
     drop(school_dns);
@@ -235,9 +226,9 @@ fn a_captive_portal_opens_with_the_networks_dns_and_with_a_parents_choice() {
     // With "this computer's usual DNS", the portal's name resolves through the hotel's DNS.
     let v = Vigie::start_with(&wrapper, &args, None, &[], &[]);
     let m = ask_in(&laptop, v.dns, "login.hotel-portal.test").expect("an answer");
-    assert_eq!(addresses(&m), ["10.91.3.1"]);
+    assert_eq!(a_records(&m), ["10.91.3.1"]);
     let blocked = ask_in(&laptop, v.dns, "www.omegle.com").expect("an answer");
-    assert_eq!(addresses(&blocked), ["127.0.0.88"], "the lists still hold");
+    assert_eq!(a_records(&blocked), ["127.0.0.88"], "the lists still hold");
     drop(v);
 
     // With a parent's choice of resolver, which the hotel drops until login (10.91.9.9 is
@@ -246,7 +237,7 @@ fn a_captive_portal_opens_with_the_networks_dns_and_with_a_parents_choice() {
     let v = Vigie::start_with(&wrapper, &args, Some(settings), &[], &[]);
     let opened = eventually(Duration::from_secs(10), || {
         ask_in(&laptop, v.dns, "login.hotel-portal.test")
-            .is_some_and(|m| addresses(&m) == ["10.91.3.1"])
+            .is_some_and(|m| a_records(&m) == ["10.91.3.1"])
     });
     assert!(
         opened.is_some(),
@@ -254,7 +245,7 @@ fn a_captive_portal_opens_with_the_networks_dns_and_with_a_parents_choice() {
         v.stderr()
     );
     let blocked = ask_in(&laptop, v.dns, "www.omegle.com").expect("an answer");
-    assert_eq!(addresses(&blocked), ["127.0.0.88"], "the lists still hold");
+    assert_eq!(a_records(&blocked), ["127.0.0.88"], "the lists still hold");
     let status = block(v.client().status()).unwrap();
     let chosen = status
         .upstream_servers
@@ -360,7 +351,7 @@ fn a_silent_upstream_costs_a_moment_and_the_next_one_answers() {
         );
         // SERVFAIL would mean Vigie waited on the silent server until its deadline.
         assert_eq!(m.metadata.response_code, ResponseCode::NoError, "{name}");
-        assert_eq!(addresses(&m), ["192.0.2.99"]);
+        assert_eq!(a_records(&m), ["192.0.2.99"]);
         assert_eq!(good.queries_for(&name), 1);
     }
     // Status says which one is silent once its own wait has run out.
@@ -392,7 +383,7 @@ fn with_every_upstream_silent_cached_names_are_served_stale() {
     let v = Vigie::start(upstream.addr(), None, &[]);
     // `short.example.test` lives 1 second.
     let fresh = v.udp("short.example.test", RecordType::A);
-    assert_eq!(addresses(&fresh), ["192.0.2.11"]);
+    assert_eq!(a_records(&fresh), ["192.0.2.11"]);
     // The server goes silent: its port now takes queries and never answers.
     upstream.stop();
     let _silent = UdpSocket::bind(upstream.addr()).expect("the upstream's port, now silent");
@@ -400,7 +391,7 @@ fn with_every_upstream_silent_cached_names_are_served_stale() {
     let stale = query_udp(v.dns, "short.example.test", RecordType::A, true).expect("an answer");
     assert_eq!(stale.metadata.response_code, ResponseCode::NoError);
     assert_eq!(
-        addresses(&stale),
+        a_records(&stale),
         ["192.0.2.11"],
         "the last answer, served stale"
     );
@@ -417,7 +408,7 @@ fn with_every_upstream_silent_cached_names_are_served_stale() {
     assert_eq!(unknown.metadata.response_code, ResponseCode::ServFail);
     // Blocking never depends on the upstream.
     assert_eq!(
-        addresses(&v.udp("www.omegle.com", RecordType::A)),
+        a_records(&v.udp("www.omegle.com", RecordType::A)),
         ["127.0.0.88"]
     );
     let status = block(v.client().status()).unwrap();
@@ -442,7 +433,7 @@ fn the_usual_dns_choice_applies_at_once_and_survives_a_restart() {
     ];
     let v = Vigie::start_with(&[], &args, Some(&settings), &[], &[]);
     assert_eq!(
-        addresses(&v.udp("www.example.test", RecordType::A)),
+        a_records(&v.udp("www.example.test", RecordType::A)),
         ["192.0.2.10"]
     );
     let mut client = v.client();
@@ -463,7 +454,7 @@ fn the_usual_dns_choice_applies_at_once_and_survives_a_restart() {
     assert_eq!(m.metadata.response_code, ResponseCode::ServFail);
     assert_eq!(upstream.queries_for("new.example.test"), 0);
     assert_eq!(
-        addresses(&v.udp("www.omegle.com", RecordType::A)),
+        a_records(&v.udp("www.omegle.com", RecordType::A)),
         ["127.0.0.88"]
     );
     let stored = std::fs::read_to_string(v.config.join("settings.toml")).unwrap();
@@ -478,7 +469,7 @@ fn the_usual_dns_choice_applies_at_once_and_survives_a_restart() {
         v.stdout.lock().unwrap()
     );
     assert_eq!(
-        addresses(&v.udp("www.omegle.com", RecordType::A)),
+        a_records(&v.udp("www.omegle.com", RecordType::A)),
         ["127.0.0.88"]
     );
 }
@@ -520,7 +511,7 @@ fn a_popular_name_is_refreshed_before_it_expires() {
     let v = Vigie::start(upstream.addr(), Some("[cache]\nmin-ttl = 10\n"), &[]);
     for _ in 0..4 {
         assert_eq!(
-            addresses(&v.udp("short.example.test", RecordType::A)),
+            a_records(&v.udp("short.example.test", RecordType::A)),
             ["192.0.2.11"]
         );
     }
@@ -532,7 +523,7 @@ fn a_popular_name_is_refreshed_before_it_expires() {
     // In its last second, a lookup is answered from the cache and starts a refresh.
     std::thread::sleep(Duration::from_millis(9200));
     let m = v.udp("short.example.test", RecordType::A);
-    assert_eq!(addresses(&m), ["192.0.2.11"]);
+    assert_eq!(a_records(&m), ["192.0.2.11"]);
     let refreshed = eventually(Duration::from_secs(2), || {
         upstream.queries_for("short.example.test") == 2
     });
@@ -543,6 +534,6 @@ fn a_popular_name_is_refreshed_before_it_expires() {
     // Past the old answer's end, the refreshed one is served without asking again.
     std::thread::sleep(Duration::from_millis(1500));
     let m = v.udp("short.example.test", RecordType::A);
-    assert_eq!(addresses(&m), ["192.0.2.11"]);
+    assert_eq!(a_records(&m), ["192.0.2.11"]);
     assert_eq!(upstream.queries_for("short.example.test"), 2);
 }
