@@ -52,6 +52,18 @@ pub(crate) struct KeyRef<'a> {
     pub(crate) dnssec_ok: bool,
 }
 
+impl<'a> KeyRef<'a> {
+    /// The key a query's answer is cached under.
+    pub(crate) fn of(req: &'a super::wire::Request) -> KeyRef<'a> {
+        KeyRef {
+            name: &req.name,
+            qtype: req.qtype(),
+            qclass: req.qclass(),
+            dnssec_ok: req.edns.is_some_and(|e| e.dnssec_ok),
+        }
+    }
+}
+
 // Both hash the same fields the same way, as `Equivalent` requires.
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {

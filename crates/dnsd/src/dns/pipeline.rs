@@ -215,13 +215,7 @@ pub(crate) fn begin(
             });
             // 6. Cache, then upstream. The cache holds upstream answers only, never decisions,
             //    so the stages above always run with the policy in force.
-            let key = KeyRef {
-                name: &req.name,
-                qtype: req.qtype(),
-                qclass: req.qclass(),
-                dnssec_ok: req.edns.is_some_and(|e| e.dnssec_ok),
-            };
-            cached = shared.cache.get(key);
+            cached = shared.cache.get(KeyRef::of(&req));
             match &cached {
                 Some((entry, age)) if entry.encoded.fits(&req) => {
                     Stats::bump(&shared.stats.cache_hits);
@@ -287,16 +281,7 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
         wire::write(out, &p.req, Reply::ServFail, p.limit);
         return None;
     };
-    let (reply, attempt) = inspect(
-        shared,
-        &p.generation,
-        &p.req,
-        p.client,
-        p.explicitly_allowed,
-        &encoded,
-        Ttls::AsSent,
-    );
-    wire::write(out, &p.req, reply, p.limit);
+    let attempt = answer_pending(shared, &p, &encoded, Ttls::AsSent, out);
     let key = Key {
         qtype: p.req.qtype(),
         qclass: p.req.qclass(),
@@ -304,7 +289,29 @@ pub(crate) async fn finish(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Op
         name: p.req.name,
     };
     shared.cache.put(key, encoded, lifetime);
-    attempt.or(p.opened)
+    attempt
+}
+
+/// Stage 7 for a pending query and the upstream answer it gets (fresh or stale), written into
+/// `out`; gives the attempt to journal.
+fn answer_pending(
+    shared: &Shared,
+    p: &Pending,
+    answer: &Encoded,
+    ttls: Ttls,
+    out: &mut Vec<u8>,
+) -> Option<Attempt> {
+    let (reply, attempt) = inspect(
+        shared,
+        &p.generation,
+        &p.req,
+        p.client,
+        p.explicitly_allowed,
+        answer,
+        ttls,
+    );
+    wire::write(out, &p.req, reply, p.limit);
+    attempt.or_else(|| p.opened.clone())
 }
 
 /// Most refreshes ahead of time in flight at once: they are a convenience, never a load.
@@ -334,15 +341,9 @@ pub(crate) async fn refresh(
 /// No upstream answered: a recent answer past its TTL if the cache still has one (RFC 8767),
 /// inspected against the policy in force like any cached answer; else SERVFAIL.
 fn stale_or_servfail(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Option<Attempt> {
-    let key = KeyRef {
-        name: &p.req.name,
-        qtype: p.req.qtype(),
-        qclass: p.req.qclass(),
-        dnssec_ok: p.req.edns.is_some_and(|e| e.dnssec_ok),
-    };
     let Some(entry) = shared
         .cache
-        .get_stale(key)
+        .get_stale(KeyRef::of(&p.req))
         .filter(|e| e.encoded.fits(&p.req))
     else {
         Stats::bump(&shared.stats.servfail);
@@ -350,17 +351,7 @@ fn stale_or_servfail(shared: &Shared, p: Pending, out: &mut Vec<u8>) -> Option<A
         return p.opened;
     };
     Stats::bump(&shared.stats.stale);
-    let (reply, attempt) = inspect(
-        shared,
-        &p.generation,
-        &p.req,
-        p.client,
-        p.explicitly_allowed,
-        &entry.encoded,
-        Ttls::Stale(STALE_TTL),
-    );
-    wire::write(out, &p.req, reply, p.limit);
-    attempt.or(p.opened)
+    answer_pending(shared, &p, &entry.encoded, Ttls::Stale(STALE_TTL), out)
 }
 
 /// SERVFAIL for a query that cannot be forwarded now: too many are already waiting on the
