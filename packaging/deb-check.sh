@@ -30,6 +30,8 @@ fi
 include=systemd,systemd-sysv,dbus,iproute2,nftables,dnsutils,dnsmasq-base,passwd,util-linux,curl,procps
 include=$include,libwebkit2gtk-4.1-0,libayatana-appindicator3-1,libxdo3,librsvg2-common
 include=$include,xvfb,xauth,x11-utils,x11-apps,dbus-x11,dbus-bin,dunst
+# systemd-resolved stays masked until the second part, where it manages DNS in front of Vigie.
+include=$include,systemd-resolved
 cache=$work/cache
 if [ ! -x "$cache/lib/systemd/systemd" ] || [ "$(cat "$cache/.include" 2>/dev/null)" != "$include" ]; then
     rm -rf "$cache"
@@ -52,7 +54,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 cp "$deb" "$root/root/vigie.deb"
+# The first part is a computer with a plain /etc/resolv.conf: systemd-resolved's package made the
+# file its link, and its service would start at boot.
+rm -f "$root/etc/resolv.conf"
 echo 'nameserver 192.0.2.53' > "$root/etc/resolv.conf"
+ln -sf /dev/null "$root/etc/systemd/system/systemd-resolved.service"
 echo vigiecheck > "$root/etc/hostname"
 
 cat > "$root/root/check.sh" <<'INNER'
@@ -72,7 +78,8 @@ check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
 step upstream
 ip addr add 192.0.2.53/32 dev lo
 dnsmasq --no-resolv --no-hosts --listen-address=192.0.2.53 --bind-interfaces --user=root \
-    --address=/ok.test.vigie/192.0.2.10 --address=/omegle.com/192.0.2.66 --pid-file=/run/upstream.pid
+    --address=/ok.test.vigie/192.0.2.10 --address=/omegle.com/192.0.2.66 --pid-file=/run/upstream.pid \
+    --txt-record="big.test.vigie$(for _ in $(seq 20); do printf ',"%s"' "$(printf 'x%.0s' $(seq 250))"; done)"
 printf 'nameserver 192.0.2.53\n' > /etc/resolv.conf
 for u in parent child child2; do useradd -m -s /bin/bash "$u"; done
 snap /root/before
@@ -171,6 +178,64 @@ snap /root/after
 check 'user gone' '! id vigie 2>/dev/null'
 check 'tree as before (owners, modes)' 'diff /root/before.meta /root/after.meta'
 check 'tree as before (contents)' 'diff /root/before.sha /root/after.sha'
+
+step 'systemd-resolved in front of Vigie'
+# The same computer with systemd-resolved managing DNS: a network link (one end of a veth pair) whose
+# DHCP handed out 192.0.2.53, and a default route, so resolved has a gateway to name.
+rm -f /etc/systemd/system/systemd-resolved.service
+systemctl daemon-reload
+ip link add vnet0 type veth peer name vnet0p && ip link set vnet0p up
+ip addr add 10.77.0.2/24 dev vnet0 && ip link set vnet0 up
+ip route add default via 10.77.0.1 dev vnet0
+systemctl start systemd-resolved
+ln -sf ../run/systemd/resolve/stub-resolv.conf /etc/resolv.conf
+resolvectl dns vnet0 192.0.2.53
+check 'resolved answers before Vigie' '[ "$(getent hosts ok.test.vigie | cut -d" " -f1)" = 192.0.2.10 ]'
+timeout 120 dpkg -i /root/vigie.deb
+sleep 3
+check 'service running (resolved)' '[ "$(systemctl is-active vigie)" = active ]'
+check 'redirect loaded (resolved)' '[ "$(systemctl is-active vigie-redirect)" = active ]'
+cat /etc/systemd/resolved.conf.d/vigie.conf
+resolvectl status --no-pager | head -n 20
+check 'omegle.com blocked through resolved' '[ "$(getent hosts omegle.com | cut -d" " -f1)" = 127.0.0.88 ]'
+check 'test zone answered through resolved' '[ "$(getent hosts ok.test.vigie | cut -d" " -f1)" = 192.0.2.10 ]'
+# Names resolved answers itself: lookups sent to its stub stay with it.
+check "resolved names the gateway (_gateway)" '[ "$(dig +short +time=2 +tries=1 @127.0.0.53 _gateway A)" = 10.77.0.1 ]'
+check "resolved names this computer (its host name)" 'dig +short +time=2 +tries=1 @127.0.0.53 "$(hostname)" A | grep -q "^10.77.0.2$"'
+# 20 strings of 250 bytes: more than any UDP answer carries, so each hop retries over TCP.
+check 'a TXT larger than 512 bytes arrives whole' '[ "$(dig +short +time=5 +tries=1 @127.0.0.53 big.test.vigie TXT | tr -cd x | wc -c)" = 5000 ]'
+check 'resolved kept its full feature level for Vigie' '! journalctl -u systemd-resolved --no-pager | grep -i "degraded feature"'
+resolvectl statistics --no-pager | head -n 12
+timeout 30 vigie status | tee /root/status-resolved
+check 'status: protected (resolved)' 'grep -q "own lookups go through Vigie" /root/status-resolved'
+
+step 'a connection that routes .com to its own server'
+# What a standard user may set up through NetworkManager's polkit rules: a link whose server
+# answers the real omegle.com, with the routing domain ~com, more specific than Vigie's ~.
+ip addr add 192.0.2.77/32 dev lo
+dnsmasq --no-resolv --no-hosts --listen-address=192.0.2.77 --bind-interfaces --user=root \
+    --address=/omegle.com/192.0.2.66 --address=/vigie-dns-probe.com/192.0.2.67 --pid-file=/run/other.pid
+ip link add vnet1 type veth peer name vnet1p && ip link set vnet1p up
+ip addr add 10.78.0.2/24 dev vnet1 && ip link set vnet1 up
+resolvectl dns vnet1 192.0.2.77
+resolvectl domain vnet1 '~com'
+resolvectl flush-caches
+check 'a .com lookup routed to that link still ends at Vigie' '[ "$(getent hosts www.omegle.com | cut -d" " -f1)" = 127.0.0.88 ]'
+# The redirect is what closes that route: resolved's own queries to the link's server are not
+# exempt. Without the table the route is open (the evidence), and the check timer puts it back.
+nft delete table inet vigie
+resolvectl flush-caches
+check 'without the redirect the route skips Vigie (why resolved is not exempt)' '[ "$(getent hosts www2.omegle.com | cut -d" " -f1)" = 192.0.2.66 ]'
+systemctl start vigie-redirect-check.service
+resolvectl flush-caches
+check 'the redirect put back closes it again' '[ "$(getent hosts www3.omegle.com | cut -d" " -f1)" = 127.0.0.88 ]'
+timeout 30 vigie status | tee /root/status-route
+check 'the probe under .com still reaches Vigie' 'grep -q "own lookups go through Vigie" /root/status-route'
+
+step 'apt purge (resolved)'
+timeout 120 apt-get purge -y vigie
+check "resolved's drop-in removed" '[ ! -e /etc/systemd/resolved.conf.d/vigie.conf ]'
+check 'DNS works after purge (resolved)' '[ "$(getent hosts ok.test.vigie | cut -d" " -f1)" = 192.0.2.10 ]'
 echo "RESULT fail=$fail"
 INNER
 

@@ -33,6 +33,11 @@ pub(crate) const ZONES: [&str; 6] = [
 const LOOKUP_LIMIT: Duration = Duration::from_secs(4);
 /// How often the background check runs.
 pub(crate) const INTERVAL: Duration = Duration::from_secs(60);
+/// After a miss the next check comes this soon, then twice as late each time up to
+/// [`INTERVAL`]: DNS may have been changing under the check (the installer restarts
+/// systemd-resolved right after starting Vigie), and a parent reading status then should not
+/// see a false warning for a whole minute.
+const RETRY: Duration = Duration::from_secs(5);
 /// A status request runs a fresh check when the last one is older than this.
 const FRESH: Duration = Duration::from_secs(15);
 
@@ -164,8 +169,11 @@ impl Probe {
                 _ = tokio::time::sleep(wait) => {}
                 _ = stop.changed() => return,
             }
-            self.check().await;
-            wait = INTERVAL;
+            wait = if self.check().await {
+                INTERVAL
+            } else {
+                (wait * 2).clamp(RETRY, INTERVAL)
+            };
         }
     }
 }

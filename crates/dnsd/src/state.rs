@@ -143,7 +143,7 @@ impl Shared {
     pub(crate) fn use_upstreams(&self, chosen: &[vigie_policy::Upstream]) -> anyhow::Result<()> {
         let offer = self.network.lock().expect("network offer").0.clone();
         let old = self.upstream.load_full();
-        let new = Upstream::new(chosen, &offer.servers, Some(&old))?;
+        let new = Upstream::new(chosen, &offer.servers, offer.resolved_stub(), Some(&old))?;
         self.upstream.store(Arc::new(new));
         Ok(())
     }

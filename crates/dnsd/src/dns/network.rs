@@ -81,6 +81,14 @@ pub(crate) struct Offer {
     pub(crate) servers: Vec<SocketAddr>,
 }
 
+impl Offer {
+    /// systemd-resolved's stub, when resolved is the one that named the servers: it manages DNS
+    /// here and answers some names itself (see [`super::local_names`]).
+    pub(crate) fn resolved_stub(&self) -> Option<SocketAddr> {
+        (self.source == Some(Source::Resolved)).then_some(super::local_names::RESOLVED_STUB)
+    }
+}
+
 impl Sources {
     /// The network managers' files on this computer.
     pub(crate) fn system() -> Sources {

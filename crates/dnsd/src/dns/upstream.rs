@@ -159,6 +159,9 @@ pub(crate) struct Upstream {
     first: Arc<[Arc<Server>]>,
     /// The network's servers when a parent chose others: asked when all of those fail.
     fallback: Arc<[Arc<Server>]>,
+    /// systemd-resolved's stub, when resolved manages this computer's DNS: asked, and only it,
+    /// for the names it answers itself (see [`super::local_names`]).
+    stub: Option<Arc<Server>>,
 }
 
 impl std::fmt::Debug for Upstream {
@@ -196,6 +199,7 @@ impl Upstream {
     pub(crate) fn new(
         chosen: &[UpstreamSetting],
         network: &[SocketAddr],
+        stub: Option<SocketAddr>,
         previous: Option<&Upstream>,
     ) -> Result<Upstream> {
         let mut options = ResolverOpts::default();
@@ -233,10 +237,15 @@ impl Upstream {
             .into_iter()
             .map(|s| make(s, Role::Network))
             .collect();
+        let stub = stub.map(|address| match previous.and_then(|p| p.stub.as_ref()) {
+            Some(old) if old.setting.address == address => Arc::clone(old),
+            _ => make(plain(&[address]).remove(0), Role::Network),
+        });
         Ok(if chosen.is_empty() {
             Upstream {
                 first: network.into(),
                 fallback: Arc::new([]),
+                stub,
             }
         } else {
             Upstream {
@@ -248,6 +257,7 @@ impl Upstream {
                     .into_iter()
                     .filter(|n| !chosen.iter().any(|c| c.address == n.setting.address))
                     .collect(),
+                stub,
             }
         })
     }
@@ -271,6 +281,14 @@ impl Upstream {
     /// REFUSED) is an answer, not a failure; only silence, SERVFAIL and broken transports are
     /// failures.
     pub(crate) async fn ask(&self, query: Query, dnssec_ok: bool) -> Result<Answer, Failure> {
+        if let Some(stub) = &self.stub
+            && super::local_names::answered_by_resolved(query.name())
+        {
+            return match tokio::time::timeout(DEADLINE, stub.ask(query, dnssec_ok)).await {
+                Ok(result) => result,
+                Err(_) => Err(Failure::Timeout),
+            };
+        }
         let deadline = Instant::now() + DEADLINE;
         let ranked = |servers: &[Arc<Server>]| {
             let mut v: Vec<Arc<Server>> = servers.to_vec();
