@@ -199,7 +199,12 @@ cat /etc/systemd/resolved.conf.d/vigie.conf
 resolvectl status --no-pager | head -n 20
 check 'omegle.com blocked through resolved' '[ "$(getent hosts omegle.com | cut -d" " -f1)" = 127.0.0.88 ]'
 check 'test zone answered through resolved' '[ "$(getent hosts ok.test.vigie | cut -d" " -f1)" = 192.0.2.10 ]'
-# Names resolved answers itself: lookups sent to its stub stay with it.
+# A program that sends its own DNS to resolved's stub (glibc's `dns` module does) is redirected to
+# Vigie from its own socket, so the attempt names its account.
+runuser -u child -- getent hosts chatroulette.com > /dev/null || true
+sleep 1
+check "a child's lookup through resolved's stub names the child" 'timeout 30 vigie log --account "$(id -u child)" | grep -qi chatroulette'
+# Names resolved answers itself: Vigie asks resolved's stub for them (its own user is exempt).
 check "resolved names the gateway (_gateway)" '[ "$(dig +short +time=2 +tries=1 @127.0.0.53 _gateway A)" = 10.77.0.1 ]'
 check "resolved names this computer (its host name)" 'dig +short +time=2 +tries=1 @127.0.0.53 "$(hostname)" A | grep -q "^10.77.0.2$"'
 # 20 strings of 250 bytes: more than any UDP answer carries, so each hop retries over TCP.
