@@ -206,7 +206,11 @@ const NAMED_AFTER_THE_BRAND: &[&str] = &[
     "ometv.red",
     "ometvmania.biz.id",
     "ometvporn.com",
+    "randomchat.today",
+    "randomchatpro.com",
     "slutomegle.com",
+    "strangercamchat.com",
+    "strangercamgirls.com",
     "the-omegle.com",
 ];
 
