@@ -25,6 +25,9 @@ pub use list::{ListFile, ListInfo, Parsed, Site};
 mod text;
 
 pub use text::{FALLBACK, Text};
+pub mod feed;
+
+pub use feed::{FeedKey, VerifiedFeed};
 pub mod import;
 mod settings;
 
