@@ -2,6 +2,7 @@
 //! these exact flags, so they change only together with those.
 
 pub(crate) mod client;
+pub(crate) mod feed;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -91,6 +92,12 @@ pub(crate) enum Command {
     Install(InstallArgs),
     /// Remove Vigie from this computer (as root), putting back what was there before.
     Uninstall(UninstallArgs),
+    /// Vigie's own signed feed of its stranger-chat list: make keys, build, sign and check it
+    /// (offline; for the project's maintainers).
+    Feed {
+        #[command(subcommand)]
+        action: feed::FeedAction,
+    },
 }
 
 /// `vigie install`.
