@@ -24,8 +24,10 @@ const MAX_SEQUENCE: u64 = i64::MAX as u64;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum FeedAction {
-    /// Make a new signing key pair (minisign format). The secret key is asked a password for,
-    /// twice (on the terminal, or two lines of standard input).
+    /// Make a new signing key pair (minisign format).
+    ///
+    /// The secret key's password is asked twice: on the terminal, or two lines of standard
+    /// input.
     Keygen {
         /// Where to write the secret key: created with mode 0600, never overwritten. Keep it
         /// out of the repository.
@@ -38,7 +40,7 @@ pub(crate) enum FeedAction {
         #[arg(long)]
         no_password: bool,
     },
-    /// Turn a list file into a feed body, with its sequence number in the [list] table.
+    /// Turn a list file into a feed body with a sequence number.
     Build {
         /// The list, such as blocklists/stranger-chat.toml.
         src: PathBuf,
@@ -50,7 +52,10 @@ pub(crate) enum FeedAction {
         #[arg(long, value_name = "N")]
         sequence: Option<u64>,
     },
-    /// Sign a feed body: writes FEED.minisig, with the trusted comment "vigie-feed sequence=N".
+    /// Sign a feed body: writes FEED.minisig.
+    ///
+    /// The signature's trusted comment is "vigie-feed sequence=N", N the body's sequence. A
+    /// secret key with a password asks it: on the terminal, or one line of standard input.
     Sign {
         /// The secret key from `vigie feed keygen` or `minisign -G`.
         #[arg(long, value_name = "FILE")]
@@ -58,7 +63,7 @@ pub(crate) enum FeedAction {
         /// The feed body from `vigie feed build`.
         feed: PathBuf,
     },
-    /// Check a feed and its signature as an installed computer would; print what it carries.
+    /// Check a feed and its signature as a computer would, and say what it carries.
     Verify {
         /// The public key file (or a file holding its RW… line).
         #[arg(long, value_name = "FILE")]

@@ -92,8 +92,7 @@ pub(crate) enum Command {
     Install(InstallArgs),
     /// Remove Vigie from this computer (as root), putting back what was there before.
     Uninstall(UninstallArgs),
-    /// Vigie's own signed feed of its stranger-chat list: make keys, build, sign and check it
-    /// (offline; for the project's maintainers).
+    /// Vigie's signed list feed, for its maintainers: make keys, build, sign, check (offline).
     Feed {
         #[command(subcommand)]
         action: feed::FeedAction,
