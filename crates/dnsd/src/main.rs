@@ -59,6 +59,7 @@ fn main() -> ExitCode {
                 install::uninstall,
             );
         }
+        cli::Command::Feed { action } => return ExitCode::from(cli::feed::run(action)),
         other => other,
     };
     if matches!(command, cli::Command::Run(_)) {
