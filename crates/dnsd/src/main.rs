@@ -19,6 +19,7 @@ mod paths;
 mod probe;
 mod reload;
 mod state;
+mod watchdog;
 
 use std::process::ExitCode;
 

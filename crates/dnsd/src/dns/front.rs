@@ -39,6 +39,7 @@ use super::pipeline::{self, Step, Transport};
 use crate::journal::coalesce::Coalescer;
 use crate::owner::{Known, Proto};
 use crate::state::Shared;
+use crate::watchdog::{self, Fault, Heart};
 
 /// How long a TCP connection may sit idle between queries.
 const TCP_IDLE: Duration = Duration::from_secs(10);
@@ -97,6 +98,7 @@ pub(crate) async fn bind(addr: SocketAddr) -> Result<Bound> {
 pub(crate) async fn serve_udp(
     shared: Arc<Shared>,
     socket: Arc<UdpSocket>,
+    heart: Heart,
     mut stop: watch::Receiver<bool>,
 ) {
     // Closing the pipe's write end wakes the thread wherever it waits.
@@ -110,7 +112,7 @@ pub(crate) async fn serve_udp(
     let runtime = tokio::runtime::Handle::current();
     let thread = std::thread::Builder::new()
         .name("vigie-udp".into())
-        .spawn(move || udp_thread(&shared, &socket, &wake, &runtime));
+        .spawn(move || udp_thread(&shared, &socket, &wake, &runtime, &heart));
     let thread = match thread {
         Ok(t) => t,
         Err(e) => {
@@ -127,7 +129,13 @@ pub(crate) async fn serve_udp(
 const UDP_BATCH: usize = 32;
 
 /// The UDP thread: receive a batch, answer what needs no network, send the answers together.
-fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, rt: &Handle) {
+fn udp_thread(
+    shared: &Arc<Shared>,
+    socket: &Arc<UdpSocket>,
+    wake: &PipeReader,
+    rt: &Handle,
+    heart: &Heart,
+) {
     let fd = socket.as_raw_fd();
     let mut queries = vec![[0u8; UDP_BUFFER]; UDP_BATCH];
     let mut answers: Vec<Vec<u8>> = (0..UDP_BATCH)
@@ -143,7 +151,11 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
         .local_addr()
         .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 53)));
     let forwards = Arc::new(Semaphore::new(UDP_MAX_FORWARDS));
+    let fault = watchdog::fault();
     loop {
+        // Once per batch, and at least every `idle_wait` while idle (see `wait`): this thread's
+        // own beat is what keeps systemd's watchdog from restarting the service.
+        heart.beat();
         let count = {
             let mut slices: Vec<[IoSliceMut<'_>; 1]> =
                 queries.iter_mut().map(|q| [IoSliceMut::new(q)]).collect();
@@ -159,7 +171,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                 Err(Errno::EAGAIN | Errno::EINTR) => {
                     // Nothing is held back while the service waits.
                     attempts.flush();
-                    if !wait(socket, wake, PollFlags::POLLIN) {
+                    if !wait(socket, wake, PollFlags::POLLIN, heart) {
                         return;
                     }
                     continue;
@@ -173,6 +185,13 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                 }
             }
         };
+        match fault {
+            Some(Fault::UdpPanic) => panic!("VIGIE_TEST_FAULT=udp-panic: the udp thread fails"),
+            Some(Fault::UdpHang) => loop {
+                std::thread::park();
+            },
+            _ => {}
+        }
         // One clock read per batch: the batch's queries all arrived within it.
         let now = Instant::now();
         let mut replies = 0;
@@ -251,6 +270,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
         if !send_all(
             socket,
             wake,
+            heart,
             &mut tx,
             &answers[..replies],
             &peers[..replies],
@@ -266,6 +286,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
 fn send_all(
     socket: &UdpSocket,
     wake: &PipeReader,
+    heart: &Heart,
     tx: &mut MultiHeaders<SockaddrStorage>,
     answers: &[Vec<u8>],
     peers: &[Option<SockaddrStorage>],
@@ -286,7 +307,7 @@ fn send_all(
             Ok(sent) => done += sent.count().max(1),
             Err(Errno::EAGAIN) => {
                 // The send buffer is full: wait until it drains.
-                if !wait(socket, wake, PollFlags::POLLOUT) {
+                if !wait(socket, wake, PollFlags::POLLOUT, heart) {
                     return false;
                 }
             }
@@ -301,14 +322,19 @@ fn send_all(
     true
 }
 
-/// Waits until the socket is ready for `events`; `false` when woken to stop instead.
-fn wait(socket: &UdpSocket, wake: &PipeReader, events: PollFlags) -> bool {
+/// Waits until the socket is ready for `events`, beating `heart` while it waits; `false` when
+/// woken to stop instead.
+fn wait(socket: &UdpSocket, wake: &PipeReader, events: PollFlags, heart: &Heart) -> bool {
+    let timeout = heart.idle_wait().map_or(PollTimeout::NONE, |t| {
+        PollTimeout::try_from(t).unwrap_or(PollTimeout::MAX)
+    });
     loop {
         let mut fds = [
             PollFd::new(socket.as_fd(), events),
             PollFd::new(wake.as_fd(), PollFlags::POLLIN),
         ];
-        match poll(&mut fds, PollTimeout::NONE) {
+        match poll(&mut fds, timeout) {
+            Ok(0) => heart.beat(),
             Ok(_) => {
                 return !fds[1].any().unwrap_or(true);
             }
@@ -390,6 +416,9 @@ async fn connection(
             .await
             .context("tcp query timed out")??;
         // Room for the length prefix first, then the answer after it.
+        if watchdog::fault() == Some(Fault::TcpPanic) {
+            panic!("VIGIE_TEST_FAULT=tcp-panic: a tcp connection's task fails");
+        }
         let mut out = Vec::with_capacity(512);
         if !pipeline::handle(shared, &query, peer, server, Transport::Tcp, &mut out).await {
             // A dropped query on TCP: the stream can no longer be trusted.

@@ -15,3 +15,4 @@ mod package;
 mod reload;
 mod upstream;
 mod util;
+mod watchdog;
