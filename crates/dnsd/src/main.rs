@@ -18,6 +18,7 @@ mod owner;
 mod paths;
 mod probe;
 mod reload;
+mod shares;
 mod state;
 mod watchdog;
 

@@ -13,8 +13,13 @@
 //! exception to answering inline: its answer waits, on a task, for the lookup of who sent it
 //! (`owner`), because the sender's socket closes once answered.
 //!
-//! TCP (RFC 7766): several queries per connection, answered in order, with an idle timeout and a
-//! bound on open connections so that idle or hostile clients cannot exhaust the service.
+//! TCP (RFC 7766): several queries per connection, answered in order, with an idle timeout, a
+//! time limit on writing each answer, and a bound on open connections, shared out by client so
+//! that idle or hostile clients cannot exhaust the service: a connection from this computer
+//! counts against the account that holds its other end (the kernel's socket diagnostics, see
+//! `owner`), one from another device against that device's address. One account's flood then
+//! holds at most [`TCP_MAX_PER_CLIENT`] connections, and the parent's lookups, another
+//! account's or systemd-resolved's still find room.
 
 use std::io::{IoSlice, IoSliceMut, PipeReader};
 use std::net::SocketAddr;
@@ -38,6 +43,7 @@ use tokio::time::Instant;
 use super::pipeline::{self, Step, Transport};
 use crate::journal::coalesce::Coalescer;
 use crate::owner::{Known, Proto};
+use crate::shares::Shares;
 use crate::state::Shared;
 use crate::watchdog::{self, Fault, Heart};
 
@@ -45,6 +51,22 @@ use crate::watchdog::{self, Fault, Heart};
 const TCP_IDLE: Duration = Duration::from_secs(10);
 /// Most TCP connections served at once.
 const TCP_MAX_CONNECTIONS: usize = 512;
+/// Most TCP connections one client holds at once: an account of this computer, the local
+/// senders whose account cannot be told (together), or another device. A resolver library
+/// opens one per lookup that needs TCP and closes it after, so even a busy account stays far
+/// below it.
+const TCP_MAX_PER_CLIENT: usize = 64;
+/// Longest wait for the kernel to say who holds a connection's other end.
+const TCP_WHO_LIMIT: Duration = Duration::from_secs(1);
+
+/// Whose share a TCP connection counts against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum TcpClient {
+    Account(u32),
+    /// From this computer, the account unknown.
+    ThisComputer,
+    Device(std::net::IpAddr),
+}
 /// Most UDP queries waiting on the upstream at once, per socket. Each holds a task and, in
 /// hickory, a socket: unbounded, a flood of unique names would run the service out of file
 /// descriptors. Past it a query gets SERVFAIL at once, and the client may ask again.
@@ -362,7 +384,10 @@ pub(crate) async fn serve_tcp(
     listener: TcpListener,
     mut stop: watch::Receiver<bool>,
 ) {
-    let slots = Arc::new(Semaphore::new(TCP_MAX_CONNECTIONS));
+    let slots = Shares::new(TCP_MAX_PER_CLIENT, TCP_MAX_CONNECTIONS);
+    let server = listener
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 53)));
     loop {
         let (stream, peer) = tokio::select! {
             _ = stop.changed() => return,
@@ -375,8 +400,22 @@ pub(crate) async fn serve_tcp(
                 }
             },
         };
-        let Ok(permit) = slots.clone().try_acquire_owned() else {
-            // Full: close at once rather than queue; the client will retry.
+        // One lookup at a time, in the accept loop: a flood of connections is slowed by its own
+        // lookups rather than running many of them at once.
+        let who = {
+            let owners = Arc::clone(&shared.owners);
+            let server = stream.local_addr().unwrap_or(server);
+            let lookup = tokio::task::spawn_blocking(move || owners.tcp_client(peer, server));
+            match tokio::time::timeout(TCP_WHO_LIMIT, lookup).await {
+                Ok(Ok(Some(Some(uid)))) => TcpClient::Account(uid),
+                Ok(Ok(None)) => TcpClient::Device(peer.ip()),
+                _ => TcpClient::ThisComputer,
+            }
+        };
+        let Some(permit) = slots.take(who) else {
+            // This client's share, or every place, is taken: close at once rather than queue;
+            // the client will retry.
+            tracing::debug!(?who, "tcp connection refused: no place left for this client");
             drop(stream);
             continue;
         };
