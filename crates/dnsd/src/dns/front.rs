@@ -415,7 +415,10 @@ pub(crate) async fn serve_tcp(
         let Some(permit) = slots.take(who) else {
             // This client's share, or every place, is taken: close at once rather than queue;
             // the client will retry.
-            tracing::debug!(?who, "tcp connection refused: no place left for this client");
+            tracing::debug!(
+                ?who,
+                "tcp connection refused: no place left for this client"
+            );
             drop(stream);
             continue;
         };
