@@ -13,6 +13,7 @@ use std::net::Ipv4Addr;
 use std::sync::LazyLock;
 
 use hickory_proto::op::{Message, MessageType, ResponseCode};
+use hickory_proto::rr::DNSClass;
 use libfuzzer_sys::fuzz_target;
 use vigie_policy::{BlockMode, Origin, Policy, Settings, SpecialAnswer, Verdict, shipped_lists};
 
@@ -69,8 +70,15 @@ fuzz_target!(|data: &[u8]| {
         usize::from(u16::MAX)
     };
     let mut out = Vec::new();
+    // As in the pipeline: another class than IN is refused before anything else.
+    if req.qclass() != DNSClass::IN {
+        wire::write(&mut out, &req, Reply::Refused, limit);
+        check(&out, req.id, limit, "refused");
+        return;
+    }
     let policy = &*POLICY;
     let verdict = policy.verdict(&req.name);
+    // A block's zone is the listed domain that matched, or (a CNAME block) the queried name.
     let (site, zone) = match verdict {
         Verdict::Blocked(r) => (r.site.to_string(), r.rule.to_string()),
         _ => ("Fuzzed site".to_owned(), req.name.clone()),
