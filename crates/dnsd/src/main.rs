@@ -18,7 +18,9 @@ mod owner;
 mod paths;
 mod probe;
 mod reload;
+mod shares;
 mod state;
+mod watchdog;
 
 use std::process::ExitCode;
 

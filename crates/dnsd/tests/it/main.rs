@@ -14,5 +14,7 @@ mod netns;
 mod network;
 mod package;
 mod reload;
+mod tcp_shares;
 mod upstream;
 mod util;
+mod watchdog;
