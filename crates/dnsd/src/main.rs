@@ -18,7 +18,9 @@ mod owner;
 mod paths;
 mod probe;
 mod reload;
+mod shares;
 mod state;
+mod watchdog;
 
 use std::process::ExitCode;
 
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
                 install::uninstall,
             );
         }
+        cli::Command::Feed { action } => return ExitCode::from(cli::feed::run(action)),
         other => other,
     };
     if matches!(command, cli::Command::Run(_)) {
