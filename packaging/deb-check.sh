@@ -216,7 +216,8 @@ check 'test zone answered through resolved' '[ "$(getent hosts ok.test.vigie | c
 # Vigie from its own socket, so the attempt names its account.
 runuser -u child -- getent hosts chatroulette.com > /dev/null || true
 sleep 1
-check "a child's lookup through resolved's stub names the child" 'timeout 30 vigie log --account "$(id -u child)" | grep -qi chatroulette'
+vigie install --parent parent > /dev/null
+check "a child's lookup through resolved's stub names the child" 'timeout 30 runuser -u parent -- vigie log --account "$(id -u child)" | grep -qi chatroulette'
 # Names resolved answers itself: Vigie asks resolved's stub for them (its own user is exempt).
 check "resolved names the gateway (_gateway)" '[ "$(dig +short +time=2 +tries=1 @127.0.0.53 _gateway A)" = 10.77.0.1 ]'
 check "resolved names this computer (its host name)" 'dig +short +time=2 +tries=1 @127.0.0.53 "$(hostname)" A | grep -q "^10.77.0.2$"'
