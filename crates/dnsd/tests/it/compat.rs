@@ -19,8 +19,8 @@ use crate::netns::a_records;
 use crate::upstream::Upstream;
 use crate::util::{Vigie, eventually, free_port, query_udp};
 
-/// A forwarder process, killed on drop.
-struct Forwarder(Child);
+/// A server process (a forwarder, an authoritative server), killed on drop.
+pub(crate) struct Forwarder(pub(crate) Child);
 
 impl Drop for Forwarder {
     fn drop(&mut self) {
@@ -29,7 +29,7 @@ impl Drop for Forwarder {
     }
 }
 
-fn installed(program: &str) -> bool {
+pub(crate) fn installed(program: &str) -> bool {
     ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
         .iter()
         .any(|d| Path::new(d).join(program).exists())

@@ -6,6 +6,7 @@ mod attribution;
 mod blocking;
 mod cli;
 mod compat;
+mod dnssec;
 mod feed_cli;
 mod forwarding;
 mod install;
