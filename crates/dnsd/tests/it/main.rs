@@ -15,6 +15,7 @@ mod netns;
 mod network;
 mod package;
 mod reload;
+mod strict_clients;
 mod tcp_shares;
 mod upstream;
 mod util;
