@@ -1,11 +1,11 @@
 //! The resolvers that sit in front of Vigie on a family PC or a home network, run for real on
 //! loopback and forwarding to the real `vigie`: glibc's stub with the usual resolv.conf options,
-//! dnsmasq 2.90 and unbound 1.17 (iterator only,
-//! as a home router's cache; a validator would need signatures Vigie cannot make for block
-//! answers, see the README's DNSSEC paragraph). Through each, a blocked name must get the block
-//! address, an allowed one its real answer, a CNAME into a blocked domain the block address, and
-//! Vigie must keep answering after the forwarder's own probes (EDNS, DO, case). Says why when a
-//! forwarder is not installed.
+//! dnsmasq 2.90 and unbound 1.17 (iterator only, as a home router's cache; a validator would
+//! need signatures Vigie cannot make for block answers, see the README's DNSSEC paragraph; the
+//! validating case is `dnssec.rs`). Through each, a blocked name must get the block address, an
+//! allowed one its real answer, a CNAME into a blocked domain the block address, and Vigie must
+//! keep answering after the forwarder's own probes (EDNS, DO, case). Says why when a forwarder
+//! is not installed.
 
 use std::net::SocketAddr;
 use std::path::Path;

@@ -129,9 +129,10 @@ fn start_unbound(dir: &Path, vigie: SocketAddr, anchor: &str) -> (Forwarder, Soc
     std::fs::write(
         &conf,
         format!(
-            "server:\n  interface: 127.0.0.1\n  port: {port}\n  do-daemonize: no\n  username: \"\"\n  chroot: \"\"\n  directory: \"{d}\"\n  pidfile: \"{d}/unbound.pid\"\n  use-syslog: no\n  logfile: \"{d}/unbound.log\"\n  verbosity: 1\n  val-log-level: 2\n  do-ip6: no\n  do-not-query-localhost: no\n  module-config: \"validator iterator\"\n  trust-anchor: \"{anchor}\"\n  qname-minimisation: no\n  edns-buffer-size: 1232\n  local-zone: \"test.\" nodefault\nforward-zone:\n  name: \".\"\n  forward-addr: {vigie}\n",
+            "server:\n  interface: 127.0.0.1\n  port: {port}\n  do-daemonize: no\n  username: \"\"\n  chroot: \"\"\n  directory: \"{d}\"\n  pidfile: \"{d}/unbound.pid\"\n  use-syslog: no\n  logfile: \"{d}/unbound.log\"\n  verbosity: 1\n  val-log-level: 2\n  do-ip6: no\n  do-not-query-localhost: no\n  module-config: \"validator iterator\"\n  trust-anchor: \"{anchor}\"\n  qname-minimisation: no\n  edns-buffer-size: 1232\n  local-zone: \"test.\" nodefault\nforward-zone:\n  name: \".\"\n  forward-addr: {ip}@{vport}\n",
             d = dir.display(),
-            vigie = format!("{}@{}", vigie.ip(), vigie.port()),
+            ip = vigie.ip(),
+            vport = vigie.port(),
         ),
     )
     .unwrap();
@@ -234,7 +235,10 @@ fn a_validating_unbound_in_front_validates_signed_answers_through_vigie() {
             assert_eq!(signatures(&plain), 0, "{name} {qtype} without DO");
             assert!(!plain.metadata.authentic_data, "Vigie never sets AD");
             let signed = ask(v.dns, name, qtype, true).expect("Vigie answers");
-            assert!(signatures(&signed) > 0, "{name} {qtype} with DO: {signed:?}");
+            assert!(
+                signatures(&signed) > 0,
+                "{name} {qtype} with DO: {signed:?}"
+            );
             assert!(!signed.metadata.authentic_data, "Vigie never sets AD");
         }
     }

@@ -112,7 +112,11 @@ fn kdig_gets_badvers_for_edns_version_1() {
             // BADVERS is 16: 0 in the header, 1 in the OPT's extended RCODE; version 0, Vigie's.
             assert_eq!(r["RCODE"], 0, "{name} {flag}: {r}");
             let (_, ext, version, dnssec_ok) = opt(&r).expect("OPT in a BADVERS reply");
-            assert_eq!((ext, version), (1, 0), "{name} {flag}: BADVERS, version 0: {r}");
+            assert_eq!(
+                (ext, version),
+                (1, 0),
+                "{name} {flag}: BADVERS, version 0: {r}"
+            );
             assert_eq!(dnssec_ok, flag == "+dnssec", "{name} {flag}: DO echoed");
             assert_eq!(r["ANCOUNT"], 0, "{name}: no answer with BADVERS");
             assert_eq!(r["QDCOUNT"], 1, "{name}: the question is kept");
