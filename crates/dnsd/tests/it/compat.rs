@@ -1,11 +1,11 @@
 //! The resolvers that sit in front of Vigie on a family PC or a home network, run for real on
 //! loopback and forwarding to the real `vigie`: glibc's stub with the usual resolv.conf options,
-//! dnsmasq 2.90 and unbound 1.17 (iterator only,
-//! as a home router's cache; a validator would need signatures Vigie cannot make for block
-//! answers, see the README's DNSSEC paragraph). Through each, a blocked name must get the block
-//! address, an allowed one its real answer, a CNAME into a blocked domain the block address, and
-//! Vigie must keep answering after the forwarder's own probes (EDNS, DO, case). Says why when a
-//! forwarder is not installed.
+//! dnsmasq 2.90 and unbound 1.17 (iterator only, as a home router's cache; a validator would
+//! need signatures Vigie cannot make for block answers, see the README's DNSSEC paragraph; the
+//! validating case is `dnssec.rs`). Through each, a blocked name must get the block address, an
+//! allowed one its real answer, a CNAME into a blocked domain the block address, and Vigie must
+//! keep answering after the forwarder's own probes (EDNS, DO, case). Says why when a forwarder
+//! is not installed.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -19,8 +19,8 @@ use crate::netns::a_records;
 use crate::upstream::Upstream;
 use crate::util::{Vigie, eventually, free_port, query_udp};
 
-/// A forwarder process, killed on drop.
-struct Forwarder(Child);
+/// A server process (a forwarder, an authoritative server), killed on drop.
+pub(crate) struct Forwarder(pub(crate) Child);
 
 impl Drop for Forwarder {
     fn drop(&mut self) {
@@ -29,7 +29,7 @@ impl Drop for Forwarder {
     }
 }
 
-fn installed(program: &str) -> bool {
+pub(crate) fn installed(program: &str) -> bool {
     ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
         .iter()
         .any(|d| Path::new(d).join(program).exists())
