@@ -493,8 +493,12 @@ pub struct SiteCount {
 pub struct Summary {
     /// One entry per day, oldest first, days without attempts included.
     pub days: Vec<DayCount>,
-    /// Sites by attempts, most first.
+    /// Sites by attempts, most first: the first hundred.
     pub sites: Vec<SiteCount>,
+    /// Attempts at the sites not in `sites` (past the first hundred, or past the thousands of
+    /// different sites a summary tells apart).
+    #[serde(default)]
+    pub other_sites: u64,
     /// This computer's accounts by attempts, most first; the console's account filter lists them.
     #[serde(default)]
     pub accounts: Vec<AccountCount>,
