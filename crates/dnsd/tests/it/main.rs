@@ -8,6 +8,7 @@ mod cli;
 mod compat;
 mod forwarding;
 mod install;
+mod journal;
 mod lifecycle;
 mod netns;
 mod network;
