@@ -138,7 +138,12 @@ impl Listener {
         let parent = self.api.administrator(self.peer);
         let kind = match route(&n, self.peer.uid, parent) {
             Route::Notice => v1::NoticeKind::Blocked,
-            Route::Alert if self.api.alerts.allow(self.peer.uid, &n.site, Instant::now()) => {
+            Route::Alert
+                if self
+                    .api
+                    .alerts
+                    .allow(self.peer.uid, &n.site, Instant::now()) =>
+            {
                 v1::NoticeKind::Alert
             }
             Route::Alert | Route::Nothing => return None,
