@@ -268,7 +268,12 @@ pub(super) async fn page(
         return Err(Failure::bad(format!("limit must be 1 to {MAX_LIMIT}")));
     }
     let below = f.cursor.as_deref().map(parse_cursor).transpose()?;
-    let days = range(&f)?;
+    let (from, mut to) = range(&f)?;
+    // The days after the cursor's hold only attempts above it: not even read.
+    if let Some((time, _)) = below {
+        to = to.min(time.date());
+    }
+    let days = (from, to);
     let open = open_entries(&api).await;
     let dir = api.journal.clone();
     let (page, more) =

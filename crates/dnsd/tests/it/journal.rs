@@ -216,6 +216,6 @@ fn a_full_journal_is_read_whole_in_bounded_memory() {
     assert!(
         peak <= idle + READ_BOUND_KIB,
         "reading a {} MiB journal took the service from {idle} KiB to a peak of {peak} KiB",
-        DAYS as usize * DAY_BYTES >> 20
+        (DAYS as usize * DAY_BYTES) >> 20
     );
 }
