@@ -203,6 +203,8 @@ export interface Filter {
 export interface Summary {
   days: { date: string; count: number }[];
   sites: { site: string; count: number; brand?: string }[];
+  /** Attempts at the sites past the hundred in `sites`. */
+  other_sites?: number;
   /** This computer's accounts by attempts; `account: null` is "this computer" (unknown account). */
   accounts?: { account: Account | null; count: number }[];
 }

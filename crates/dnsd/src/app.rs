@@ -130,6 +130,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         network: Mutex::new((offer, crate::clock::since_boot())),
         refresh: refresh_tx,
         owners: Default::default(),
+        changes: Default::default(),
     });
     tokio::spawn(pipeline::refresh(shared.clone(), refresh_rx));
 

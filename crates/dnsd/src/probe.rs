@@ -62,6 +62,8 @@ pub(crate) struct Probe {
     result: AtomicU8,
     /// Unix time of the last finished check.
     checked_at: AtomicI64,
+    /// The last result as [`Probe::result`] gives it, for the notice stream's status events.
+    seen: tokio::sync::watch::Sender<Option<bool>>,
 }
 
 impl Probe {
@@ -82,6 +84,11 @@ impl Probe {
             *seen = true;
         }
         is_probe
+    }
+
+    /// Changes of [`Probe::result`].
+    pub(crate) fn subscribe(&self) -> tokio::sync::watch::Receiver<Option<bool>> {
+        self.seen.subscribe()
     }
 
     /// The last result, `None` when not probing or not known yet.
@@ -148,6 +155,11 @@ impl Probe {
         let reach = if seen { Reach::Reached } else { Reach::Missed };
         self.result.store(reach as u8, Ordering::Relaxed);
         self.checked_at.store(now(), Ordering::Relaxed);
+        self.seen.send_if_modified(|last| {
+            let changed = *last != Some(seen);
+            *last = Some(seen);
+            changed
+        });
         if !seen {
             tracing::warn!(
                 "some of this computer's own lookups do not reach Vigie ({} not seen): check /etc/resolv.conf and the network's DNS settings, or run `vigie install` again",

@@ -79,6 +79,8 @@ pub(crate) async fn reload(
     state.last_error = None;
     state.last_error_message = None;
     state.warnings = warnings;
+    drop(state);
+    shared.status_changed();
     tracing::info!(generation = number, "policy reloaded");
     Ok(number)
 }

@@ -134,6 +134,9 @@ pub(crate) struct Shared {
     pub(crate) refresh: tokio::sync::mpsc::Sender<Box<crate::dns::pipeline::Pending>>,
     /// Who sent blocked queries (see `owner`).
     pub(crate) owners: Arc<crate::owner::Owners>,
+    /// Bumped when what the notice stream's status events show may have changed (a pause
+    /// starts or ends, a reload); each stream then compares and tells its listener.
+    pub(crate) changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl Shared {
@@ -205,6 +208,13 @@ impl Shared {
         ends != 0 && (crate::clock::since_boot().as_millis() as u64) < ends
     }
 
+    /// How long the pause still runs, if one is running.
+    pub(crate) fn pause_left(&self) -> Option<std::time::Duration> {
+        let ends = self.pause_ends_ms.load(Ordering::Relaxed);
+        let now = crate::clock::since_boot().as_millis() as u64;
+        (ends != 0 && now < ends).then(|| std::time::Duration::from_millis(ends - now))
+    }
+
     /// When the pause ends, if one is running.
     pub(crate) fn paused_until(&self) -> Option<time::OffsetDateTime> {
         let until = self.paused_until.load(Ordering::Relaxed);
@@ -228,5 +238,11 @@ impl Shared {
                 self.paused_until.store(0, Ordering::Relaxed);
             }
         }
+        self.status_changed();
+    }
+
+    /// Tells the notice streams that protection may have changed (see [`Shared::changes`]).
+    pub(crate) fn status_changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 }

@@ -467,23 +467,50 @@ impl std::fmt::Debug for Notices {
     }
 }
 
+/// One event of the notice stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamEvent {
+    /// An attempt (the default event).
+    Notice(Notice),
+    /// Protection changed (`event: status`); the first event of every stream.
+    Status(ProtectionState),
+}
+
 impl Notices {
-    /// The next notice; `None` when the service closed the stream.
+    /// The next notice; `None` when the service closed the stream. Status events are passed
+    /// over (see [`Notices::next_event`]).
     pub async fn next(&mut self) -> Option<Result<Notice, Error>> {
+        loop {
+            match self.next_event().await? {
+                Ok(StreamEvent::Notice(notice)) => return Some(Ok(notice)),
+                Ok(StreamEvent::Status(_)) => continue,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// The next notice or status change; `None` when the service closed the stream.
+    pub async fn next_event(&mut self) -> Option<Result<StreamEvent, Error>> {
         loop {
             let event = match self.events.next().await? {
                 Ok(event) => event,
                 Err(e) => return Some(Err(Error::Stream(e))),
             };
             if event.data.is_empty() {
-                continue; // a keep-alive comment
+                continue; // a comment, such as an older service's keep-alive
             }
-            return Some(
-                serde_json::from_str(&event.data).map_err(|e| Error::Decode {
-                    what: "/v1/notices".into(),
-                    source: Box::new(e),
-                }),
-            );
+            let decode = |e| Error::Decode {
+                what: "/v1/notices".into(),
+                source: Box::new(e),
+            };
+            return Some(match event.event.as_str() {
+                "status" => serde_json::from_str(&event.data)
+                    .map(StreamEvent::Status)
+                    .map_err(decode),
+                _ => serde_json::from_str(&event.data)
+                    .map(StreamEvent::Notice)
+                    .map_err(decode),
+            });
         }
     }
 }

@@ -11,7 +11,7 @@ pub mod types;
 
 use std::path::PathBuf;
 
-pub use client::{AttemptQuery, Client, Notices, Versioned, encode};
+pub use client::{AttemptQuery, Client, Notices, StreamEvent, Versioned, encode};
 pub use paths::{INSTALLED_RUNTIME_DIR, dev_runtime_dir, runtime_dir, socket_path};
 pub use types::*;
 /// The settings document of `GET/PUT /v1/settings`: the same model as `settings.toml`.

@@ -178,6 +178,20 @@ pub struct Notice {
     pub account: Option<String>,
 }
 
+/// `event: status` on `GET /v1/notices`: protection as the listener may see it. Sent first when
+/// the stream opens, then whenever it changes (a pause starts or ends, a reload turns a list off,
+/// this computer's lookups stop or start reaching Vigie), so a notifier never polls for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProtectionState {
+    /// A parent paused protection.
+    pub paused: bool,
+    /// Whether this computer's own lookups reach Vigie (`None`: not checked, or not yet).
+    pub system_dns_ok: Option<bool>,
+    /// Names of the block lists that are turned off (a parent's stream only; empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists_off: Vec<String>,
+}
+
 /// What a [`Notice`] is for (`"blocked"` or `"alert"` on the wire).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -493,8 +507,12 @@ pub struct SiteCount {
 pub struct Summary {
     /// One entry per day, oldest first, days without attempts included.
     pub days: Vec<DayCount>,
-    /// Sites by attempts, most first.
+    /// Sites by attempts, most first: the first hundred.
     pub sites: Vec<SiteCount>,
+    /// Attempts at the sites not in `sites` (past the first hundred, or past the thousands of
+    /// different sites a summary tells apart).
+    #[serde(default)]
+    pub other_sites: u64,
     /// This computer's accounts by attempts, most first; the console's account filter lists them.
     #[serde(default)]
     pub accounts: Vec<AccountCount>,

@@ -4,18 +4,18 @@
 //!
 //! It reads only what any local user may read: `GET /v1/status` and the notice stream.
 //!
-//! While the stream is connected nothing here runs on a timer except one slow status refresh:
-//! the stream announces attempts but not status changes, and a parent's pause, or the
-//! computer's lookups ceasing to reach Vigie, would otherwise stay unseen on the icon. The
-//! status is also read again when the stream (re)connects, after each notice and when the
-//! tray's menu is about to open, so what a person looks at is fresh. When the service
-//! publishes status changes on the stream, the slow refresh can go.
+//! While the stream is connected nothing here runs on a timer: the stream carries the notices
+//! and, as `event: status`, protection itself, first when it opens and then at each change (a
+//! parent's pause and its end, the computer's lookups ceasing to reach Vigie). Nor does the
+//! service send keep-alives: over its Unix socket the stream's end is seen at once. So a
+//! notifier at rest is never woken. The status is read in full only when the tray's menu is
+//! about to open.
 
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedReceiver;
 use vigie_i18n::Lang;
-use vigie_localapi::{Client, Error, Notice, NoticeKind};
+use vigie_localapi::{Client, Error, Notice, NoticeKind, StreamEvent};
 
 use crate::notify::Notifier;
 use crate::throttle::Throttle;
@@ -24,8 +24,6 @@ use crate::words::{self, State};
 
 /// How soon to try again when the service is away.
 const RETRY: Duration = Duration::from_secs(1);
-/// How often the status is read while the stream is connected and nothing else asks.
-const STATUS_EVERY: Duration = Duration::from_secs(60);
 /// One notice per site per this long.
 const SAME_SITE: Duration = Duration::from_secs(60);
 
@@ -60,11 +58,10 @@ impl Watch {
             if let Ok(mut stream) = self.client.notices().await {
                 println!("vigie-notifier: listening for notices");
                 connected = true;
-                self.status(&mut shown).await;
                 loop {
                     tokio::select! {
-                        next = stream.next() => match next {
-                            Some(Ok(notice)) => {
+                        next = stream.next_event() => match next {
+                            Some(Ok(StreamEvent::Notice(notice))) => {
                                 // An alert and a notice about one site are two different
                                 // things to show.
                                 let key = match notice.kind {
@@ -74,7 +71,9 @@ impl Watch {
                                 if throttle.allow(&key, Instant::now()) {
                                     self.notice(&notice).await;
                                 }
-                                self.status(&mut shown).await;
+                            }
+                            Some(Ok(StreamEvent::Status(state))) => {
+                                self.show(&mut shown, State::of_protection(&state)).await;
                             }
                             // An event this version does not understand (a newer service):
                             // the stream itself is fine.
@@ -82,7 +81,6 @@ impl Watch {
                             Some(Err(_)) | None => break,
                         },
                         Some(()) = self.refresh.recv() => self.status(&mut shown).await,
-                        () = tokio::time::sleep(STATUS_EVERY) => self.status(&mut shown).await,
                     }
                 }
             }

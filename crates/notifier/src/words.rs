@@ -3,7 +3,7 @@
 //! `vigie-i18n`; this module only chooses the message and its arguments.
 
 use vigie_i18n::Lang;
-use vigie_localapi::{Notice, NoticeKind, Status};
+use vigie_localapi::{Notice, NoticeKind, ProtectionState, Status};
 
 /// The notification's title.
 pub(crate) fn title(lang: Lang) -> String {
@@ -69,9 +69,22 @@ impl State {
             None => State::NotRunning,
             // `paused`, not `paused_until`: the end of a pause is shown to parents only, and
             // the notifier runs in the child's session too.
-            Some(s) if s.paused => State::Paused,
-            Some(s) if s.system_dns_ok == Some(false) => State::NotReaching,
-            Some(_) => State::Protected,
+            Some(s) => State::protection(s.paused, s.system_dns_ok),
+        }
+    }
+
+    /// From a status event of the notice stream.
+    pub(crate) fn of_protection(state: &ProtectionState) -> State {
+        State::protection(state.paused, state.system_dns_ok)
+    }
+
+    fn protection(paused: bool, system_dns_ok: Option<bool>) -> State {
+        if paused {
+            State::Paused
+        } else if system_dns_ok == Some(false) {
+            State::NotReaching
+        } else {
+            State::Protected
         }
     }
 

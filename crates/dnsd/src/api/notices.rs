@@ -15,6 +15,10 @@
 //! - an attempt from another device reaches parents' alerts only: no session here is theirs.
 //!
 //! Turning notices off in settings quiets both, at once.
+//!
+//! The stream also carries protection itself (`event: status`: paused, this computer's lookups
+//! reaching Vigie, and for a parent the lists turned off), first when it opens and then at each
+//! change, so that a notifier shows the state without ever asking for it on a timer.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -22,8 +26,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, State};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::{Event, Sse};
 use futures_util::Stream;
+use tokio::sync::{broadcast, watch};
 use vigie_localapi as v1;
 
 use super::{Api, Peer};
@@ -84,52 +89,132 @@ impl Alerts {
     }
 }
 
-/// `GET /v1/notices`.
+/// Longest a stream sleeps while a pause runs before it looks again whether the pause ended:
+/// the pause ends on the boot clock, which runs during sleep, and a timer does not; after a
+/// suspend the status event then comes within this.
+const PAUSE_LOOK: Duration = Duration::from_secs(60);
+
+/// One listener of the notice stream.
+struct Listener {
+    api: Arc<Api>,
+    peer: Peer,
+    notices: broadcast::Receiver<Notice>,
+    changes: watch::Receiver<u64>,
+    probe: watch::Receiver<Option<bool>>,
+    /// The status last sent.
+    sent: Option<v1::ProtectionState>,
+}
+
+impl Listener {
+    /// Protection as this listener may see it: what `GET /v1/status` shows them of it.
+    fn status(&self) -> v1::ProtectionState {
+        let shared = &self.api.shared;
+        let lists_off = if self.api.administrator(self.peer) {
+            shared
+                .current()
+                .policy
+                .lists
+                .iter()
+                .filter(|l| !l.enabled && !l.file.list.action.allows())
+                .map(|l| l.file.list.name.english().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        v1::ProtectionState {
+            paused: shared.paused(),
+            system_dns_ok: shared.probe.result(),
+            lists_off,
+        }
+    }
+
+    /// What this listener gets of `n`, if anything.
+    fn notice(&self, n: Notice) -> Option<Event> {
+        // Checked per notice, so that a change of settings applies at once: the switch, and
+        // who is a parent.
+        if !self.api.shared.current().policy.settings.notices {
+            return None;
+        }
+        let parent = self.api.administrator(self.peer);
+        let kind = match route(&n, self.peer.uid, parent) {
+            Route::Notice => v1::NoticeKind::Blocked,
+            Route::Alert
+                if self
+                    .api
+                    .alerts
+                    .allow(self.peer.uid, &n.site, Instant::now()) =>
+            {
+                v1::NoticeKind::Alert
+            }
+            Route::Alert | Route::Nothing => return None,
+        };
+        let notice = v1::Notice {
+            time: n.time,
+            kind,
+            account: match kind {
+                v1::NoticeKind::Alert => n.account.as_ref().map(|a| a.label().to_owned()),
+                v1::NoticeKind::Blocked => None,
+            },
+            site: n.site,
+            name: n.name,
+            brand: n.brand,
+        };
+        Some(Event::default().data(serde_json::to_string(&notice).unwrap_or_default()))
+    }
+
+    /// The next event: the status when it changed since the last one sent (and first of all),
+    /// else the next notice for this listener. Nothing runs on a timer but while a pause lasts.
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            let status = self.status();
+            if self.sent.as_ref() != Some(&status) {
+                let data = serde_json::to_string(&status).unwrap_or_default();
+                self.sent = Some(status);
+                return Some(Event::default().event("status").data(data));
+            }
+            let pause_left = self.api.shared.pause_left();
+            tokio::select! {
+                n = self.notices.recv() => match n {
+                    Ok(n) => {
+                        if let Some(event) = self.notice(n) {
+                            return Some(event);
+                        }
+                    }
+                    // A slow listener skips what it missed rather than holding up the others.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                changed = self.changes.changed() => if changed.is_err() {
+                    return None;
+                },
+                // The probe's sender lives as long as the service; an error cannot come.
+                Ok(()) = self.probe.changed() => {}
+                () = tokio::time::sleep(pause_left.unwrap_or_default().min(PAUSE_LOOK)),
+                    if pause_left.is_some() => {}
+            }
+        }
+    }
+}
+
+/// `GET /v1/notices`. No keep-alive: the stream is served on a Unix socket, where either end
+/// sees the other's close at once, so a comment every few seconds would only wake every
+/// session's notifier for nothing.
 pub(super) async fn notices(
     State(api): State<Arc<Api>>,
     ConnectInfo(peer): ConnectInfo<Peer>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let rx = api.shared.journal.subscribe();
-    let stream = futures_util::stream::unfold((rx, api), move |(mut rx, api)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(n) => {
-                    // Checked per notice, so that a change of settings applies at once: the
-                    // switch, and who is a parent.
-                    if !api.shared.current().policy.settings.notices {
-                        continue;
-                    }
-                    let parent = api.administrator(peer);
-                    let kind = match route(&n, peer.uid, parent) {
-                        Route::Notice => v1::NoticeKind::Blocked,
-                        Route::Alert if api.alerts.allow(peer.uid, &n.site, Instant::now()) => {
-                            v1::NoticeKind::Alert
-                        }
-                        Route::Alert | Route::Nothing => continue,
-                    };
-                    let notice = v1::Notice {
-                        time: n.time,
-                        kind,
-                        account: match kind {
-                            v1::NoticeKind::Alert => {
-                                n.account.as_ref().map(|a| a.label().to_owned())
-                            }
-                            v1::NoticeKind::Blocked => None,
-                        },
-                        site: n.site,
-                        name: n.name,
-                        brand: n.brand,
-                    };
-                    let data = serde_json::to_string(&notice).unwrap_or_default();
-                    return Some((Ok(Event::default().data(data)), (rx, api)));
-                }
-                // A slow listener skips what it missed rather than holding up the others.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    let listener = Listener {
+        notices: api.shared.journal.subscribe(),
+        changes: api.shared.changes.subscribe(),
+        probe: api.shared.probe.subscribe(),
+        api,
+        peer,
+        sent: None,
+    };
+    Sse::new(futures_util::stream::unfold(
+        listener,
+        |mut listener| async move { listener.next().await.map(|e| (Ok(e), listener)) },
+    ))
 }
 
 #[cfg(test)]

@@ -48,8 +48,8 @@ mod writer;
 pub(crate) use attempt::{Attempt, Entry, Notice, client_ip};
 use coalesce::Gate;
 pub(crate) use config::journal_config;
-pub(crate) use read::read_entries;
 use read::sort_newest_first;
+pub(crate) use read::{Order, each_entry};
 use store::Store;
 use writer::{Group, GroupKey, Writer};
 

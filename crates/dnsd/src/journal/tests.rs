@@ -664,3 +664,74 @@ async fn a_flood_is_summed_up_and_last_week_stays() {
     );
     assert!(fs::metadata(day_file(dir, today())).unwrap().len() <= 64 * 1024);
 }
+
+/// Every entry of today's file, in the order the streaming reader hands them on.
+fn stream_today(dir: &Path, open: Vec<Entry>) -> (Vec<Entry>, usize) {
+    let mut entries = Vec::new();
+    let skipped = each_entry(dir, today(), today(), Order::Oldest, open, |e| {
+        entries.push(e);
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    (entries, skipped)
+}
+
+#[test]
+fn the_streaming_reader_folds_lines_far_apart_and_summaries_rewritten_all_day() {
+    let tmp = TempDir::new().unwrap();
+    let mut text = String::new();
+    // Each entry's closing line comes as late as the writer may write it: after the first
+    // lines of every group opened meanwhile and the closing lines of every group opened before.
+    let gap = 2 * writer::MAX_OPEN_GROUPS as u64;
+    let n = gap * 2;
+    let mut summary = entry(1, 10, &[]);
+    summary.summary = true;
+    text.push_str(&json_line(&summary));
+    for i in 0..n {
+        text.push_str(&json_line(&entry(100 + i, 1, &["A"])));
+        if i >= gap {
+            text.push_str(&json_line(&entry(100 + i - gap, 3, &["A", "AAAA"])));
+        }
+    }
+    for i in n - gap..n {
+        text.push_str(&json_line(&entry(100 + i, 3, &["A", "AAAA"])));
+    }
+    // The flood's summary again at the end of the day, with its count then.
+    summary.count = 40_000;
+    text.push_str(&json_line(&summary));
+    fs::write(day_file(tmp.path(), today()), text).unwrap();
+
+    let (entries, skipped) = stream_today(tmp.path(), Vec::new());
+    assert_eq!(skipped, 0);
+    assert_eq!(entries.len() as u64, n + 1);
+    let ids: Vec<u64> = entries.iter().map(|e| e.id).collect();
+    let mut expected: Vec<u64> = (100..100 + n).collect();
+    expected.push(1);
+    assert_eq!(ids, expected, "in the order journaled, the summary last");
+    assert!(entries[..n as usize].iter().all(|e| e.count == 3));
+    assert_eq!(entries[n as usize].count, 40_000);
+}
+
+#[test]
+fn the_streaming_reader_skips_overlong_lines_and_folds_in_open_groups() {
+    let tmp = TempDir::new().unwrap();
+    let mut text = json_line(&entry(1, 1, &["A"]));
+    // A line far longer than the writer writes, then a megabyte with no line end at all: read
+    // past, never held.
+    text.push_str(&format!(
+        "{{\"id\":2,\"name\":\"{}\"}}\n",
+        "a".repeat(100_000)
+    ));
+    text.push_str(&json_line(&entry(3, 1, &["A"])));
+    text.push_str(&"b".repeat(1 << 20));
+    fs::write(day_file(tmp.path(), today()), text).unwrap();
+
+    // Entry 3 is still open with a larger count; entry 9 is open but never reached the disk.
+    let (entries, skipped) = stream_today(
+        tmp.path(),
+        vec![entry(3, 5, &["A", "AAAA"]), entry(9, 2, &["A"])],
+    );
+    assert_eq!(skipped, 2);
+    let got: Vec<(u64, u32)> = entries.iter().map(|e| (e.id, e.count)).collect();
+    assert_eq!(got, [(1, 1), (3, 5), (9, 2)]);
+}

@@ -842,6 +842,58 @@ fn notices_and_attempts_reach_parents() {
 }
 
 #[test]
+fn the_notice_stream_tells_each_change_of_protection() {
+    use vigie_localapi::{ProtectionState, StreamEvent};
+    let upstream = Upstream::start();
+    let v = Vigie::start(upstream.addr(), None, &[]);
+    let rt = rt();
+    let mut c = v.client();
+    rt.block_on(c.setup(PASSWORD)).unwrap();
+    let mut stream = rt.block_on(Client::new(c.socket()).notices()).unwrap();
+    let mut next = || {
+        rt.block_on(async {
+            tokio::time::timeout(Duration::from_secs(5), stream.next_event()).await
+        })
+        .expect("an event within 5 s")
+        .expect("the stream goes on")
+        .expect("an event this version reads")
+    };
+    let status = |paused: bool, lists_off: &[&str]| {
+        StreamEvent::Status(ProtectionState {
+            paused,
+            // `run` without `--probe-system-dns` never probes.
+            system_dns_ok: None,
+            lists_off: lists_off.iter().map(|l| l.to_string()).collect(),
+        })
+    };
+    assert_eq!(
+        next(),
+        status(false, &[]),
+        "the stream opens with the state"
+    );
+
+    rt.block_on(c.pause(5)).unwrap();
+    assert_eq!(next(), status(true, &[]));
+    rt.block_on(c.resume()).unwrap();
+    assert_eq!(next(), status(false, &[]));
+    // A list turned off reaches a parent's stream (this test runs as the service's own account
+    // or root, the administrator) through the reload.
+    rt.block_on(c.set_list_enabled("stranger-chat", false))
+        .unwrap();
+    assert_eq!(next(), status(false, &["Omegle and clones"]));
+    rt.block_on(c.set_list_enabled("stranger-chat", true))
+        .unwrap();
+    assert_eq!(next(), status(false, &[]));
+
+    // Nothing changed since: the next event is the attempt, not another status.
+    v.udp("www.omegle.com", RecordType::A);
+    match next() {
+        StreamEvent::Notice(n) => assert_eq!(n.name, "www.omegle.com"),
+        other => panic!("a notice, not {other:?}"),
+    }
+}
+
+#[test]
 fn another_local_user_gets_status_but_nothing_else() {
     if Command::new("setpriv").arg("--version").output().is_err() || !is_root() {
         vigie_testkit::skip(

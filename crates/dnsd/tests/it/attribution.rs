@@ -56,15 +56,17 @@ impl Stream {
         Stream { lines }
     }
 
-    /// Whether an event comes within `wait` (keep-alive comments aside).
+    /// Whether a notice comes within `wait` (status events aside).
     fn quiet_for(&mut self, wait: Duration) -> bool {
         self.lines.get_ref().set_read_timeout(Some(wait)).unwrap();
         let mut line = String::new();
+        let mut status = false;
         let quiet = loop {
             line.clear();
             match self.lines.read_line(&mut line) {
                 Ok(0) => break true,
-                Ok(_) if line.starts_with("data:") => break false,
+                Ok(_) if line.starts_with("event: status") => status = true,
+                Ok(_) if line.starts_with("data:") && !std::mem::take(&mut status) => break false,
                 Ok(_) => continue,
                 Err(_) => break true,
             }
@@ -76,9 +78,10 @@ impl Stream {
         quiet
     }
 
-    /// The next event, within 5 s.
+    /// The next notice, within 5 s; status events (`event: status`) are passed over.
     fn next(&mut self) -> Notice {
         let mut line = String::new();
+        let mut status = false;
         loop {
             line.clear();
             let n = self
@@ -86,7 +89,11 @@ impl Stream {
                 .read_line(&mut line)
                 .expect("an event within 5 s");
             assert!(n > 0, "the stream ended");
-            if let Some(data) = line.trim_end().strip_prefix("data:") {
+            if line.starts_with("event: status") {
+                status = true;
+            } else if let Some(data) = line.trim_end().strip_prefix("data:")
+                && !std::mem::take(&mut status)
+            {
                 return serde_json::from_str(data.trim()).unwrap();
             }
         }

@@ -10,6 +10,7 @@ mod dnssec;
 mod feed_cli;
 mod forwarding;
 mod install;
+mod journal;
 mod lifecycle;
 mod netns;
 mod network;

@@ -102,6 +102,30 @@ fn the_tray_item_is_registered_and_tells_the_protection_state() {
         tooltip()
     );
 
+    // A parent's pause and its end reach the icon through the stream's status events: the
+    // notifier reads the status on no timer.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut parent = vigie.client();
+    rt.block_on(parent.setup("a parent's own password"))
+        .unwrap();
+    rt.block_on(parent.pause(5)).unwrap();
+    assert!(
+        util::eventually(Duration::from_secs(10), || tooltip()
+            .contains("Vigie — Protection is paused by a parent")),
+        "{}",
+        tooltip()
+    );
+    rt.block_on(parent.resume()).unwrap();
+    assert!(
+        util::eventually(Duration::from_secs(10), || tooltip()
+            .contains("This computer is protected")),
+        "{}",
+        tooltip()
+    );
+
     // The menu: the state line, then "Open console", which starts the console for the same
     // service.
     let layout = session
