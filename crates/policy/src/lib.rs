@@ -29,9 +29,9 @@ pub mod import;
 mod settings;
 
 pub use settings::{
-    BlockMode, CacheBounds, ConsoleLanguage, JournalBounds, NULL_V6, Protocol, RawBlocking,
-    RawCache, RawConsole, RawJournal, RawNotices, RawParents, RawSettings, RawUpstream, Settings,
-    Upstream,
+    BlockMode, CacheBounds, ConsoleLanguage, FeedFormat, JournalBounds, NULL_V6, Protocol,
+    RawBlocking, RawCache, RawConsole, RawJournal, RawNotices, RawParents, RawSettings,
+    RawUpstream, Settings, Upstream,
 };
 mod policy;
 mod shipped;

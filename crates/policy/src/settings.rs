@@ -126,6 +126,37 @@ impl Protocol {
     }
 }
 
+/// The format of a subscribed list (`format = "…"` of a `[[subscription]]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeedFormat {
+    /// Guessed from the downloaded text: a Vigie list (TOML with a `[list]` table), else a
+    /// hosts file, plain domains or adblock rules (see `import::Format::detect`).
+    #[default]
+    Auto,
+    /// A hosts file.
+    Hosts,
+    /// One domain per line.
+    Domains,
+    /// Adblock `||domain^` rules.
+    Adblock,
+    /// Vigie's own TOML list format.
+    Vigie,
+}
+
+impl FeedFormat {
+    /// The word used in files and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedFormat::Auto => "auto",
+            FeedFormat::Hosts => "hosts",
+            FeedFormat::Domains => "domains",
+            FeedFormat::Adblock => "adblock",
+            FeedFormat::Vigie => "vigie",
+        }
+    }
+}
+
 /// How a blocked lookup is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -109,6 +109,7 @@ async fn whole_status(api: &Api) -> v1::Status {
         network_dns: Some(network_dns(shared)),
         stale_answers: shared.stats.stale.load(Ordering::Relaxed),
         dnssec_in_front: crate::dnssec::validating_resolved(std::path::Path::new("/")),
+        feeds: v1::FeedsStatus::default(),
     }
 }
 
