@@ -31,7 +31,8 @@ pub(crate) async fn reload(
     journal_dir: &Path,
 ) -> Result<u32, String> {
     let dir = config_dir.to_path_buf();
-    let loaded = tokio::task::spawn_blocking(move || Policy::load(&dir))
+    let feeds = shared.feeds.dir().to_path_buf();
+    let loaded = tokio::task::spawn_blocking(move || Policy::load_with(&dir, Some(&feeds)))
         .await
         .map_err(|e| format!("the reload task failed: {e}"))?;
     let mut loaded = match loaded {
@@ -80,6 +81,9 @@ pub(crate) async fn reload(
     state.last_error_message = None;
     state.warnings = warnings;
     tracing::info!(generation = number, "policy reloaded");
+    drop(state);
+    // A subscription added or changed by hand is checked without waiting for its turn.
+    shared.feeds.wake();
     Ok(number)
 }
 

@@ -134,6 +134,8 @@ pub(crate) struct Shared {
     pub(crate) refresh: tokio::sync::mpsc::Sender<Box<crate::dns::pipeline::Pending>>,
     /// Who sent blocked queries (see `owner`).
     pub(crate) owners: Arc<crate::owner::Owners>,
+    /// The list feeds: their kept copies and how their checks go (see `feeds`).
+    pub(crate) feeds: crate::feeds::Feeds,
 }
 
 impl Shared {

@@ -38,6 +38,7 @@ pub use settings::{
 mod policy;
 mod shipped;
 mod special;
+pub mod subscription;
 mod verdict;
 
 pub use policy::{
