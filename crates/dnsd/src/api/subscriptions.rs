@@ -200,7 +200,8 @@ pub(super) async fn refresh(
         if feed.state == v1::FeedState::Off {
             return Err(Failure::said(
                 StatusCode::CONFLICT,
-                feed.last_error.unwrap_or_else(|| Message::new("feed-off-no-build")),
+                feed.last_error
+                    .unwrap_or_else(|| Message::new("feed-off-no-build")),
             ));
         }
     } else {

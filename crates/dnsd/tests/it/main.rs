@@ -6,6 +6,7 @@ mod attribution;
 mod blocking;
 mod cli;
 mod compat;
+mod feeds;
 mod forwarding;
 mod install;
 mod lifecycle;
