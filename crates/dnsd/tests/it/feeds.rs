@@ -388,7 +388,7 @@ fn a_new_domain_in_the_feed_becomes_blocked_and_an_unchanged_feed_costs_a_304() 
     assert_eq!(s.url, url);
 
     // Unchanged: the next checks send the ETag back and get 304; the copy stays in force.
-    let tag = etag_of(&format!("# test list\n0.0.0.0 chat-one.example\n"));
+    let tag = etag_of("# test list\n0.0.0.0 chat-one.example\n");
     assert!(
         eventually(WAIT, || server.seen("/chat.txt").iter().any(|r| r.status
             == 304
