@@ -46,6 +46,8 @@ status-feeds-failing = { $count ->
     [one] A list feed failed at its last check (its last good copy stays in force): { $names }.
    *[other] { $count } list feeds failed at their last check (their last good copies stay in force): { $names }.
 }
+# Instead of the names, for someone who is not a parent
+status-feeds-names-hidden = a parent can see which
 status-vigie-feed-off = Vigie's own list feed is off: { $reason }.
 status-vigie-feed-failing = Vigie's own list feed failed at its last check: { $reason }.
 
