@@ -56,4 +56,3 @@ status-vigie-feed-failing = Vigie's own list feed failed at its last check: { $r
 api-subscription-unknown = no subscription has the id "{ $id }"
 api-subscription-exists = this address is already subscribed, as "{ $name }"
 api-subscription-off = "{ $name }" is turned off: turn it on to check it
-api-feed-unavailable = this build names no feed: point it at one with a URL first

@@ -53,4 +53,3 @@ status-vigie-feed-failing = La liste en ligne de Vigie a échoué à sa dernièr
 api-subscription-unknown = aucun abonnement n’a l’identifiant « { $id } »
 api-subscription-exists = cette adresse est déjà suivie, sous le nom « { $name } »
 api-subscription-off = « { $name } » est désactivé : activez-le pour le vérifier
-api-feed-unavailable = cette version ne désigne aucune liste en ligne : indiquez d’abord une adresse
