@@ -62,7 +62,18 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
             .get_or_insert(DEV_BLOCK_PAGE.parse().expect("static address"));
     }
 
-    let (policy, reload_state) = initial_policy(&paths.config);
+    let feeds = crate::feeds::Feeds::new(
+        paths.data.join("feeds"),
+        crate::feeds::vigie::Source::new(args.feed_url.as_deref(), args.feed_public_key.as_deref())
+            .map_err(Fatal::config)?,
+        crate::feeds::schedule::Timing {
+            every: args.feed_interval,
+            timeout: args.feed_timeout.unwrap_or(crate::feeds::download::TIMEOUT),
+        },
+        paths.config.clone(),
+        paths.journal(),
+    );
+    let (policy, reload_state) = initial_policy(&paths.config, feeds.dir());
     let mut policy = policy;
     policy.settings = overrides.apply(policy.settings);
     let settings = policy.settings.clone();
@@ -131,6 +142,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         refresh: refresh_tx,
         owners: Default::default(),
         changes: Default::default(),
+        feeds,
     });
     tokio::spawn(pipeline::refresh(shared.clone(), refresh_rx));
 
@@ -195,6 +207,8 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         });
     }
 
+    // The copies kept are in force already; the first checks run in the background.
+    crate::feeds::start(shared.clone(), stop_rx.clone());
     if args.probe_system_dns {
         tokio::spawn(Arc::clone(&shared.probe).run(stop_rx.clone()));
     }
@@ -237,8 +251,8 @@ fn missing_address(addr: SocketAddr) -> Option<std::io::Error> {
 
 /// The policy of the config directory, or the shipped lists with default settings when it does
 /// not load (the error is kept for status).
-fn initial_policy(config: &Path) -> (Policy, ReloadState) {
-    match Policy::load(config) {
+fn initial_policy(config: &Path, feeds: &Path) -> (Policy, ReloadState) {
+    match Policy::load_with(config, Some(feeds)) {
         Ok(loaded) => {
             let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
             for w in &warnings {

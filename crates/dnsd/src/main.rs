@@ -11,6 +11,7 @@ mod clock;
 mod dns;
 mod dnssec;
 mod fatal;
+mod feeds;
 mod files;
 mod install;
 mod journal;

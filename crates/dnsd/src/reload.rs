@@ -31,7 +31,8 @@ pub(crate) async fn reload(
     journal_dir: &Path,
 ) -> Result<u32, String> {
     let dir = config_dir.to_path_buf();
-    let loaded = tokio::task::spawn_blocking(move || Policy::load(&dir))
+    let feeds = shared.feeds.dir().to_path_buf();
+    let loaded = tokio::task::spawn_blocking(move || Policy::load_with(&dir, Some(&feeds)))
         .await
         .map_err(|e| format!("the reload task failed: {e}"))?;
     let mut loaded = match loaded {
@@ -82,6 +83,8 @@ pub(crate) async fn reload(
     drop(state);
     shared.status_changed();
     tracing::info!(generation = number, "policy reloaded");
+    // A subscription added or changed by hand is checked without waiting for its turn.
+    shared.feeds.wake();
     Ok(number)
 }
 

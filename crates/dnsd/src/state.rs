@@ -137,6 +137,8 @@ pub(crate) struct Shared {
     /// Bumped when what the notice stream's status events show may have changed (a pause
     /// starts or ends, a reload); each stream then compares and tells its listener.
     pub(crate) changes: tokio::sync::watch::Sender<u64>,
+    /// The list feeds: their kept copies and how their checks go (see `feeds`).
+    pub(crate) feeds: crate::feeds::Feeds,
 }
 
 impl Shared {

@@ -39,6 +39,7 @@ const EN: &[Source] = &[
         include_str!("../../../locales/en/reasons.ftl"),
     ),
     ("status.ftl", include_str!("../../../locales/en/status.ftl")),
+    ("feeds.ftl", include_str!("../../../locales/en/feeds.ftl")),
 ];
 
 const FR: &[Source] = &[
@@ -56,6 +57,7 @@ const FR: &[Source] = &[
         include_str!("../../../locales/fr/reasons.ftl"),
     ),
     ("status.ftl", include_str!("../../../locales/fr/status.ftl")),
+    ("feeds.ftl", include_str!("../../../locales/fr/feeds.ftl")),
 ];
 
 /// The environment variables that name a session's language, in the order they are read.

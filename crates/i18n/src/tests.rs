@@ -289,6 +289,26 @@ fn policy_errors() -> Vec<vigie_policy::Error> {
     );
     out.push(ListFile::parse(&long_id, file).unwrap_err());
     let settings = Path::new("/etc/vigie/settings.toml");
+    // Every problem of `[[subscription]]` and `[feed]`.
+    let subs = format!(
+        "[[subscription]]\nname = \"\"\nurl = \"ftp://e.example/l\"\nrefresh = \"soon\"\n\
+         [[subscription]]\nname = \"A\"\nurl = \"https://u:p@e.example/l\"\nrefresh = \"30m\"\n\
+         [[subscription]]\nname = \"B\"\nurl = \"https://e.example/b\"\n\
+         [[subscription]]\nname = \"C\"\nurl = \"https://e.example/b\"\n\
+         [feed]\nurl = \"https://e.example/{}\"\n{}",
+        "a".repeat(vigie_policy::MAX_FEED_URL),
+        (0..vigie_policy::MAX_SUBSCRIPTIONS)
+            .map(|i| format!(
+                "[[subscription]]\nname = \"L{i}\"\nurl = \"https://f.example/{i}\"\n"
+            ))
+            .collect::<String>()
+    );
+    out.push(
+        RawSettings::parse(&subs, settings)
+            .unwrap()
+            .validate(settings)
+            .unwrap_err(),
+    );
     let bad = "listen = [\"nowhere\"]\n[[upstream]]\naddress = \"dns.example\"\n\
                [[upstream]]\naddress = \"9.9.9.9\"\nprotocol = \"tls\"\npath = \"x\"\n\
                [blocking]\naddress = \"::1\"\npage-listen = \"here\"\nttl = 99999\n\

@@ -347,6 +347,68 @@ impl Client {
             .map(|_| ())
     }
 
+    /// `GET /v1/subscriptions`: the list subscriptions and Vigie's own feed, with the version
+    /// of the settings they are kept in.
+    pub async fn subscriptions(&self) -> Result<Versioned<Subscriptions>, Error> {
+        self.call(Method::GET, "/v1/subscriptions", None::<&()>, None)
+            .await
+    }
+
+    /// `POST /v1/subscriptions`: subscribes to a list by URL; its first download starts at once.
+    pub async fn add_subscription(
+        &self,
+        body: &AddSubscription,
+        if_match: Option<&str>,
+    ) -> Result<Subscription, Error> {
+        Ok(self
+            .call(Method::POST, "/v1/subscriptions", Some(body), if_match)
+            .await?
+            .value)
+    }
+
+    /// `PUT /v1/subscriptions/{id}`: turns a subscription on or off, renames it or changes how
+    /// often it is checked.
+    pub async fn change_subscription(
+        &self,
+        id: &str,
+        change: &SubscriptionChange,
+        if_match: Option<&str>,
+    ) -> Result<Subscription, Error> {
+        let path = format!("/v1/subscriptions/{}", encode(id));
+        Ok(self
+            .call(Method::PUT, &path, Some(change), if_match)
+            .await?
+            .value)
+    }
+
+    /// `DELETE /v1/subscriptions/{id}`: also forgets its downloaded copy.
+    pub async fn remove_subscription(&self, id: &str, if_match: Option<&str>) -> Result<(), Error> {
+        let path = format!("/v1/subscriptions/{}", encode(id));
+        self.call::<()>(Method::DELETE, &path, None::<&()>, if_match)
+            .await
+            .map(|_| ())
+    }
+
+    /// `POST /v1/subscriptions/{id}/refresh`: checks it now (in the background; answers 202).
+    pub async fn refresh_subscription(&self, id: &str) -> Result<(), Error> {
+        let path = format!("/v1/subscriptions/{}/refresh", encode(id));
+        self.call::<()>(Method::POST, &path, None::<&()>, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// `PUT /v1/feed`: turns Vigie's own feed on or off, or points it at a mirror.
+    pub async fn change_feed(
+        &self,
+        change: &FeedChange,
+        if_match: Option<&str>,
+    ) -> Result<VigieFeed, Error> {
+        Ok(self
+            .call(Method::PUT, "/v1/feed", Some(change), if_match)
+            .await?
+            .value)
+    }
+
     /// `GET /v1/settings`.
     pub async fn settings(&self) -> Result<Versioned<Settings>, Error> {
         self.call(Method::GET, "/v1/settings", None::<&()>, None)

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-pub use vigie_policy::{Arg, Message};
+pub use vigie_policy::{Arg, FeedFormat, Message};
 
 /// The URL prefix of every endpoint.
 pub const PREFIX: &str = "/v1";
@@ -114,6 +114,32 @@ pub struct Status {
     /// notice. None when it does not, or when resolved is not in front of Vigie.
     #[serde(default)]
     pub dnssec_in_front: Option<String>,
+    /// How the list feeds are doing: subscriptions and Vigie's own feed.
+    #[serde(default)]
+    pub feeds: FeedsStatus,
+}
+
+/// The feeds part of [`Status`]: enough for the Overview to say that a feed is failing; the
+/// details are in `GET /v1/subscriptions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedsStatus {
+    /// Subscriptions turned on.
+    #[serde(default)]
+    pub subscriptions: usize,
+    /// Of those, how many failed at their last check (their last good copy stays in force).
+    #[serde(default)]
+    pub failing: usize,
+    /// The failing subscriptions' names (parents only).
+    #[serde(default)]
+    pub failing_names: Vec<String>,
+    /// Vigie's own feed: `off` (with [`FeedsStatus::vigie_feed_reason`]), `pending`, `ok` or
+    /// `failing`.
+    #[serde(default)]
+    pub vigie_feed: FeedState,
+    /// Why Vigie's own feed is off or failing, as a message (`feed-off-no-build`,
+    /// `feed-off-by-parent`, or a `feed-failed-*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vigie_feed_reason: Option<Message>,
 }
 
 /// One upstream server in status.
@@ -541,4 +567,178 @@ pub struct PauseState {
     /// Paused until then; `None` when protection is on.
     #[serde(with = "time::serde::rfc3339::option")]
     pub paused_until: Option<OffsetDateTime>,
+}
+
+/// How a feed is doing (lowercase on the wire).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedState {
+    /// Its last check succeeded (a new copy, or the server said nothing changed).
+    Ok,
+    /// Not downloaded yet: the first check is under way or scheduled.
+    #[default]
+    Pending,
+    /// Its last check failed: the last good copy (if any) stays in force, and it is retried
+    /// after a growing wait (1 min, 5 min, 30 min, then its refresh interval).
+    Failing,
+    /// Turned off (by a parent, or for Vigie's feed, because the build names none).
+    Off,
+}
+
+/// A list subscription (a `[[subscription]]` of `settings.toml`) and how its downloads go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    /// `sub-` and 12 hex digits derived from the URL; also the id of the list it yields (in
+    /// `GET /v1/lists`).
+    pub id: String,
+    /// The name parents see.
+    pub name: String,
+    /// Where it is downloaded from (http or https).
+    pub url: String,
+    /// How its text is read.
+    pub format: FeedFormat,
+    /// How often it is checked, in seconds (at least 3600).
+    pub refresh_secs: u64,
+    /// Whether its list is in force.
+    pub enabled: bool,
+    /// How its last check went (`off` when not enabled).
+    pub state: FeedState,
+    /// Domains in the copy in force (0 before the first download).
+    pub domains: usize,
+    /// When the copy in force was downloaded.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub fetched_at: Option<OffsetDateTime>,
+    /// When it was last checked (successfully or not).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub checked_at: Option<OffsetDateTime>,
+    /// When it will be checked next.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub next_check_at: Option<OffsetDateTime>,
+    /// Why the last check failed, while it fails (a `feed-failed-*` message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<Message>,
+}
+
+/// Vigie's own signed feed of the `stranger-chat` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VigieFeed {
+    /// Whether this build names a feed (a URL and a public key).
+    pub available: bool,
+    /// Whether the parent leaves it on (`[feed] enabled`).
+    pub enabled: bool,
+    /// Where it is downloaded from (the parent's mirror, else the built-in URL); none when the
+    /// build names none and no mirror is set.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Whether [`VigieFeed::url`] is a parent's mirror rather than the built-in URL.
+    #[serde(default)]
+    pub custom_url: bool,
+    /// How it is doing.
+    pub state: FeedState,
+    /// The sequence number of the `stranger-chat` list in force.
+    pub sequence: u64,
+    /// The sequence number of the list shipped in this build.
+    pub shipped_sequence: u64,
+    /// When the copy in force was downloaded (none while the shipped list is in force).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub fetched_at: Option<OffsetDateTime>,
+    /// When it was last checked.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub checked_at: Option<OffsetDateTime>,
+    /// When it will be checked next.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub next_check_at: Option<OffsetDateTime>,
+    /// Why it is off (`feed-off-no-build`, `feed-off-by-parent`) or why its last check failed
+    /// (a `feed-failed-*` message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<Message>,
+}
+
+/// `GET /v1/subscriptions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscriptions {
+    /// The subscriptions, in the order of `settings.toml`.
+    pub subscriptions: Vec<Subscription>,
+    /// Vigie's own feed.
+    pub vigie_feed: VigieFeed,
+}
+
+/// `POST /v1/subscriptions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddSubscription {
+    /// The list's address (http or https).
+    pub url: String,
+    /// The name parents will see (default: the URL's host).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How to read it (default `auto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<FeedFormat>,
+    /// How often to check it, as in `settings.toml` (`"24h"`, `"90m"`, `"2d"`; default 24h,
+    /// at least 1h).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<String>,
+}
+
+/// `PUT /v1/subscriptions/{id}`: the fields given change, the others stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionChange {
+    /// On or off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// A new name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new interval (`"24h"`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<String>,
+}
+
+/// `PUT /v1/feed`: the fields given change, the others stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedChange {
+    /// On or off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Absent: unchanged; `null`: back to the built-in URL; a string: a mirror (http or https).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub url: Option<Option<String>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, by `default`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_change_tells_null_from_absent() {
+        let absent: FeedChange = serde_json::from_str(r#"{"enabled":false}"#).unwrap();
+        assert_eq!(absent.url, None);
+        let null: FeedChange = serde_json::from_str(r#"{"url":null}"#).unwrap();
+        assert_eq!(null.url, Some(None));
+        let set: FeedChange = serde_json::from_str(r#"{"url":"https://m.example/f"}"#).unwrap();
+        assert_eq!(set.url, Some(Some("https://m.example/f".into())));
+        assert!(serde_json::from_str::<FeedChange>(r#"{"urll":null}"#).is_err());
+    }
+
+    #[test]
+    fn status_without_feeds_still_reads() {
+        let s: FeedsStatus = serde_json::from_str("{}").unwrap();
+        assert_eq!(s.vigie_feed, FeedState::Pending);
+    }
 }

@@ -582,6 +582,38 @@ pub mod reasons {
             "setting-error-language",
             "\"{text}\" is not a language Vigie speaks: use auto, fr or en",
         ),
+        (
+            "setting-error-subscription-name",
+            "a name of 1 to {max:n} characters is needed",
+        ),
+        (
+            "setting-error-feed-url",
+            "\"{url}\" is not a web address: write one that starts with https:// or http://",
+        ),
+        (
+            "setting-error-feed-url-credentials",
+            "a list's address may not carry a user name or password",
+        ),
+        (
+            "setting-error-feed-url-long",
+            "the address is longer than {max:n} bytes",
+        ),
+        (
+            "setting-error-duration",
+            "\"{text}\" is not a duration like 24h, 90m or 2d",
+        ),
+        (
+            "setting-error-refresh-short",
+            "\"{text}\" is shorter than 1h",
+        ),
+        (
+            "setting-error-subscription-duplicate",
+            "this address is already subscribed, as subscription[{first:n}]",
+        ),
+        (
+            "setting-error-subscriptions-many",
+            "at most {max:n} subscriptions are allowed",
+        ),
     ];
 
     /// The English words of `message`, from [`TEMPLATES`] and the character names; an unknown

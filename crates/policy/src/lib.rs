@@ -33,13 +33,16 @@ pub mod import;
 mod settings;
 
 pub use settings::{
-    BlockMode, CacheBounds, ConsoleLanguage, JournalBounds, NULL_V6, Protocol, RawBlocking,
-    RawCache, RawConsole, RawJournal, RawNotices, RawParents, RawSettings, RawUpstream, Settings,
-    Upstream,
+    BlockMode, CacheBounds, ConsoleLanguage, DEFAULT_REFRESH, FeedFormat, FeedSettings,
+    JournalBounds, MAX_FEED_URL, MAX_SUBSCRIPTION_NAME, MAX_SUBSCRIPTIONS, MIN_REFRESH, NULL_V6,
+    Protocol, RawBlocking, RawCache, RawConsole, RawFeed, RawJournal, RawNotices, RawParents,
+    RawSettings, RawSubscription, RawUpstream, Settings, Subscription, Upstream, check_feed_url,
+    format_duration, parse_duration, subscription_id,
 };
 mod policy;
 mod shipped;
 mod special;
+pub mod subscription;
 mod verdict;
 
 pub use policy::{

@@ -9,7 +9,13 @@
 //! CONFIG/lists/*.txt       community lists as found online (hosts file, one domain per line,
 //! CONFIG/lists/*.hosts     or `||domain^` rules), imported as they load: the file name is the
 //!                          list's id, and lines that cannot be taken are warnings
+//! FEEDS/<id>.body          the last good copy of each `[[subscription]]` (and `vigie-feed`,
+//!                          Vigie's own signed feed), kept by the service in its data directory
 //! ```
+//!
+//! A subscription is a list whatever its copy: none yet, and it holds no domain. The copies were
+//! checked before the service kept them, so one that no longer reads is a warning, never a
+//! failed load: a broken download must not stop a parent's hand edit from taking effect.
 //!
 //! It reads everything and reports every problem, not only the first: a parent who edited two
 //! files by hand sees both mistakes. A load with any error yields no policy at all, so the
@@ -34,6 +40,11 @@ pub enum Origin {
     Shipped,
     /// A file in the config directory's `lists/` folder.
     File(PathBuf),
+    /// A `[[subscription]]`: the copy kept in the feeds folder, if there is one yet.
+    Feed {
+        /// The subscription's id (also the list's).
+        id: String,
+    },
 }
 
 /// One list of a policy, with whether it is in force.
@@ -80,8 +91,15 @@ pub fn shipped_lists() -> Result<Vec<ListFile>, Error> {
 }
 
 impl Policy {
-    /// Loads settings and lists from a config directory (which may not exist yet).
+    /// Loads settings and lists from a config directory (which may not exist yet). Subscriptions
+    /// are lists without domains: see [`Policy::load_with`] for their downloaded copies.
     pub fn load(config_dir: &Path) -> Result<Loaded, Error> {
+        Policy::load_with(config_dir, None)
+    }
+
+    /// Loads settings and lists from a config directory, and the subscriptions' kept copies
+    /// (and Vigie's own feed) from `feeds_dir` (which may not exist yet either).
+    pub fn load_with(config_dir: &Path, feeds_dir: Option<&Path>) -> Result<Loaded, Error> {
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
 
@@ -125,6 +143,20 @@ impl Policy {
             }
         }
 
+        let mut streams = HashMap::new();
+        for sub in &settings.subscriptions {
+            let (list, stream) = feed_list(sub, feeds_dir, &mut warnings);
+            if let Some(stream) = stream {
+                streams.insert(sub.id.clone(), stream);
+            }
+            lists.push((list, Origin::Feed { id: sub.id.clone() }));
+        }
+        if let Some(dir) = feeds_dir
+            && settings.feed.enabled
+        {
+            vigie_feed(dir, &mut lists, &mut warnings);
+        }
+
         let mut by_id: HashMap<&str, &Origin> = HashMap::new();
         for (list, origin) in &lists {
             if let Some(first) = by_id.insert(&list.list.id, origin) {
@@ -152,7 +184,7 @@ impl Policy {
                 Error::Invalid { problems }
             });
         }
-        let policy = Policy::build(settings, lists, true, &mut warnings)?;
+        let policy = Policy::build(settings, lists, Some(&streams), &mut warnings)?;
         Ok(Loaded { policy, warnings })
     }
 
@@ -160,16 +192,19 @@ impl Policy {
     /// or settings are silent and the list is on by default. Lists are taken as given: nothing
     /// is read from disk.
     pub fn compile(settings: Settings, lists: Vec<(ListFile, Origin)>) -> Policy {
-        Policy::build(settings, lists, false, &mut Vec::new())
+        Policy::build(settings, lists, None, &mut Vec::new())
             .expect("compiling lists already in memory reads nothing and cannot fail")
     }
 
+    /// `streams` is `None` when nothing may be read from disk; else it holds, by subscription
+    /// id, the kept copies to stream into the matcher.
     fn build(
         settings: Settings,
         lists: Vec<(ListFile, Origin)>,
-        read_imports: bool,
+        streams: Option<&HashMap<String, (PathBuf, crate::import::Format)>>,
         warnings: &mut Vec<Error>,
     ) -> Result<Policy, Error> {
+        let read_imports = streams.is_some();
         let mut builder = MatcherBuilder::new();
         let mut out = Vec::with_capacity(lists.len());
         for (file, origin) in lists {
@@ -182,6 +217,10 @@ impl Policy {
             match &origin {
                 Origin::File(path) if enabled && read_imports && is_import(path) => {
                     domains = stream_import(&mut builder, &file, path, warnings)?;
+                }
+                Origin::Feed { id } if enabled && streams.is_some_and(|s| s.contains_key(id)) => {
+                    let (path, format) = &streams.expect("checked")[id];
+                    domains = stream_feed(&mut builder, &file, path, *format, warnings);
                 }
                 _ if enabled => add_list(&mut builder, &file),
                 _ => {}
@@ -228,7 +267,137 @@ fn origin_path(origin: &Origin) -> PathBuf {
     match origin {
         Origin::Shipped => PathBuf::from("(shipped with Vigie)"),
         Origin::File(p) => p.clone(),
+        Origin::Feed { id } => PathBuf::from(format!("(subscription {id})")),
     }
+}
+
+/// The list of a subscription, with its kept copy's sites when it is in Vigie's format; for an
+/// imported format, the copy to stream at build time.
+fn feed_list(
+    sub: &crate::Subscription,
+    feeds_dir: Option<&Path>,
+    warnings: &mut Vec<Error>,
+) -> (ListFile, Option<(PathBuf, crate::import::Format)>) {
+    use crate::subscription::{BodyFormat, body_format, body_path, read_body, subscription_list};
+    let mut list = subscription_list(sub);
+    let Some(dir) = feeds_dir else {
+        return (list, None);
+    };
+    let path = body_path(dir, &sub.id);
+    let head = match read_head(&path) {
+        Ok(Some(head)) => head,
+        Ok(None) => return (list, None), // not downloaded yet
+        Err(e) => {
+            warnings.push(e);
+            return (list, None);
+        }
+    };
+    match body_format(sub.format, &head) {
+        BodyFormat::Import(format) => (list, Some((path, format))),
+        BodyFormat::Vigie => {
+            let read = std::fs::read(&path)
+                .map_err(|e| Error::io(&path, &e))
+                .and_then(|body| read_body(&body, crate::FeedFormat::Vigie, &path));
+            match read {
+                Ok(read) => {
+                    let theirs = read.list.expect("Vigie's format yields a list");
+                    // The body's sites and brands, under the subscription's own id and name.
+                    list.sites = theirs.sites;
+                    list.brands = theirs.brands;
+                }
+                Err(e) => warnings.push(e),
+            }
+            (list, None)
+        }
+    }
+}
+
+/// The first 16 KiB of a file (enough to tell its format), or `None` when there is no file.
+fn read_head(path: &Path) -> Result<Option<Vec<u8>>, Error> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, &e)),
+    };
+    let mut head = Vec::with_capacity(16 * 1024);
+    file.take(16 * 1024)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, &e))?;
+    Ok(Some(head))
+}
+
+/// Puts the kept copy of Vigie's own feed in place of the shipped `stranger-chat` list's sites
+/// and brands, when it is newer than the shipped one: a package that ships a newer list than
+/// the last download wins. The list keeps its id, so it keeps its on/off setting. The copy's
+/// signature was checked before it was kept (the data directory is the service's alone).
+fn vigie_feed(dir: &Path, lists: &mut [(ListFile, Origin)], warnings: &mut Vec<Error>) {
+    use crate::subscription::{
+        VIGIE_FEED_ID, VIGIE_FEED_LIST, body_path, sequence_of, shipped_sequence,
+    };
+    let path = body_path(dir, VIGIE_FEED_ID);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+        Err(e) => {
+            warnings.push(Error::io(&path, &e));
+            return;
+        }
+    };
+    if sequence_of(&text) <= shipped_sequence() {
+        return;
+    }
+    let feed = match ListFile::parse(&text, &path) {
+        Ok(parsed) if parsed.list.list.id == VIGIE_FEED_LIST => parsed.list,
+        Ok(parsed) => {
+            warnings.push(Error::Setting {
+                file: path.clone(),
+                field: "list.id".into(),
+                reason: format!(
+                    "Vigie's feed must carry the list {VIGIE_FEED_LIST}, not {}",
+                    parsed.list.list.id
+                ),
+            });
+            return;
+        }
+        Err(e) => {
+            warnings.push(e);
+            return;
+        }
+    };
+    if let Some((shipped, _)) = lists
+        .iter_mut()
+        .find(|(l, o)| *o == Origin::Shipped && l.list.id == VIGIE_FEED_LIST)
+    {
+        shipped.sites = feed.sites;
+        shipped.brands = feed.brands;
+    }
+}
+
+/// Streams a subscription's kept copy into the matcher. A copy that cannot be read is a
+/// warning, and the list holds what was read of it.
+fn stream_feed(
+    builder: &mut MatcherBuilder,
+    file: &ListFile,
+    path: &Path,
+    format: crate::import::Format,
+    warnings: &mut Vec<Error>,
+) -> usize {
+    let list = builder.list(ListMeta {
+        id: file.list.id.as_str().into(),
+        name: file.list.name.clone(),
+        action: file.list.action,
+    });
+    let site = builder.site(list, &file.sites[0].name);
+    let mut taken = 0;
+    let result = crate::subscription::stream_body(path, format, |d| {
+        taken += 1;
+        builder.domain(site, &d);
+    });
+    if let Err(e) = result {
+        warnings.push(e);
+    }
+    taken
 }
 
 /// The `.toml` files of a lists folder, sorted by name; hidden files and editor leftovers

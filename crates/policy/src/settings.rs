@@ -25,6 +25,15 @@
 //!
 //! [console]
 //! language = "auto"                # auto (the session's language), fr or en
+//!
+//! [[subscription]]                 # a list downloaded by URL and kept up to date
+//! name = "Community random-chat list"
+//! url = "https://example.org/randomchat.txt"
+//! format = "auto"                  # auto, hosts, domains, adblock or vigie
+//! refresh = "24h"                  # at least 1h
+//!
+//! [feed]                           # Vigie's own signed feed of the stranger-chat list
+//! enabled = true
 //! ```
 
 use std::collections::BTreeMap;
@@ -62,6 +71,12 @@ pub struct RawSettings {
     pub notices: RawNotices,
     /// The parent's console.
     pub console: RawConsole,
+    /// Lists downloaded by URL and kept up to date (`[[subscription]]`). Default: none; at
+    /// most [`MAX_SUBSCRIPTIONS`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subscription: Vec<RawSubscription>,
+    /// Vigie's own signed feed of the `stranger-chat` list.
+    pub feed: RawFeed,
 }
 
 impl Default for RawSettings {
@@ -76,6 +91,8 @@ impl Default for RawSettings {
             parents: RawParents::default(),
             notices: RawNotices::default(),
             console: RawConsole::default(),
+            subscription: Vec::new(),
+            feed: RawFeed::default(),
         }
     }
 }
@@ -122,6 +139,215 @@ impl Protocol {
             Protocol::Udp | Protocol::Tcp => 53,
             Protocol::Tls => 853,
             Protocol::Https => 443,
+        }
+    }
+}
+
+/// At most this many `[[subscription]]` entries: each is a download and a list in memory.
+pub const MAX_SUBSCRIPTIONS: usize = 32;
+/// A subscription's name: 1 to this many characters.
+pub const MAX_SUBSCRIPTION_NAME: usize = 80;
+/// A feed's URL: at most this many bytes.
+pub const MAX_FEED_URL: usize = 2048;
+/// A subscription is checked at most this often.
+pub const MIN_REFRESH: Duration = Duration::from_secs(3600);
+/// How often a subscription is checked when it does not say.
+pub const DEFAULT_REFRESH: Duration = Duration::from_secs(24 * 3600);
+
+/// One `[[subscription]]`: a list downloaded from `url` and checked every `refresh`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSubscription {
+    /// The name parents see, 1 to 80 characters. Required.
+    pub name: String,
+    /// Where the list is downloaded from: `http://` or `https://`, no user name or password,
+    /// at most 2048 bytes. Required.
+    pub url: String,
+    /// How its text is read. Default: `auto`.
+    #[serde(default)]
+    pub format: FeedFormat,
+    /// How often it is checked: a duration such as `24h`, `90m`, `2d` or `1h30m`. Default:
+    /// `24h`. At least `1h`.
+    #[serde(default = "default_refresh")]
+    pub refresh: String,
+    /// Whether its list is in force. Default: true.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn default_refresh() -> String {
+    "24h".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[feed]`: Vigie's own signed feed of the `stranger-chat` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawFeed {
+    /// Whether the feed is checked. Default: true (it is off anyway when the build names no
+    /// feed).
+    pub enabled: bool,
+    /// A mirror to download it from instead of the URL named at build time; it is still
+    /// checked against the key named at build time. Default: none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Default for RawFeed {
+    fn default() -> Self {
+        RawFeed {
+            enabled: true,
+            url: None,
+        }
+    }
+}
+
+/// A validated `[[subscription]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    /// `sub-` and the first 12 hex digits of the SHA-256 of the URL: stable while the URL
+    /// stays, and the id of the list it yields.
+    pub id: String,
+    /// The name parents see.
+    pub name: String,
+    /// The URL, as written.
+    pub url: String,
+    /// How its text is read.
+    pub format: FeedFormat,
+    /// How often it is checked.
+    pub refresh: Duration,
+    /// Whether its list is in force.
+    pub enabled: bool,
+}
+
+/// The validated `[feed]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedSettings {
+    /// Checked at all.
+    pub enabled: bool,
+    /// A mirror instead of the built-in URL.
+    pub url: Option<String>,
+}
+
+/// The id of the subscription to `url`: `sub-` and the first 12 hex digits of its SHA-256.
+pub fn subscription_id(url: &str) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(url.as_bytes());
+    let mut id = String::from("sub-");
+    for b in &hash[..6] {
+        id.push_str(&format!("{b:02x}"));
+    }
+    id
+}
+
+/// Reads a duration written as one or more `<number><unit>` groups (`s`, `m`, `h`, `d`):
+/// `24h`, `90m`, `2d`, `1h30m`. `None` for anything else (no unit, an unknown unit, zero groups,
+/// an overflow).
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut number: Option<u64> = None;
+    for c in text.chars() {
+        if let Some(d) = c.to_digit(10) {
+            number = Some(
+                number
+                    .unwrap_or(0)
+                    .checked_mul(10)?
+                    .checked_add(u64::from(d))?,
+            );
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return None,
+        };
+        total = total.checked_add(number.take()?.checked_mul(unit)?)?;
+    }
+    if number.is_some() {
+        return None; // digits without a unit at the end
+    }
+    Some(Duration::from_secs(total))
+}
+
+/// Writes a duration the way [`parse_duration`] reads it, largest units first (`1d2h`, `90m`
+/// stays `1h30m`).
+pub fn format_duration(d: Duration) -> String {
+    let mut secs = d.as_secs();
+    if secs == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    for (unit, size) in [('d', 86_400), ('h', 3600), ('m', 60), ('s', 1)] {
+        if secs >= size {
+            out.push_str(&format!("{}{unit}", secs / size));
+            secs %= size;
+        }
+    }
+    out
+}
+
+/// Why `url` cannot be a feed's address, as the English words of a reason; `None` when it can.
+pub fn check_feed_url(url: &str) -> Option<String> {
+    if url.len() > MAX_FEED_URL {
+        return Some(reasons::text(
+            "setting-error-feed-url-long",
+            &[("max", MAX_FEED_URL.to_string())],
+        ));
+    }
+    let bad = || {
+        reasons::text(
+            "setting-error-feed-url",
+            &[("url", url.chars().take(200).collect())],
+        )
+    };
+    let Ok(parsed) = url::Url::parse(url.trim()) else {
+        return Some(bad());
+    };
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+        return Some(bad());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some(reasons::text("setting-error-feed-url-credentials", &[]));
+    }
+    None
+}
+
+/// The format of a subscribed list (`format = "…"` of a `[[subscription]]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeedFormat {
+    /// Guessed from the downloaded text: a Vigie list (TOML with a `[list]` table), else a
+    /// hosts file, plain domains or adblock rules (see `import::Format::detect`).
+    #[default]
+    Auto,
+    /// A hosts file.
+    Hosts,
+    /// One domain per line.
+    Domains,
+    /// Adblock `||domain^` rules.
+    Adblock,
+    /// Vigie's own TOML list format.
+    Vigie,
+}
+
+impl FeedFormat {
+    /// The word used in files and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedFormat::Auto => "auto",
+            FeedFormat::Hosts => "hosts",
+            FeedFormat::Domains => "domains",
+            FeedFormat::Adblock => "adblock",
+            FeedFormat::Vigie => "vigie",
         }
     }
 }
@@ -320,6 +546,10 @@ pub struct Settings {
     pub notices: bool,
     /// The console's language.
     pub console_language: ConsoleLanguage,
+    /// Lists downloaded by URL, in the file's order.
+    pub subscriptions: Vec<Subscription>,
+    /// Vigie's own feed.
+    pub feed: FeedSettings,
 }
 
 /// The answer cache's bounds, validated. TTLs stay in seconds: they are DNS TTLs, compared
@@ -516,6 +746,13 @@ impl RawSettings {
             }
         };
 
+        let subscriptions = self.validate_subscriptions(&mut problem);
+        if let Some(url) = &self.feed.url
+            && let Some(reason) = check_feed_url(url)
+        {
+            problem("feed.url", reason);
+        }
+
         let mut parent_uids = self.parents.uids.clone();
         parent_uids.sort_unstable();
         parent_uids.dedup();
@@ -549,7 +786,79 @@ impl RawSettings {
             parent_uids,
             notices: self.notices.enabled,
             console_language,
+            subscriptions,
+            feed: FeedSettings {
+                enabled: self.feed.enabled,
+                url: self.feed.url.clone(),
+            },
         })
+    }
+
+    fn validate_subscriptions(&self, problem: &mut impl FnMut(&str, String)) -> Vec<Subscription> {
+        if self.subscription.len() > MAX_SUBSCRIPTIONS {
+            problem(
+                "subscription",
+                reasons::text(
+                    "setting-error-subscriptions-many",
+                    &[("max", MAX_SUBSCRIPTIONS.to_string())],
+                ),
+            );
+        }
+        let mut out: Vec<Subscription> = Vec::new();
+        for (i, raw) in self.subscription.iter().enumerate() {
+            let field = |name: &str| format!("subscription[{i}].{name}");
+            let name = raw.name.trim();
+            if name.is_empty() || name.chars().count() > MAX_SUBSCRIPTION_NAME {
+                problem(
+                    &field("name"),
+                    reasons::text(
+                        "setting-error-subscription-name",
+                        &[("max", MAX_SUBSCRIPTION_NAME.to_string())],
+                    ),
+                );
+            }
+            let url = raw.url.trim();
+            if let Some(reason) = check_feed_url(url) {
+                problem(&field("url"), reason);
+            } else if let Some(first) = out.iter().position(|s| s.url == url) {
+                problem(
+                    &field("url"),
+                    reasons::text(
+                        "setting-error-subscription-duplicate",
+                        &[("first", first.to_string())],
+                    ),
+                );
+            }
+            let refresh = match parse_duration(&raw.refresh) {
+                None => {
+                    problem(
+                        &field("refresh"),
+                        reasons::text("setting-error-duration", &[("text", raw.refresh.clone())]),
+                    );
+                    DEFAULT_REFRESH
+                }
+                Some(d) if d < MIN_REFRESH => {
+                    problem(
+                        &field("refresh"),
+                        reasons::text(
+                            "setting-error-refresh-short",
+                            &[("text", raw.refresh.clone())],
+                        ),
+                    );
+                    MIN_REFRESH
+                }
+                Some(d) => d,
+            };
+            out.push(Subscription {
+                id: subscription_id(url),
+                name: name.to_string(),
+                url: url.to_string(),
+                format: raw.format,
+                refresh,
+                enabled: raw.enabled,
+            });
+        }
+        out
     }
 }
 
@@ -743,5 +1052,147 @@ retention-days = 0
             path: None,
         });
         assert_eq!(RawSettings::parse(&raw.to_toml(), file()).unwrap(), raw);
+    }
+
+    #[test]
+    fn subscriptions_validate_with_defaults_and_derived_ids() {
+        let text = r#"
+[[subscription]]
+name = "Community random-chat list"
+url = "https://example.org/randomchat.txt"
+
+[[subscription]]
+name = "Hosts"
+url = "http://lists.example/hosts.txt"
+format = "hosts"
+refresh = "1h30m"
+enabled = false
+
+[feed]
+enabled = false
+url = "https://mirror.example/stranger-chat.toml"
+"#;
+        let raw = RawSettings::parse(text, file()).unwrap();
+        let s = raw.validate(file()).unwrap();
+        let [a, b] = &s.subscriptions[..] else {
+            panic!("{:?}", s.subscriptions)
+        };
+        assert_eq!(a.format, FeedFormat::Auto);
+        assert_eq!(a.refresh, DEFAULT_REFRESH);
+        assert!(a.enabled);
+        assert_eq!(a.id, subscription_id("https://example.org/randomchat.txt"));
+        assert!(a.id.starts_with("sub-") && a.id.len() == 16, "{}", a.id);
+        assert_ne!(a.id, b.id);
+        assert_eq!(b.refresh, Duration::from_secs(5400));
+        assert_eq!(b.format, FeedFormat::Hosts);
+        assert!(!b.enabled);
+        assert!(!s.feed.enabled);
+        assert_eq!(
+            s.feed.url.as_deref(),
+            Some("https://mirror.example/stranger-chat.toml")
+        );
+        // The id is a list id: it passes the list id rules.
+        crate::list::check_id(&a.id).unwrap();
+        assert_eq!(RawSettings::parse(&raw.to_toml(), file()).unwrap(), raw);
+        // No subscription: nothing written for them.
+        assert!(!RawSettings::default().to_toml().contains("subscription"));
+    }
+
+    #[test]
+    fn subscription_errors_name_the_field() {
+        let text = r#"
+[[subscription]]
+name = ""
+url = "ftp://example.org/list.txt"
+[[subscription]]
+name = "A"
+url = "https://user:pw@example.org/list.txt"
+refresh = "soon"
+[[subscription]]
+name = "B"
+url = "https://example.org/b.txt"
+refresh = "30m"
+[[subscription]]
+name = "C"
+url = "https://example.org/b.txt"
+[feed]
+url = "example.org/feed"
+"#;
+        let e = RawSettings::parse(text, file())
+            .unwrap()
+            .validate(file())
+            .unwrap_err();
+        let Error::Invalid { problems } = &e else {
+            panic!("{e:?}")
+        };
+        let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let f = "/etc/vigie/settings.toml";
+        assert_eq!(
+            got,
+            [
+                format!("{f}: subscription[0].name: a name of 1 to 80 characters is needed"),
+                format!(
+                    "{f}: subscription[0].url: \"ftp://example.org/list.txt\" is not a web address: write one that starts with https:// or http://"
+                ),
+                format!(
+                    "{f}: subscription[1].url: a list's address may not carry a user name or password"
+                ),
+                format!(
+                    "{f}: subscription[1].refresh: \"soon\" is not a duration like 24h, 90m or 2d"
+                ),
+                format!("{f}: subscription[2].refresh: \"30m\" is shorter than 1h"),
+                format!(
+                    "{f}: subscription[3].url: this address is already subscribed, as subscription[2]"
+                ),
+                format!(
+                    "{f}: feed.url: \"example.org/feed\" is not a web address: write one that starts with https:// or http://"
+                ),
+            ]
+        );
+        let many = (0..=MAX_SUBSCRIPTIONS)
+            .map(|i| {
+                format!("[[subscription]]\nname = \"L{i}\"\nurl = \"https://e.example/{i}\"\n")
+            })
+            .collect::<String>();
+        let e = RawSettings::parse(&many, file())
+            .unwrap()
+            .validate(file())
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("{f}: subscription: at most 32 subscriptions are allowed")
+        );
+        let long = format!("https://e.example/{}", "a".repeat(MAX_FEED_URL));
+        assert_eq!(
+            check_feed_url(&long).unwrap(),
+            "the address is longer than 2048 bytes"
+        );
+        let e = RawSettings::parse("[[subscription]]\nurl = \"https://e.example/\"\n", file())
+            .unwrap_err();
+        assert!(e.to_string().contains("name"), "a required field: {e}");
+    }
+
+    #[test]
+    fn durations_read_and_write_back() {
+        for (text, secs) in [
+            ("1h", 3600),
+            ("90m", 5400),
+            ("2d", 172_800),
+            ("1h30m", 5400),
+            (" 24h ", 86_400),
+            ("45s", 45),
+        ] {
+            assert_eq!(
+                parse_duration(text),
+                Some(Duration::from_secs(secs)),
+                "{text}"
+            );
+            let d = Duration::from_secs(secs);
+            assert_eq!(parse_duration(&format_duration(d)), Some(d));
+        }
+        for bad in ["", "h", "24", "1w", "1.5h", "-1h", "99999999999999999999d"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        assert_eq!(format_duration(Duration::from_secs(90_061)), "1d1h1m1s");
     }
 }

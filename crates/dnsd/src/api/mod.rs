@@ -24,6 +24,7 @@ mod session;
 mod settings;
 mod status;
 pub(crate) mod store;
+mod subscriptions;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

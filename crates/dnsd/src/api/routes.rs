@@ -1,6 +1,6 @@
 //! The API's router: every endpoint and the file that serves it. Each resource has its file:
 //! [`status`] (status, everyone), [`notices`] (the notice stream, each their own), [`session`] (parent sessions), [`lists`] (shipped
-//! lists, the parent's own sites, the allowlist), [`settings`] (settings and pause), [`check`]
+//! lists, the parent's own sites, the allowlist), [`settings`] (settings and pause), [`subscriptions`] (lists by URL and Vigie's feed), [`check`]
 //! ("test a name") and [`attempts`].
 
 use std::sync::Arc;
@@ -10,7 +10,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 
 use super::store::Editable;
-use super::{Api, Failure, attempts, check, lists, notices, session, settings, status};
+use super::{
+    Api, Failure, attempts, check, lists, notices, session, settings, status, subscriptions,
+};
 
 pub(super) fn router(api: Arc<Api>) -> Router {
     Router::new()
@@ -46,6 +48,19 @@ pub(super) fn router(api: Arc<Api>) -> Router {
             "/v1/settings",
             get(settings::settings).put(settings::put_settings),
         )
+        .route(
+            "/v1/subscriptions",
+            get(subscriptions::list).post(subscriptions::add),
+        )
+        .route(
+            "/v1/subscriptions/{id}",
+            put(subscriptions::change).delete(subscriptions::remove),
+        )
+        .route(
+            "/v1/subscriptions/{id}/refresh",
+            post(subscriptions::refresh),
+        )
+        .route("/v1/feed", put(subscriptions::change_feed))
         .route("/v1/check", get(check::check))
         .route("/v1/attempts", get(attempts::page))
         .route("/v1/attempts.csv", get(attempts::csv))

@@ -35,6 +35,7 @@ pub(super) async fn status(
         status.lists_off.clear();
         status.upstream_servers.clear();
         status.network_dns = None;
+        status.feeds.failing_names.clear();
         status.last_reload_message = None;
         status.last_reload_error = status
             .last_reload_error
@@ -115,6 +116,7 @@ async fn whole_status(api: &Api, full: bool) -> v1::Status {
         network_dns: Some(network_dns(shared)),
         stale_answers: shared.stats.stale.load(Ordering::Relaxed),
         dnssec_in_front: crate::dnssec::validating_resolved(std::path::Path::new("/")),
+        feeds: shared.feeds.status(&generation.policy.settings),
     }
 }
 

@@ -166,6 +166,34 @@ async fn dispatch(command: Command) -> Result<()> {
     }
 }
 
+/// The lines of `vigie status` about list feeds, when one fails or Vigie's own is off.
+fn feeds_lines(feeds: &vigie_localapi::FeedsStatus) {
+    use vigie_i18n::Lang;
+    use vigie_localapi::{FeedState, Message};
+    if feeds.failing > 0 {
+        let names = if feeds.failing_names.is_empty() {
+            Lang::En.render(&Message::new("status-feeds-names-hidden"))
+        } else {
+            feeds.failing_names.join(", ")
+        };
+        let m = Message::new("status-feeds-failing")
+            .arg("count", feeds.failing)
+            .arg("names", names);
+        println!("{}", Lang::En.render(&m));
+    }
+    let id = match feeds.vigie_feed {
+        FeedState::Off => "status-vigie-feed-off",
+        FeedState::Failing => "status-vigie-feed-failing",
+        FeedState::Ok | FeedState::Pending => return,
+    };
+    if let Some(reason) = &feeds.vigie_feed_reason {
+        println!(
+            "{}",
+            Lang::En.render(&Message::new(id).arg("reason", reason.clone()))
+        );
+    }
+}
+
 async fn status(args: &cli::Client) -> Result<()> {
     let c = connect(args)?;
     let s = c.status().await?;
@@ -205,6 +233,7 @@ async fn status(args: &cli::Client) -> Result<()> {
     if let Some(e) = &s.last_reload_error {
         println!("A configuration change was not applied (the previous one stays): {e}");
     }
+    feeds_lines(&s.feeds);
     println!("Attempts to open blocked sites today: {}", s.attempts_today);
     if let Some(e) = &s.journal_error {
         println!("Attempts are not being recorded ({e}); blocking goes on.");

@@ -234,4 +234,24 @@ pub(crate) struct RunArgs {
     /// unique name through the system's resolver (for status). Used by the installed service.
     #[arg(long)]
     pub(crate) probe_system_dns: bool,
+    /// Vigie's own list feed at this URL instead of the one named at build time (development
+    /// and tests).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub(crate) feed_url: Option<String>,
+    /// The public key Vigie's feed must be signed with, instead of the one named at build time.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub(crate) feed_public_key: Option<PathBuf>,
+    /// Check every feed this often and retry this soon, instead of the hours of the settings
+    /// (tests).
+    #[arg(long, value_name = "DURATION", hide = true, value_parser = duration)]
+    pub(crate) feed_interval: Option<std::time::Duration>,
+    /// Give up on a feed download after this long instead of 60 s (tests).
+    #[arg(long, value_name = "DURATION", hide = true, value_parser = duration)]
+    pub(crate) feed_timeout: Option<std::time::Duration>,
+}
+
+/// A duration on the command line, written as in settings.toml (`1s`, `90m`, `24h`).
+fn duration(text: &str) -> Result<std::time::Duration, String> {
+    vigie_policy::parse_duration(text)
+        .ok_or_else(|| format!("{text:?} is not a duration like 1s, 90m or 24h"))
 }

@@ -8,6 +8,7 @@ mod cli;
 mod compat;
 mod dnssec;
 mod feed_cli;
+mod feeds;
 mod forwarding;
 mod install;
 mod journal;

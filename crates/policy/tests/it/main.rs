@@ -2,6 +2,7 @@
 //! directory, and properties of normalization and matching.
 
 mod brand;
+mod feeds;
 mod load;
 mod popular;
 mod props;
