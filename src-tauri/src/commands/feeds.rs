@@ -55,7 +55,11 @@ pub(crate) async fn change_subscription(
 /// `DELETE /v1/subscriptions/{id}` (the page asked the parent first).
 #[tauri::command]
 pub(crate) async fn remove_subscription(console: State<'_, Console>, id: String) -> Result<()> {
-    Ok(console.client().await.remove_subscription(&id, None).await?)
+    Ok(console
+        .client()
+        .await
+        .remove_subscription(&id, None)
+        .await?)
 }
 
 /// `POST /v1/subscriptions/{id}/refresh`: the check runs in the background; the page reads

@@ -1,6 +1,7 @@
 //! The parent's console driven through WebDriver against the real service: first run, lock and
 //! unlock, paste-anything add, a blocked lookup in Activity and Overview, a shipped list off and
-//! on, a setting changed, the service-down banner and recovery. A screenshot of each screen goes
+//! on, a list feed served from 127.0.0.1 added, listed with its domains, turned off and removed,
+//! a setting changed, the service-down banner and recovery. A screenshot of each screen goes
 //! to `target/screenshots/`. The same console once more in a French session, where every
 //! screen speaks French (screenshots in `target/screenshots/fr/`).
 
@@ -14,7 +15,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hickory_proto::op::ResponseCode;
 use hyper_util::client::legacy::connect::HttpConnector;
 
-use crate::util::{self, UPSTREAM_A, Upstream, Vigie, Xvfb};
+use crate::util::{self, ListServer, UPSTREAM_A, Upstream, Vigie, Xvfb};
 
 const PASSWORD: &str = "correct horse battery staple";
 const BLOCK_ADDRESS: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 88);
@@ -220,6 +221,135 @@ fn blocked(v: &Vigie, name: &str) -> bool {
     util::query_a(v.dns, name).1 == vec![BLOCK_ADDRESS]
 }
 
+/// Waits until a lookup of `name` is blocked (`true`) or answered by the upstream (`false`):
+/// a feed's list applies through a reload in the background.
+async fn wait_blocked(v: &Vigie, name: &str, want: bool) {
+    let start = Instant::now();
+    while blocked(v, name) != want {
+        assert!(
+            start.elapsed() < WAIT,
+            "{name} never became {}",
+            if want { "blocked" } else { "allowed" }
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// What the feeds part of the Sites screen says, in the session's language.
+struct FeedWords {
+    no_vigie_feed: &'static str,
+    not_an_address: &'static str,
+    from_host: &'static str,
+    added: &'static str,
+    three_domains: &'static str,
+    up_to_date: &'static str,
+    updated: &'static str,
+    already: &'static str,
+    turned_off: &'static str,
+    confirm: &'static str,
+    empty: &'static str,
+    unreachable: &'static str,
+    failing_state: &'static str,
+    overview_failing: &'static str,
+}
+
+const FEED_LIST: &str =
+    "# a tiny community list\nfeed-chat-one.test\nfeed-chat-two.test\nfeed-chat-three.test\n";
+
+/// List feeds on the Sites screen against a list served from 127.0.0.1: an address refused
+/// before sending, the feed added and listed with its host and domain count once the service
+/// downloaded it (and its names blocked), the service's 409 said inline, off (its names open),
+/// then removed after the confirmation (gone from `settings.toml`). Vigie's own feed: this test
+/// build names none, and the screen says so.
+async fn list_feeds_on_the_sites_screen(w: &Window, vigie: &Vigie, words: &FeedWords) {
+    let server = ListServer::start(FEED_LIST);
+    let url = server.url("/community.txt");
+    w.screen("sites").await;
+    w.wait_text("#vigie-feed-state", words.no_vigie_feed).await;
+    w.type_into("#feed-url", "example.org/list.txt").await;
+    w.wait_text("#feed-url-preview", words.not_an_address).await;
+    w.type_into("#feed-url", &url).await;
+    w.wait_text("#feed-url-preview", words.from_host).await;
+    w.click("#feed-add").await;
+    w.wait_text("#feed-message", words.added).await;
+    let row = w.find("li.feed[data-state='ok']").await;
+    let id = row
+        .attr("data-feed")
+        .await
+        .unwrap()
+        .expect("a row names its subscription");
+    let sel = format!("li.feed[data-feed='{id}']");
+    w.wait_text(&format!("{sel} .feed-host"), "127.0.0.1").await;
+    w.wait_text(&format!("{sel} .feed-domains"), words.three_domains)
+        .await;
+    w.wait_text(&format!("{sel} .feed-state"), words.up_to_date)
+        .await;
+    w.wait_text(&format!("{sel} .feed-line"), words.updated)
+        .await;
+    assert!(
+        server.served.load(std::sync::atomic::Ordering::Relaxed) >= 1,
+        "the service downloaded the list from the test's server"
+    );
+    wait_blocked(vigie, "www.feed-chat-two.test", true).await;
+    let settings = std::fs::read_to_string(vigie.config.join("settings.toml")).unwrap();
+    assert!(settings.contains(&url), "{settings}");
+
+    // A feed whose server is gone: failing, with the reason in words, and the Overview says so.
+    let gone = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/gone.txt", l.local_addr().unwrap())
+    };
+    w.type_into("#feed-url", &gone).await;
+    w.type_into("#feed-name", "Gone list").await;
+    w.click("#feed-add").await;
+    let failing = w.find("li.feed[data-state='failing']").await;
+    let failing_id = failing.attr("data-feed").await.unwrap().unwrap();
+    let failing_sel = format!("li.feed[data-feed='{failing_id}']");
+    w.wait_text(&format!("{failing_sel} .feed-error"), words.unreachable)
+        .await;
+    w.wait_text(&format!("{failing_sel} .feed-state"), words.failing_state)
+        .await;
+    w.screen("overview").await;
+    w.wait_text("#coverage-feeds", words.overview_failing).await;
+    w.wait_text("#coverage-feeds", "Gone list").await;
+    w.screen("sites").await;
+
+    // The same address again: the service's refusal, in the console's language, under the form.
+    w.type_into("#feed-url", &url).await;
+    w.click("#feed-add").await;
+    w.wait_text("#feed-message", words.already).await;
+    w.c.execute(
+        "document.getElementById('feeds-card').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    w.shot("sites-feeds").await;
+    w.click(&format!("#feed-remove-{failing_id}")).await;
+    w.click(&format!("#feed-remove-yes-{failing_id}")).await;
+    w.wait_js(
+        &format!("return document.querySelector(\"{failing_sel}\") === null"),
+        "the failing feed is removed",
+    )
+    .await;
+
+    // Off: its names open; the row says so.
+    w.click(&format!("#feed-toggle-{id}")).await;
+    w.find(&format!("li.feed[data-feed='{id}'][data-state='off']"))
+        .await;
+    w.wait_text("#toast", words.turned_off).await;
+    wait_blocked(vigie, "www.feed-chat-two.test", false).await;
+
+    // Remove asks first; confirmed, the feed is gone from the screen and the settings.
+    w.click(&format!("#feed-remove-{id}")).await;
+    w.wait_text(&format!("{sel} .actions.confirm"), words.confirm)
+        .await;
+    w.click(&format!("#feed-remove-yes-{id}")).await;
+    w.wait_text("#feeds", words.empty).await;
+    let settings = std::fs::read_to_string(vigie.config.join("settings.toml")).unwrap();
+    assert!(!settings.contains(&url), "{settings}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_uses_the_console_against_the_real_service() {
     let _one = ONE_CONSOLE.lock().await;
@@ -423,6 +553,28 @@ async fn a_parent_uses_the_console_against_the_real_service() {
     w.wait_text("#toast", "Omegle and clones is on").await;
     assert!(blocked(&vigie, "www.omegle.com"));
 
+    list_feeds_on_the_sites_screen(
+        &w,
+        &vigie,
+        &FeedWords {
+            no_vigie_feed: "This copy of Vigie has no update feed",
+            not_an_address: "is not a web address",
+            from_host: "From 127.0.0.1",
+            added: "Vigie is downloading it now",
+            three_domains: "3 domains",
+            up_to_date: "Up to date",
+            updated: "Updated",
+            already: "already subscribed",
+            turned_off: "is off now",
+            confirm: "Its sites open again",
+            empty: "No list feeds yet",
+            unreachable: "the server could not be reached",
+            failing_state: "Failing",
+            overview_failing: "A list feed failed at its last check",
+        },
+    )
+    .await;
+
     // A setting: blocked names now answer "does not exist".
     w.screen("settings").await;
     w.find("#block-mode")
@@ -613,6 +765,27 @@ async fn a_french_parent_reads_french_on_every_screen() {
     w.click("#test-button").await;
     w.wait_text("#test-result", "Bloqué").await;
     w.shot("sites").await;
+    list_feeds_on_the_sites_screen(
+        &w,
+        &vigie,
+        &FeedWords {
+            no_vigie_feed: "Cette copie de Vigie n’a pas de liste en ligne",
+            not_an_address: "n’est pas une adresse web",
+            from_host: "Depuis 127.0.0.1",
+            added: "Vigie la télécharge maintenant",
+            three_domains: "3 domaines",
+            up_to_date: "À jour",
+            updated: "Mise à jour",
+            already: "déjà suivie",
+            turned_off: "est désactivée",
+            confirm: "Ses sites s’ouvriront de nouveau",
+            empty: "Aucune liste en ligne pour l’instant",
+            unreachable: "le serveur est injoignable",
+            failing_state: "En échec",
+            overview_failing: "Une liste en ligne a échoué à sa dernière vérification",
+        },
+    )
+    .await;
 
     // Activity and Settings.
     w.screen("activity").await;

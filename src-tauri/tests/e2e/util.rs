@@ -1,7 +1,8 @@
-//! Helpers: a local upstream DNS server, the `vigie` service, an X server, and DNS queries.
+//! Helpers: a local upstream DNS server, a local web server for list feeds, the `vigie`
+//! service, an X server, and DNS queries.
 
-use std::io::{BufRead, BufReader, Read};
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -120,6 +121,49 @@ fn answer(q: &Message) -> Message {
         }
     }
     m
+}
+
+/// A web server on 127.0.0.1 that answers every GET with one list (plain text), the remote
+/// side of a list feed. It counts the requests it answered.
+pub(crate) struct ListServer {
+    pub(crate) addr: SocketAddr,
+    pub(crate) served: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl ListServer {
+    pub(crate) fn start(body: &'static str) -> ListServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = served.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                // The request's head, up to its blank line; a list feed sends no body.
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => break,
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                if stream.write_all(answer.as_bytes()).is_ok() {
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+        ListServer { addr, served }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
 }
 
 /// The answer to one A query over UDP: the rcode and the IPv4 addresses.

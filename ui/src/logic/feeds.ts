@@ -2,7 +2,7 @@
 // in and why it fails, and whether a pasted address can be subscribed to (the same rules as the
 // service's `[[subscription]] url`, so the parent hears about a typo before anything is sent).
 
-import type { FeedState, Subscription, VigieFeed } from "../api";
+import type { FeedFormat, FeedState, Subscription, VigieFeed } from "../api";
 import { t, tm } from "../i18n";
 import { when } from "./format";
 
@@ -42,13 +42,16 @@ export function ago(rfc3339: string | null | undefined, now: Date = new Date()):
   return t("time-on-date", { date: when(rfc3339!) });
 }
 
-/** A coming time relative to `now`: "in a moment", "in 5 minutes", "in 3 hours", "in 2 days". */
+/**
+ * A coming time relative to `now`: "in a moment" (under half a minute, or past), "in 5 minutes",
+ * "in 3 hours", "in 2 days".
+ */
 export function soon(rfc3339: string | null | undefined, now: Date = new Date()): string | null {
   const at = time(rfc3339);
   if (at === null) return null;
   const left = at - now.getTime();
-  if (left < MINUTE) return t("time-soon");
-  // Rounded up: "in 1 hour" for 59 minutes and 30 seconds would be wrong the other way.
+  if (left < MINUTE / 2) return t("time-soon");
+  // Minutes rounded up: a retry due in 59 seconds is "in a minute", never "in 0 minutes".
   if (left < HOUR) return t("time-in-minutes", { count: Math.ceil(left / MINUTE) });
   if (left < DAY) return t("time-in-hours", { count: Math.round(left / HOUR) });
   return t("time-in-days", { count: Math.round(left / DAY) });
@@ -97,7 +100,32 @@ export function stateKind(state: FeedState): "ok" | "error" | "info" {
 
 /** A subscription's state in a word or two: "Up to date", "Not downloaded yet", "Failing", "Off". */
 export function stateLabel(state: FeedState): string {
-  return t(`feeds-state-${state}`);
+  switch (state) {
+    case "ok":
+      return t("feeds-state-ok");
+    case "pending":
+      return t("feeds-state-pending");
+    case "failing":
+      return t("feeds-state-failing");
+    case "off":
+      return t("feeds-state-off");
+  }
+}
+
+/** A format's name in the "advanced" choice. */
+export function formatLabel(format: FeedFormat): string {
+  switch (format) {
+    case "auto":
+      return t("feeds-format-auto");
+    case "hosts":
+      return t("feeds-format-hosts");
+    case "domains":
+      return t("feeds-format-domains");
+    case "adblock":
+      return t("feeds-format-adblock");
+    case "vigie":
+      return t("feeds-format-vigie");
+  }
 }
 
 /**

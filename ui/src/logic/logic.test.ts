@@ -264,7 +264,9 @@ describe("list feeds in words", () => {
   });
 
   it("says how soon, rounding minutes up", () => {
-    expect(soon(after(30_000), now)).toBe("in a moment");
+    expect(soon(after(20_000), now)).toBe("in a moment");
+    expect(soon(before(5000), now)).toBe("in a moment");
+    expect(soon(after(59_000), now)).toBe("in a minute");
     expect(soon(after(4 * MIN + 1000), now)).toBe("in 5 minutes");
     expect(soon(after(60 * MIN), now)).toBe("in an hour");
     expect(soon(after(3 * 24 * 60 * MIN), now)).toBe("in 3 days");

@@ -12,7 +12,7 @@ import { report, toast } from "../app";
 import { fill, h, say } from "../dom";
 import { t } from "../i18n";
 import {
-  DEFAULT_REFRESH, REFRESH_CHOICES, every, feedUrl, hostOf, stateKind, stateLabel, subscriptionLine, vigieFeedLine,
+  DEFAULT_REFRESH, REFRESH_CHOICES, every, feedUrl, formatLabel, hostOf, stateKind, stateLabel, subscriptionLine, vigieFeedLine,
 } from "../logic/feeds";
 
 const FAST_MS = 1500;
@@ -138,7 +138,8 @@ function row(s: Subscription, now: Date): HTMLElement {
       } }, t("feeds-remove")));
   return h("li", { class: "feed", "data-feed": s.id, "data-state": s.state },
     h("div", { class: "list-head" },
-      h("label", { class: "switch", for: toggle.id }, toggle, h("span", {}, h("strong", { class: "feed-host" }, host), " ", h("span", { class: "feed-name" }, s.name))),
+      h("label", { class: "switch", for: toggle.id }, toggle,
+        h("span", {}, h("strong", { class: "feed-name" }, s.name), " ", h("span", { class: "feed-host" }, host))),
       h("span", { class: "feed-badges" },
         h("span", { class: "feed-state", "data-kind": stateKind(s.state) }, stateLabel(s.state)), " ",
         h("span", { class: "feed-domains", "data-count": s.domains }, t("feeds-domains", { count: s.domains })))),
@@ -180,7 +181,7 @@ function addForm(): HTMLElement {
   const preview = h("p", { id: "feed-url-preview", class: "preview", "aria-live": "polite" });
   const name = h("input", { id: "feed-name", type: "text", autocomplete: "off", maxlength: 80, placeholder: t("feeds-name-placeholder-none") });
   const format = h("select", { id: "feed-format" },
-    ...FORMATS.map((f) => h("option", { value: f, selected: f === "auto" }, t(`feeds-format-${f}`))));
+    ...FORMATS.map((f) => h("option", { value: f, selected: f === "auto" }, formatLabel(f))));
   const refresh = h("select", { id: "feed-refresh" },
     ...REFRESH_CHOICES.map(([text, secs]) => h("option", { value: text, selected: text === DEFAULT_REFRESH }, every(secs))));
   const message = h("p", { id: "feed-message", class: "message", role: "status", hidden: true });
