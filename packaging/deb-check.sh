@@ -83,6 +83,7 @@ sleep 3
 systemctl status vigie --no-pager | head -4
 check 'service running' '[ "$(systemctl is-active vigie)" = active ]'
 check 'redirect loaded' '[ "$(systemctl is-active vigie-redirect)" = active ]'
+check 'systemd waits for ready and watches it' '[ "$(systemctl show vigie -p Type --value)" = notify ] && [ "$(systemctl show vigie -p WatchdogUSec --value)" = 30s ]'
 step 'vigie status'
 timeout 30 vigie status | tee /root/status
 check 'status: protected' 'grep -q "own lookups go through Vigie" /root/status'
@@ -100,6 +101,18 @@ sleep 65  # one periodic probe of the system resolver, under the syscall filter
 check 'still running after a probe, no restart' '[ "$(systemctl show vigie -p NRestarts --value)" = 0 ] && [ "$(systemctl show vigie -p MainPID --value)" = "$pid" ]'
 kill -9 "$pid"; sleep 3
 check 'restarted after kill -9' '[ "$(systemctl is-active vigie)" = active ]'
+step 'a hung DNS thread: the watchdog restarts the service'
+# The test-only fault stops the UDP thread, without a crash, on its first query.
+mkdir -p /run/systemd/system/vigie.service.d
+printf '[Service]\nEnvironment=VIGIE_TEST_FAULT=udp-hang\nWatchdogSec=4\n' > /run/systemd/system/vigie.service.d/fault.conf
+systemctl daemon-reload && systemctl restart vigie
+restarts=$(systemctl show vigie -p NRestarts --value)
+dig +short +time=1 +tries=1 @127.0.0.1 omegle.com A >/dev/null || true
+for _ in $(seq 60); do [ "$(systemctl show vigie -p NRestarts --value)" != "$restarts" ] && break; sleep 0.5; done
+check 'restarted after its UDP thread hung' '[ "$(systemctl show vigie -p NRestarts --value)" != "$restarts" ] && journalctl -u vigie --no-pager | grep -q "udp thread has not answered"'
+rm -r /run/systemd/system/vigie.service.d
+systemctl daemon-reload && systemctl restart vigie
+check 'answers again without the fault' '[ "$(dig +short +time=2 +tries=1 @127.0.0.1 omegle.com A)" = 127.0.0.88 ]'
 check 'nobody cannot stop it' '! setpriv --reuid=65534 --regid=65534 --clear-groups systemctl stop vigie 2>/dev/null'
 
 step 'first run: a child cannot choose the parent password'

@@ -20,19 +20,19 @@ feed-list-description = Downloaded from { $host }
 
 ## Why the last check of a feed failed (the last good copy stays in force)
 
-feed-error-status = the server answered { $status }
-feed-error-html = the page is a web page, not a list
-feed-error-empty = the list is empty
-feed-error-too-big = too big (over { $limit })
-feed-error-timeout = took too long
-feed-error-connect = the server could not be reached
-feed-error-download = the download broke off
-feed-error-signature = signature does not match
-feed-error-signature-missing = the signature is missing
-feed-error-older = older than the list in force
+feed-failed-status = the server answered { $status }
+feed-failed-html = the page is a web page, not a list
+feed-failed-empty = the list is empty
+feed-failed-too-big = too big (over { $limit })
+feed-failed-timeout = took too long
+feed-failed-connect = the server could not be reached
+feed-failed-download = the download broke off
+feed-failed-signature = signature does not match
+feed-failed-signature-missing = the signature is missing
+feed-failed-older = older than the list in force
 # $problem: why the text is not a list in Vigie's format (another message)
-feed-error-not-vigie-list = not a Vigie list: { $problem }
-feed-error-not-saved = the copy could not be saved: { $reason }
+feed-failed-not-vigie-list = not a Vigie list: { $problem }
+feed-failed-not-saved = the copy could not be saved: { $reason }
 
 ## Vigie's own feed, when it is off
 

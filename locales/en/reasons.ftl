@@ -1,10 +1,10 @@
-# Why a pasted name or a list or settings file was refused (crates/policy:
-# domain.rs, error.rs, list.rs, settings.rs, import.rs, policy.rs, special.rs).
-# Usually read by a parent who pasted a name or edited a file by hand. The
-# English words are also the policy's own English text (logs, the command
-# line), with straight quotes; the tests of crates/i18n keep them equal. Most of
-# these are shown after "Cannot be added:" or after a file and line, so they
-# start with a small letter.
+# Why a pasted name, a list or settings file or a downloaded feed was refused
+# (crates/policy: domain.rs, error.rs, list.rs, settings.rs, import.rs,
+# policy.rs, special.rs, feed.rs). Usually read by a parent who pasted a name or
+# edited a file by hand. The English words are also the policy's own English
+# text (logs, the command line), with straight quotes; the tests of crates/i18n
+# keep them equal. Most of these are shown after "Cannot be added:" or after a
+# file and line, so they start with a small letter.
 
 ## A name that cannot be a site (vigie_policy::Error, one id per variant)
 
@@ -50,6 +50,7 @@ list-error-id-length = a list id needs 1 to { $max } characters
 list-error-id-characters = "{ $id }" may only use lowercase letters, digits and hyphens (not at the start)
 list-error-unknown-id = no list has this id; the setting is ignored
 list-error-file-name = the file name is the list's id: { $reason }
+list-error-sequence = the sequence is a whole number of 0 or more without quotes, like 2026120100
 list-imported-from = Imported from { $path }
 
 ## Why a site is blocked (brand.rs)
@@ -103,3 +104,22 @@ setting-error-language = "{ $text }" is not a language Vigie speaks: use auto, f
 special-firefox-canary = Firefox's automatic DNS-over-HTTPS stays off on this computer
 special-private-relay = iCloud Private Relay is not available on this computer
 special-resolver-discovery = encrypted resolver discovery is not offered here
+
+## Vigie's signed feed of the stranger-chat list (feed.rs), downloaded by the service
+
+feed-error-signature-missing = the feed has no signature: it is published with one, at the feed's address followed by .minisig
+feed-error-signature-malformed = the feed's signature is not in the minisign format: four lines, an untrusted comment, the signature, a trusted comment and the global signature
+feed-error-signature-legacy = the feed's signature is in minisign's legacy format, which Vigie does not accept: sign the feed again with vigie feed sign or a current minisign
+feed-error-key-malformed = the feed's public key is not a minisign public key: give the line that starts with RW, or the whole .pub file
+# $signed and $trusted are key ids, 16 hexadecimal digits.
+feed-error-wrong-key = the feed was signed with the key { $signed }, not with the key { $trusted } that Vigie trusts
+feed-error-bad-signature = the feed's signature does not match its content: the feed or its signature was changed after signing
+feed-error-no-signed-sequence = the signature's trusted comment is "{ $comment }", without "vigie-feed sequence=N": sign the feed with that trusted comment
+# $problem is why the feed's text does not read as a list file.
+feed-error-not-a-list = the feed is not a Vigie list: { $problem }
+feed-error-wrong-list = the feed carries the list "{ $id }", not Vigie's list "{ $expected }"
+feed-error-no-sequence = the feed's list has no sequence number: its [list] table needs sequence = N
+# Sequence numbers are passed as text, like 2026120100.
+feed-error-sequence-mismatch = the feed's list says sequence { $body }, but its signature says sequence { $signed }
+feed-error-not-newer = the feed's sequence { $sequence } is not newer than { $current }, the one in force: an older copy never replaces a newer one
+feed-error-empty = the feed's list has no site: applying it would unblock every site of the shipped list

@@ -19,18 +19,18 @@ feed-list-description = Téléchargée depuis { $host }
 
 ## Pourquoi la dernière vérification d’une liste a échoué (la dernière bonne copie reste en vigueur)
 
-feed-error-status = le serveur a répondu { $status }
-feed-error-html = la page est une page web, pas une liste
-feed-error-empty = la liste est vide
-feed-error-too-big = trop volumineuse (plus de { $limit })
-feed-error-timeout = trop longue à venir
-feed-error-connect = le serveur est injoignable
-feed-error-download = le téléchargement s’est interrompu
-feed-error-signature = la signature ne correspond pas
-feed-error-signature-missing = la signature manque
-feed-error-older = plus ancienne que la liste en vigueur
-feed-error-not-vigie-list = pas une liste Vigie : { $problem }
-feed-error-not-saved = la copie n’a pas pu être enregistrée : { $reason }
+feed-failed-status = le serveur a répondu { $status }
+feed-failed-html = la page est une page web, pas une liste
+feed-failed-empty = la liste est vide
+feed-failed-too-big = trop volumineuse (plus de { $limit })
+feed-failed-timeout = trop longue à venir
+feed-failed-connect = le serveur est injoignable
+feed-failed-download = le téléchargement s’est interrompu
+feed-failed-signature = la signature ne correspond pas
+feed-failed-signature-missing = la signature manque
+feed-failed-older = plus ancienne que la liste en vigueur
+feed-failed-not-vigie-list = pas une liste Vigie : { $problem }
+feed-failed-not-saved = la copie n’a pas pu être enregistrée : { $reason }
 
 ## La liste de Vigie, quand elle est désactivée
 

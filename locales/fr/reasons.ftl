@@ -1,6 +1,6 @@
 # Pourquoi un nom collé, un fichier de liste ou de réglages a été refusé
 # (crates/policy : domain.rs, error.rs, list.rs, settings.rs, import.rs,
-# policy.rs, special.rs). Le plus souvent lu par un parent qui a collé un nom
+# policy.rs, special.rs, feed.rs). Le plus souvent lu par un parent qui a collé un nom
 # ou modifié un fichier à la main. La plupart s’affichent après « Impossible
 # de l’ajouter : » ou après un fichier et une ligne : ils commencent donc par
 # une minuscule.
@@ -49,6 +49,7 @@ list-error-id-length = un identifiant de liste compte de 1 à { $max } caractèr
 list-error-id-characters = « { $id } » ne peut contenir que des minuscules, des chiffres et des traits d’union (pas au début)
 list-error-unknown-id = aucune liste n’a cet identifiant ; ce réglage est ignoré
 list-error-file-name = le nom du fichier est l’identifiant de la liste : { $reason }
+list-error-sequence = la séquence est un nombre entier positif ou nul, sans guillemets, comme 2026120100
 list-imported-from = Importée depuis { $path }
 
 ## Pourquoi un site est bloqué (brand.rs)
@@ -102,3 +103,22 @@ setting-error-language = « { $text } » n’est pas une langue que Vigie pa
 special-firefox-canary = le DNS-over-HTTPS automatique de Firefox reste désactivé sur cet ordinateur
 special-private-relay = le relais privé iCloud n’est pas disponible sur cet ordinateur
 special-resolver-discovery = la découverte de résolveurs chiffrés n’est pas proposée ici
+
+## Le flux signé de Vigie pour la liste des sites de discussion avec des inconnus (feed.rs), téléchargé par le service
+
+feed-error-signature-missing = le flux n’a pas de signature : il est publié avec elle, à l’adresse du flux suivie de .minisig
+feed-error-signature-malformed = la signature du flux n’est pas au format minisign : quatre lignes, un commentaire non signé, la signature, un commentaire signé et la signature globale
+feed-error-signature-legacy = la signature du flux est à l’ancien format de minisign, que Vigie n’accepte pas : signez de nouveau le flux avec vigie feed sign ou un minisign récent
+feed-error-key-malformed = la clé publique du flux n’est pas une clé publique minisign : donnez la ligne qui commence par RW, ou tout le fichier .pub
+# $signed et $trusted sont des identifiants de clé, 16 chiffres hexadécimaux.
+feed-error-wrong-key = le flux a été signé avec la clé { $signed }, et non avec la clé { $trusted } à laquelle Vigie se fie
+feed-error-bad-signature = la signature du flux ne correspond pas à son contenu : le flux ou sa signature a été modifié après la signature
+feed-error-no-signed-sequence = le commentaire signé est « { $comment } », sans « vigie-feed sequence=N » : signez le flux avec ce commentaire
+# $problem : pourquoi le texte du flux ne se lit pas comme un fichier de liste.
+feed-error-not-a-list = le flux n’est pas une liste Vigie : { $problem }
+feed-error-wrong-list = le flux contient la liste « { $id } », et non la liste « { $expected } » de Vigie
+feed-error-no-sequence = la liste du flux n’a pas de numéro de séquence : sa table [list] doit contenir sequence = N
+# Les numéros de séquence sont passés sous forme de texte, comme 2026120100.
+feed-error-sequence-mismatch = la liste du flux indique la séquence { $body }, mais sa signature indique la séquence { $signed }
+feed-error-not-newer = la séquence { $sequence } du flux n’est pas plus récente que { $current }, celle en vigueur : une copie plus ancienne ne remplace jamais une plus récente
+feed-error-empty = la liste du flux ne contient aucun site : l’appliquer débloquerait tous les sites de la liste fournie avec Vigie

@@ -104,7 +104,7 @@ export interface Subscription {
   fetched_at?: string | null;
   checked_at?: string | null;
   next_check_at?: string | null;
-  /** Why the last check failed, while it fails (a `feed-error-*` message). */
+  /** Why the last check failed, while it fails (a `feed-failed-*` message). */
   last_error?: Message | null;
 }
 

@@ -55,7 +55,7 @@ vi.mock("./api", async (original) => {
               fetched_at: new Date(Date.now() - 3 * 86400_000).toISOString(),
               checked_at: new Date(Date.now() - 5 * 60_000).toISOString(),
               next_check_at: new Date(Date.now() + 25 * 60_000 - 1000).toISOString(),
-              last_error: { id: "feed-error-status", args: { status: 503 } },
+              last_error: { id: "feed-failed-status", args: { status: 503 } },
             },
           ],
           vigie_feed: {

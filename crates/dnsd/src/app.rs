@@ -27,6 +27,7 @@ use crate::journal::{Journal, journal_config};
 use crate::paths::Paths;
 use crate::probe::Probe;
 use crate::state::{Generation, Overrides, ReloadState, Shared, Stats};
+use crate::watchdog::{self, Watchdog};
 use crate::{api, blockpage, reload};
 
 /// Popular answers waiting to be refreshed ahead of their end.
@@ -140,12 +141,15 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     tokio::spawn(pipeline::refresh(shared.clone(), refresh_rx));
 
     let (stop_tx, stop_rx) = watch::channel(false);
+    let watchdog = Watchdog::from_env();
+    tokio::spawn(watchdog::runtime_heart(watchdog.heart("async runtime")));
     let listening: Vec<SocketAddr> = bound.iter().map(|(addr, _)| *addr).collect();
     let mut udp = Vec::new();
     for (_, b) in bound {
         udp.push(tokio::spawn(front::serve_udp(
             shared.clone(),
             b.udp,
+            watchdog.heart("udp thread"),
             stop_rx.clone(),
         )));
         tokio::spawn(front::serve_tcp(shared.clone(), b.tcp, stop_rx.clone()));
@@ -204,9 +208,12 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
     }
     banner(&shared, &settings, &listening, &paths, page.is_ok());
     println!("  local API: {}", socket.display());
+    // Every listener is bound and the API serves: systemd may start what waits for DNS.
+    watchdog.ready();
 
     wait_for_signal().await.map_err(Fatal::runtime)?;
     tracing::info!("stopping");
+    watchdog.stopping();
     let _ = stop_tx.send(true);
     // The UDP threads hand their last attempts to the journal as they end.
     for thread in udp {

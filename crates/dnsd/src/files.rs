@@ -11,7 +11,12 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically with the given mode, creating the folder if needed.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    // A bare file name (`feed.toml`, from the command line) has "" as its parent: the current
+    // folder, which `File::open` below could not open by that name.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     // A hidden name: the list loader ignores dot files, so a half-written one is never read.

@@ -19,7 +19,9 @@ mod owner;
 mod paths;
 mod probe;
 mod reload;
+mod shares;
 mod state;
+mod watchdog;
 
 use std::process::ExitCode;
 
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
                 install::uninstall,
             );
         }
+        cli::Command::Feed { action } => return ExitCode::from(cli::feed::run(action)),
         other => other,
     };
     if matches!(command, cli::Command::Run(_)) {

@@ -339,6 +339,40 @@ fn policy_errors() -> Vec<vigie_policy::Error> {
         field: "lists.gone".into(),
         reason: "no list has this id; the setting is ignored".into(),
     });
+    out.push(
+        ListFile::parse("[list]\nid = \"x\"\nname = \"X\"\nsequence = \"1\"\n", file).unwrap_err(),
+    );
+    // Every way a downloaded feed is refused (vigie_policy::feed).
+    out.extend([
+        Error::FeedSignatureMissing,
+        Error::FeedSignatureMalformed,
+        Error::FeedSignatureLegacy,
+        Error::FeedKeyMalformed,
+        Error::FeedWrongKey {
+            signed: "1F2E3D4C5B6A7988".into(),
+            trusted: "8897A6B5C4D3E2F1".into(),
+        },
+        Error::FeedBadSignature,
+        Error::FeedNoSignedSequence {
+            comment: "timestamp:1764547200".into(),
+        },
+        Error::FeedNotAList {
+            problem: Box::new(ListFile::parse("<html>", Path::new("feed")).unwrap_err()),
+        },
+        Error::FeedWrongList {
+            id: "dns-bypass".into(),
+        },
+        Error::FeedNoSequence,
+        Error::FeedSequenceMismatch {
+            body: 2026120101,
+            signed: 2026120102,
+        },
+        Error::FeedNotNewer {
+            sequence: 2026120100,
+            in_force: 2026120105,
+        },
+        Error::FeedEmpty,
+    ]);
     out.push(Error::Setting {
         file: PathBuf::from("/etc/vigie/lists/Bad Name.txt"),
         field: "file name".into(),
@@ -408,6 +442,19 @@ fn policy_errors_have_messages_in_both_languages() {
         "file-error-duplicate-list",
         "file-error-io",
         "file-error-invalid",
+        "feed-error-signature-missing",
+        "feed-error-signature-malformed",
+        "feed-error-signature-legacy",
+        "feed-error-key-malformed",
+        "feed-error-wrong-key",
+        "feed-error-bad-signature",
+        "feed-error-no-signed-sequence",
+        "feed-error-not-a-list",
+        "feed-error-wrong-list",
+        "feed-error-no-sequence",
+        "feed-error-sequence-mismatch",
+        "feed-error-not-newer",
+        "feed-error-empty",
     ] {
         assert!(seen.contains(id), "no test error uses {id}");
     }

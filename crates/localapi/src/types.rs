@@ -137,7 +137,7 @@ pub struct FeedsStatus {
     #[serde(default)]
     pub vigie_feed: FeedState,
     /// Why Vigie's own feed is off or failing, as a message (`feed-off-no-build`,
-    /// `feed-off-by-parent`, or a `feed-error-*`).
+    /// `feed-off-by-parent`, or a `feed-failed-*`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vigie_feed_reason: Option<Message>,
 }
@@ -596,7 +596,7 @@ pub struct Subscription {
     /// When it will be checked next.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub next_check_at: Option<OffsetDateTime>,
-    /// Why the last check failed, while it fails (a `feed-error-*` message).
+    /// Why the last check failed, while it fails (a `feed-failed-*` message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<Message>,
 }
@@ -631,7 +631,7 @@ pub struct VigieFeed {
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub next_check_at: Option<OffsetDateTime>,
     /// Why it is off (`feed-off-no-build`, `feed-off-by-parent`) or why its last check failed
-    /// (a `feed-error-*` message).
+    /// (a `feed-failed-*` message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<Message>,
 }

@@ -59,11 +59,11 @@
 //!
 //! # Cost
 //!
-//! Brands are few (fifteen shipped) and names short (about 30 bytes). The matcher already walks
+//! Brands are few (nineteen shipped) and names short (about 30 bytes). The matcher already walks
 //! every byte of a name to hash its suffixes; on the same walk it tests each three bytes (five
 //! bits of each, so case does not matter) against a 32,768-bit table of the brands' first three
 //! bytes. That work (shifts, a load, no multiplication) does not wait on the hash's
-//! multiplications, and a name with no brand in it (the table has at most fifteen bits set)
+//! multiplications, and a name with no brand in it (the table has at most nineteen bits set)
 //! rarely reaches the brand step; the test costs every lookup 13 to 20 ns (`bench/RESULTS.md`).
 //! Only a name that may hold a brand pays for the public-suffix walk; then its registrable label
 //! (at most 63 bytes) is searched with a two-byte filter (a bit per first pair of a brand) and a

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Everything that can go wrong while reading names, list files, imports and settings.
+/// Everything that can go wrong while reading names, list files, imports, settings and feeds.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -154,6 +154,104 @@ pub enum Error {
         /// Every problem found, not just the first.
         problems: Vec<Error>,
     },
+
+    /// A feed came without its signature, or with an empty one.
+    #[error(
+        "the feed has no signature: it is published with one, at the feed's address followed by .minisig"
+    )]
+    FeedSignatureMissing,
+
+    /// A feed's signature that is not in the minisign format.
+    #[error(
+        "the feed's signature is not in the minisign format: four lines, an untrusted comment, the signature, a trusted comment and the global signature"
+    )]
+    FeedSignatureMalformed,
+
+    /// A signature in minisign's legacy format, which signs the feed itself rather than its hash.
+    #[error(
+        "the feed's signature is in minisign's legacy format, which Vigie does not accept: sign the feed again with vigie feed sign or a current minisign"
+    )]
+    FeedSignatureLegacy,
+
+    /// A feed's public key that is not a minisign public key.
+    #[error(
+        "the feed's public key is not a minisign public key: give the line that starts with RW, or the whole .pub file"
+    )]
+    FeedKeyMalformed,
+
+    /// A feed signed with another key than the one trusted.
+    #[error(
+        "the feed was signed with the key {signed}, not with the key {trusted} that Vigie trusts"
+    )]
+    FeedWrongKey {
+        /// The id of the key that signed, as minisign shows it (16 hexadecimal digits).
+        signed: String,
+        /// The id of the trusted key.
+        trusted: String,
+    },
+
+    /// A signature by the trusted key that does not match the feed: the feed, or the signature's
+    /// trusted comment, was changed after signing.
+    #[error(
+        "the feed's signature does not match its content: the feed or its signature was changed after signing"
+    )]
+    FeedBadSignature,
+
+    /// A good signature whose trusted comment does not carry the sequence number.
+    #[error(
+        "the signature's trusted comment is \"{comment}\", without \"vigie-feed sequence=N\": sign the feed with that trusted comment"
+    )]
+    FeedNoSignedSequence {
+        /// The trusted comment, as signed.
+        comment: String,
+    },
+
+    /// A feed whose content is not a list file.
+    #[error("the feed is not a Vigie list: {problem}")]
+    FeedNotAList {
+        /// Why it does not parse.
+        problem: Box<Error>,
+    },
+
+    /// A feed that carries another list than the one feeds may replace.
+    #[error(
+        "the feed carries the list \"{id}\", not Vigie's list \"{}\"",
+        crate::feed::FEED_LIST
+    )]
+    FeedWrongList {
+        /// The list id in the feed.
+        id: String,
+    },
+
+    /// A feed's list without `sequence` in its `[list]` table.
+    #[error("the feed's list has no sequence number: its [list] table needs sequence = N")]
+    FeedNoSequence,
+
+    /// A feed's list whose sequence is not the one its signature carries.
+    #[error("the feed's list says sequence {body}, but its signature says sequence {signed}")]
+    FeedSequenceMismatch {
+        /// In the list's `[list]` table.
+        body: u64,
+        /// In the signature's trusted comment.
+        signed: u64,
+    },
+
+    /// A feed that is not newer than the list in force: an old copy, or the same one again.
+    #[error(
+        "the feed's sequence {sequence} is not newer than {in_force}, the one in force: an older copy never replaces a newer one"
+    )]
+    FeedNotNewer {
+        /// The feed's sequence.
+        sequence: u64,
+        /// The sequence of the list in force.
+        in_force: u64,
+    },
+
+    /// A feed whose list has no site at all.
+    #[error(
+        "the feed's list has no site: applying it would unblock every site of the shipped list"
+    )]
+    FeedEmpty,
 }
 
 fn join(problems: &[Error]) -> String {
@@ -248,6 +346,34 @@ impl Error {
                     "problems",
                     Arg::List(problems.iter().map(Error::message).collect()),
                 ),
+            Error::FeedSignatureMissing => Message::new("feed-error-signature-missing"),
+            Error::FeedSignatureMalformed => Message::new("feed-error-signature-malformed"),
+            Error::FeedSignatureLegacy => Message::new("feed-error-signature-legacy"),
+            Error::FeedKeyMalformed => Message::new("feed-error-key-malformed"),
+            Error::FeedWrongKey { signed, trusted } => Message::new("feed-error-wrong-key")
+                .arg("signed", signed.as_str())
+                .arg("trusted", trusted.as_str()),
+            Error::FeedBadSignature => Message::new("feed-error-bad-signature"),
+            Error::FeedNoSignedSequence { comment } => {
+                Message::new("feed-error-no-signed-sequence").arg("comment", comment.as_str())
+            }
+            Error::FeedNotAList { problem } => {
+                Message::new("feed-error-not-a-list").arg("problem", problem.message())
+            }
+            Error::FeedWrongList { id } => Message::new("feed-error-wrong-list")
+                .arg("id", id.as_str())
+                .arg("expected", crate::feed::FEED_LIST),
+            Error::FeedNoSequence => Message::new("feed-error-no-sequence"),
+            // Sequences as text: a number would be grouped (`2 026 120 100`) by the page.
+            Error::FeedSequenceMismatch { body, signed } => {
+                Message::new("feed-error-sequence-mismatch")
+                    .arg("body", body.to_string())
+                    .arg("signed", signed.to_string())
+            }
+            Error::FeedNotNewer { sequence, in_force } => Message::new("feed-error-not-newer")
+                .arg("sequence", sequence.to_string())
+                .arg("current", in_force.to_string()),
+            Error::FeedEmpty => Message::new("feed-error-empty"),
         }
     }
 
@@ -402,6 +528,10 @@ pub mod reasons {
         (
             "list-error-file-name",
             "the file name is the list's id: {reason:m}",
+        ),
+        (
+            "list-error-sequence",
+            "the sequence is a whole number of 0 or more without quotes, like 2026120100",
         ),
         (
             "text-error-language",

@@ -412,6 +412,7 @@ mod tests {
             category: "imported".into(),
             enabled_by_default: true,
             action: crate::Action::Block,
+            sequence: None,
         };
         let list = i.into_list(info, "Community list", "https://example.org/list.txt");
         assert_eq!(list.sites[0].domains.len(), 2);

@@ -2,8 +2,9 @@
 //!
 //! This crate is pure: no sockets, no async runtime, no global state. It turns text (what a
 //! parent pastes, list files, imported third-party lists, `settings.toml`) into a validated
-//! [`Policy`]: one immutable [`Matcher`] and one [`Settings`]. The service builds a new policy
-//! whenever a file changes and swaps it in whole; everything here is testable on a temp dir.
+//! [`Policy`]: one immutable [`Matcher`] and one [`Settings`]; and it checks Vigie's signed feed
+//! of its stranger-chat list ([`feed`]). The service builds a new policy whenever a file changes
+//! and swaps it in whole; everything here is testable on a temp dir.
 
 mod domain;
 mod error;
@@ -25,6 +26,9 @@ pub use list::{ListFile, ListInfo, Parsed, Site};
 mod text;
 
 pub use text::{FALLBACK, Text};
+pub mod feed;
+
+pub use feed::{FeedKey, VerifiedFeed};
 pub mod import;
 mod settings;
 

@@ -8,6 +8,7 @@
 //! category = "stranger-chat"
 //! enabled-by-default = true       # default: true
 //! action = "block"                # or "allow" for an allowlist; default: "block"
+//! sequence = 2026120100           # optional: the version of a published feed (see `feed`)
 //!
 //! [[brand]]                       # optional, block lists only: see the `brand` module
 //! name = "Omegle"                 # the reason reads "looks like Omegle: …"
@@ -45,6 +46,10 @@ use crate::{Action, Brand, Domain, Error, Text};
 /// Longest list id, in bytes.
 const MAX_ID: usize = 64;
 
+/// Why a `sequence` was refused (the template `list-error-sequence` of `error::reasons`).
+const SEQUENCE_REASON: &str =
+    "the sequence is a whole number of 0 or more without quotes, like 2026120100";
+
 /// The `[list]` table: what a list is, as parents and the matcher see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -62,6 +67,10 @@ pub struct ListInfo {
     pub enabled_by_default: bool,
     /// Whether the list blocks or allows. Default: block.
     pub action: Action,
+    /// The version of this list as a signed feed (`YYYYMMDDnn` by convention): a feed replaces
+    /// the list in force only with a higher one. Default: none, which counts as 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u64>,
 }
 
 /// The `[list]` table as written, before its texts are checked.
@@ -78,6 +87,9 @@ struct RawInfo {
     enabled_by_default: bool,
     #[serde(default = "block")]
     action: Action,
+    // Read as any value so that a wrong one gets a sentence of our own, not serde's.
+    #[serde(default)]
+    sequence: Option<Spanned<toml::Value>>,
 }
 
 fn yes() -> bool {
@@ -200,6 +212,23 @@ impl ListFile {
 
         let info_span = raw.list.span();
         let raw_info = raw.list.into_inner();
+        let sequence = match raw_info.sequence {
+            None => None,
+            Some(value) => match value.get_ref() {
+                toml::Value::Integer(n) if *n >= 0 => Some(n.unsigned_abs()),
+                _ => {
+                    problems.push(at(
+                        value.span(),
+                        Error::Setting {
+                            file: file.into(),
+                            field: "list.sequence".into(),
+                            reason: SEQUENCE_REASON.into(),
+                        },
+                    ));
+                    None
+                }
+            },
+        };
         let before = problems.len();
         let name = texts(raw_info.name, "list.name", &mut problems);
         // A name whose forms were refused is reported once, for what was wrong with them.
@@ -214,6 +243,7 @@ impl ListFile {
             category: raw_info.category,
             enabled_by_default: raw_info.enabled_by_default,
             action: raw_info.action,
+            sequence,
         };
         if let Err(reason) = check_id(&info.id) {
             problems.push(at(
@@ -380,6 +410,11 @@ impl ListFile {
         toml::to_string_pretty(self).expect("a list file always serializes")
     }
 
+    /// The list's sequence number as a feed, 0 when it has none.
+    pub fn sequence(&self) -> u64 {
+        self.list.sequence.unwrap_or(0)
+    }
+
     /// Every domain with its site, in file order.
     pub fn domains(&self) -> impl Iterator<Item = (&Site, &Domain)> {
         self.sites
@@ -519,6 +554,36 @@ note = "a note"
             "{w}"
         );
         assert_eq!(parsed.list.sites[1].domains.len(), 1);
+    }
+
+    #[test]
+    fn a_sequence_is_read_written_back_and_zero_when_absent() {
+        let text = "[list]\nid = \"x\"\nname = \"X\"\nsequence = 2026120100\n";
+        let list = ListFile::parse(text, path()).unwrap().list;
+        assert_eq!(list.list.sequence, Some(2026120100));
+        assert_eq!(list.sequence(), 2026120100);
+        assert!(
+            list.to_toml().contains("sequence = 2026120100"),
+            "{}",
+            list.to_toml()
+        );
+        assert_eq!(ListFile::parse(&list.to_toml(), path()).unwrap().list, list);
+        let bare = ListFile::parse(GOOD, path()).unwrap().list;
+        assert_eq!((bare.list.sequence, bare.sequence()), (None, 0));
+        assert!(!bare.to_toml().contains("sequence"));
+    }
+
+    #[test]
+    fn a_sequence_that_is_not_a_whole_number_is_refused_at_its_line() {
+        for bad in ["\"2026120100\"", "-1", "1.5", "true", "[1]"] {
+            let text = format!("[list]\nid = \"x\"\nname = \"X\"\nsequence = {bad}\n");
+            let (line, field, message) = one_problem(&text);
+            assert_eq!((line, field.as_str()), (4, "list.sequence"), "{bad}");
+            assert!(
+                message.contains("whole number of 0 or more without quotes, like 2026120100"),
+                "{bad}: {message}"
+            );
+        }
     }
 
     #[test]

@@ -456,6 +456,7 @@ fn import_header(path: &Path) -> Result<ListFile, Error> {
             category: "imported".into(),
             enabled_by_default: true,
             action: Action::Block,
+            sequence: None,
         },
         brands: Vec::new(),
         sites: vec![crate::Site {

@@ -82,6 +82,7 @@ pub fn subscription_list(sub: &Subscription) -> ListFile {
             category: SUBSCRIPTION_CATEGORY.into(),
             enabled_by_default: sub.enabled,
             action: Action::Block,
+            sequence: None,
         },
         brands: Vec::new(),
         sites: vec![Site {

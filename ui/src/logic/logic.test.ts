@@ -317,13 +317,13 @@ describe("list feeds in words", () => {
   it("says why a subscription fails in the parent's words, what stays in force and when it is tried again", () => {
     const failing = sub({
       state: "failing", fetched_at: before(3 * 24 * 60 * MIN), checked_at: before(5 * MIN), next_check_at: after(25 * MIN),
-      last_error: { id: "feed-error-status", args: { status: 503 } },
+      last_error: { id: "feed-failed-status", args: { status: 503 } },
     });
     expect(subscriptionLine(failing, now)).toEqual({
       text: "The copy downloaded 3 days ago stays in force. Next try in 25 minutes.",
       error: "The last check, 5 minutes ago, failed: the server answered 503.",
     });
-    const never = sub({ state: "failing", domains: 0, checked_at: before(MIN), last_error: { id: "feed-error-html" } });
+    const never = sub({ state: "failing", domains: 0, checked_at: before(MIN), last_error: { id: "feed-failed-html" } });
     expect(subscriptionLine(never, now)).toEqual({
       text: "Nothing is downloaded yet, so it blocks nothing.",
       error: "The last check, a minute ago, failed: the page is a web page, not a list.",
@@ -346,7 +346,7 @@ describe("list feeds in words", () => {
     expect(vigieFeedLine(feed({ sequence: 2026120100 }), now).text).toBe(
       "On, checked 2 hours ago. The list in force is the one this version came with (number 2026120100).");
     expect(vigieFeedLine(feed({ enabled: false, state: "off" }), now).text).toBe("Off: the list that came with this version of Vigie stays in force.");
-    const failing = vigieFeedLine(feed({ state: "failing", last_error: { id: "feed-error-signature" } }), now);
+    const failing = vigieFeedLine(feed({ state: "failing", last_error: { id: "feed-failed-signature" } }), now);
     expect(failing.kind).toBe("error");
     expect(failing.text).toMatch(/^On, but its last check failed: signature does not match\. The list in force is number 2026120502/);
     expect(vigieFeedLine(feed({ state: "pending", checked_at: null, sequence: 2026120100 }), now).text).toMatch(/^On, not checked yet\./);
@@ -364,7 +364,7 @@ describe("list feeds in words", () => {
     const fine = coverage(status({ feeds: { ...feeds, failing: 0, failing_names: [] } }));
     expect(fine.find((c) => c.id === "feeds")).toEqual({ id: "feeds", ok: true, text: "Vigie keeps 2 list feeds up to date." });
     expect(coverage(status({ feeds: { ...feeds, subscriptions: 0, failing: 0, failing_names: [] } })).map((c) => c.id)).toEqual(["lists", "system", "redirect"]);
-    const vigie = coverage(status({ feeds: { subscriptions: 0, failing: 0, failing_names: [], vigie_feed: "failing", vigie_feed_reason: { id: "feed-error-older" } } }));
+    const vigie = coverage(status({ feeds: { subscriptions: 0, failing: 0, failing_names: [], vigie_feed: "failing", vigie_feed_reason: { id: "feed-failed-older" } } }));
     expect(vigie.find((c) => c.id === "vigie-feed")?.text).toBe("Vigie's own list feed failed at its last check: older than the list in force.");
     expect(coverage(status()).map((c) => c.id)).toEqual(["lists", "system", "redirect"]);
   });

@@ -6,8 +6,6 @@
 //! [`MAX_CONNECTIONS`] in all, and [`HEADER_TIMEOUT`] to send a request's headers, so idle or
 //! half-sent connections do not stay. Hyper serves each connection; axum's router answers.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -18,6 +16,7 @@ use tokio::net::UnixListener;
 use tokio::sync::watch;
 
 use super::Peer;
+use crate::shares::Shares;
 
 /// Open connections one account may hold (the console, the notifier, a few CLI commands).
 pub(crate) const MAX_PER_UID: usize = 32;
@@ -26,49 +25,9 @@ pub(crate) const MAX_CONNECTIONS: usize = 256;
 /// Time to send a request's headers, the first or the next on a kept-alive connection.
 pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Open connections per account.
-#[derive(Debug, Default)]
-struct Open {
-    by_uid: HashMap<Option<u32>, usize>,
-    total: usize,
-}
-
-/// A connection's place, given back when it closes.
-struct Slot {
-    open: Arc<Mutex<Open>>,
-    uid: Option<u32>,
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        open.total -= 1;
-        if let Some(n) = open.by_uid.get_mut(&self.uid) {
-            *n -= 1;
-            if *n == 0 {
-                open.by_uid.remove(&self.uid);
-            }
-        }
-    }
-}
-
-fn take_slot(open: &Arc<Mutex<Open>>, uid: Option<u32>) -> Option<Slot> {
-    let mut o = open.lock().unwrap_or_else(|e| e.into_inner());
-    let mine = o.by_uid.get(&uid).copied().unwrap_or(0);
-    if mine >= MAX_PER_UID || o.total >= MAX_CONNECTIONS {
-        return None;
-    }
-    o.total += 1;
-    *o.by_uid.entry(uid).or_default() += 1;
-    Some(Slot {
-        open: Arc::clone(open),
-        uid,
-    })
-}
-
 /// Serves `app` on `listener` until `stop` turns true.
 pub(crate) async fn serve(listener: UnixListener, app: Router, mut stop: watch::Receiver<bool>) {
-    let open = Arc::new(Mutex::new(Open::default()));
+    let open = Shares::new(MAX_PER_UID, MAX_CONNECTIONS);
     loop {
         let stream = tokio::select! {
             _ = stop.changed() => return,
@@ -85,7 +44,7 @@ pub(crate) async fn serve(listener: UnixListener, app: Router, mut stop: watch::
         let peer = Peer {
             uid: stream.peer_cred().ok().map(|c| c.uid()),
         };
-        let Some(slot) = take_slot(&open, peer.uid) else {
+        let Some(slot) = open.take(peer.uid) else {
             // Closed at once: this account (or everyone) already holds all it may.
             drop(stream);
             continue;
@@ -105,31 +64,5 @@ pub(crate) async fn serve(listener: UnixListener, app: Router, mut stop: watch::
                 _ = stop.changed() => connection.as_mut().graceful_shutdown(),
             }
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_account_has_its_own_share_and_slots_come_back() {
-        let open = Arc::new(Mutex::new(Open::default()));
-        let child: Vec<Slot> = (0..MAX_PER_UID)
-            .map(|_| take_slot(&open, Some(1000)).unwrap())
-            .collect();
-        assert!(
-            take_slot(&open, Some(1000)).is_none(),
-            "the child's share is full"
-        );
-        let parent = take_slot(&open, Some(1001));
-        assert!(parent.is_some(), "another account still connects");
-        drop(child);
-        assert!(
-            take_slot(&open, Some(1000)).is_some(),
-            "closed slots come back"
-        );
-        drop(parent);
-        assert_eq!(open.lock().unwrap().total, 0);
     }
 }

@@ -132,6 +132,7 @@ impl Editable {
                 category: "parent".into(),
                 enabled_by_default: true,
                 action,
+                sequence: None,
             },
             brands: Vec::new(),
             sites: Vec::new(),

@@ -39,7 +39,7 @@ fn connect(args: &cli::Client) -> Result<Client> {
 }
 
 /// Reads one secret: from the terminal without echo, or a line of standard input.
-fn secret(prompt: &str) -> Result<String> {
+pub(crate) fn secret(prompt: &str) -> Result<String> {
     if std::io::stdin().is_terminal() {
         rpassword::prompt_password(prompt).context("cannot read the password")
     } else {
@@ -88,7 +88,7 @@ fn when(t: OffsetDateTime) -> String {
 
 async fn dispatch(command: Command) -> Result<()> {
     match command {
-        Command::Run(_) | Command::Install(_) | Command::Uninstall(_) => {
+        Command::Run(_) | Command::Install(_) | Command::Uninstall(_) | Command::Feed { .. } => {
             unreachable!("not a client command")
         }
         Command::Status(args) => status(&args).await,

@@ -2,6 +2,7 @@
 //! these exact flags, so they change only together with those.
 
 pub(crate) mod client;
+pub(crate) mod feed;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -91,6 +92,11 @@ pub(crate) enum Command {
     Install(InstallArgs),
     /// Remove Vigie from this computer (as root), putting back what was there before.
     Uninstall(UninstallArgs),
+    /// Vigie's signed list feed, for its maintainers: make keys, build, sign, check (offline).
+    Feed {
+        #[command(subcommand)]
+        action: feed::FeedAction,
+    },
 }
 
 /// `vigie install`.

@@ -13,8 +13,13 @@
 //! exception to answering inline: its answer waits, on a task, for the lookup of who sent it
 //! (`owner`), because the sender's socket closes once answered.
 //!
-//! TCP (RFC 7766): several queries per connection, answered in order, with an idle timeout and a
-//! bound on open connections so that idle or hostile clients cannot exhaust the service.
+//! TCP (RFC 7766): several queries per connection, answered in order, with an idle timeout, a
+//! time limit on writing each answer, and a bound on open connections, shared out by client so
+//! that idle or hostile clients cannot exhaust the service: a connection from this computer
+//! counts against the account that holds its other end (the kernel's socket diagnostics, see
+//! `owner`), one from another device against that device's address. One account's flood then
+//! holds at most [`TCP_MAX_PER_CLIENT`] connections, and the parent's lookups, another
+//! account's or systemd-resolved's still find room.
 
 use std::io::{IoSlice, IoSliceMut, PipeReader};
 use std::net::SocketAddr;
@@ -38,12 +43,30 @@ use tokio::time::Instant;
 use super::pipeline::{self, Step, Transport};
 use crate::journal::coalesce::Coalescer;
 use crate::owner::{Known, Proto};
+use crate::shares::Shares;
 use crate::state::Shared;
+use crate::watchdog::{self, Fault, Heart};
 
 /// How long a TCP connection may sit idle between queries.
 const TCP_IDLE: Duration = Duration::from_secs(10);
 /// Most TCP connections served at once.
 const TCP_MAX_CONNECTIONS: usize = 512;
+/// Most TCP connections one client holds at once: an account of this computer, the local
+/// senders whose account cannot be told (together), or another device. A resolver library
+/// opens one per lookup that needs TCP and closes it after, so even a busy account stays far
+/// below it.
+const TCP_MAX_PER_CLIENT: usize = 64;
+/// Longest wait for the kernel to say who holds a connection's other end.
+const TCP_WHO_LIMIT: Duration = Duration::from_secs(1);
+
+/// Whose share a TCP connection counts against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum TcpClient {
+    Account(u32),
+    /// From this computer, the account unknown.
+    ThisComputer,
+    Device(std::net::IpAddr),
+}
 /// Most UDP queries waiting on the upstream at once, per socket. Each holds a task and, in
 /// hickory, a socket: unbounded, a flood of unique names would run the service out of file
 /// descriptors. Past it a query gets SERVFAIL at once, and the client may ask again.
@@ -97,6 +120,7 @@ pub(crate) async fn bind(addr: SocketAddr) -> Result<Bound> {
 pub(crate) async fn serve_udp(
     shared: Arc<Shared>,
     socket: Arc<UdpSocket>,
+    heart: Heart,
     mut stop: watch::Receiver<bool>,
 ) {
     // Closing the pipe's write end wakes the thread wherever it waits.
@@ -110,7 +134,7 @@ pub(crate) async fn serve_udp(
     let runtime = tokio::runtime::Handle::current();
     let thread = std::thread::Builder::new()
         .name("vigie-udp".into())
-        .spawn(move || udp_thread(&shared, &socket, &wake, &runtime));
+        .spawn(move || udp_thread(&shared, &socket, &wake, &runtime, &heart));
     let thread = match thread {
         Ok(t) => t,
         Err(e) => {
@@ -127,7 +151,13 @@ pub(crate) async fn serve_udp(
 const UDP_BATCH: usize = 32;
 
 /// The UDP thread: receive a batch, answer what needs no network, send the answers together.
-fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, rt: &Handle) {
+fn udp_thread(
+    shared: &Arc<Shared>,
+    socket: &Arc<UdpSocket>,
+    wake: &PipeReader,
+    rt: &Handle,
+    heart: &Heart,
+) {
     let fd = socket.as_raw_fd();
     let mut queries = vec![[0u8; UDP_BUFFER]; UDP_BATCH];
     let mut answers: Vec<Vec<u8>> = (0..UDP_BATCH)
@@ -143,7 +173,11 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
         .local_addr()
         .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 53)));
     let forwards = Arc::new(Semaphore::new(UDP_MAX_FORWARDS));
+    let fault = watchdog::fault();
     loop {
+        // Once per batch, and at least every `idle_wait` while idle (see `wait`): this thread's
+        // own beat is what keeps systemd's watchdog from restarting the service.
+        heart.beat();
         let count = {
             let mut slices: Vec<[IoSliceMut<'_>; 1]> =
                 queries.iter_mut().map(|q| [IoSliceMut::new(q)]).collect();
@@ -159,7 +193,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                 Err(Errno::EAGAIN | Errno::EINTR) => {
                     // Nothing is held back while the service waits.
                     attempts.flush();
-                    if !wait(socket, wake, PollFlags::POLLIN) {
+                    if !wait(socket, wake, PollFlags::POLLIN, heart) {
                         return;
                     }
                     continue;
@@ -173,6 +207,13 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
                 }
             }
         };
+        match fault {
+            Some(Fault::UdpPanic) => panic!("VIGIE_TEST_FAULT=udp-panic: the udp thread fails"),
+            Some(Fault::UdpHang) => loop {
+                std::thread::park();
+            },
+            _ => {}
+        }
         // One clock read per batch: the batch's queries all arrived within it.
         let now = Instant::now();
         let mut replies = 0;
@@ -251,6 +292,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
         if !send_all(
             socket,
             wake,
+            heart,
             &mut tx,
             &answers[..replies],
             &peers[..replies],
@@ -266,6 +308,7 @@ fn udp_thread(shared: &Arc<Shared>, socket: &Arc<UdpSocket>, wake: &PipeReader, 
 fn send_all(
     socket: &UdpSocket,
     wake: &PipeReader,
+    heart: &Heart,
     tx: &mut MultiHeaders<SockaddrStorage>,
     answers: &[Vec<u8>],
     peers: &[Option<SockaddrStorage>],
@@ -286,7 +329,7 @@ fn send_all(
             Ok(sent) => done += sent.count().max(1),
             Err(Errno::EAGAIN) => {
                 // The send buffer is full: wait until it drains.
-                if !wait(socket, wake, PollFlags::POLLOUT) {
+                if !wait(socket, wake, PollFlags::POLLOUT, heart) {
                     return false;
                 }
             }
@@ -301,14 +344,19 @@ fn send_all(
     true
 }
 
-/// Waits until the socket is ready for `events`; `false` when woken to stop instead.
-fn wait(socket: &UdpSocket, wake: &PipeReader, events: PollFlags) -> bool {
+/// Waits until the socket is ready for `events`, beating `heart` while it waits; `false` when
+/// woken to stop instead.
+fn wait(socket: &UdpSocket, wake: &PipeReader, events: PollFlags, heart: &Heart) -> bool {
+    let timeout = heart.idle_wait().map_or(PollTimeout::NONE, |t| {
+        PollTimeout::try_from(t).unwrap_or(PollTimeout::MAX)
+    });
     loop {
         let mut fds = [
             PollFd::new(socket.as_fd(), events),
             PollFd::new(wake.as_fd(), PollFlags::POLLIN),
         ];
-        match poll(&mut fds, PollTimeout::NONE) {
+        match poll(&mut fds, timeout) {
+            Ok(0) => heart.beat(),
             Ok(_) => {
                 return !fds[1].any().unwrap_or(true);
             }
@@ -336,7 +384,10 @@ pub(crate) async fn serve_tcp(
     listener: TcpListener,
     mut stop: watch::Receiver<bool>,
 ) {
-    let slots = Arc::new(Semaphore::new(TCP_MAX_CONNECTIONS));
+    let slots = Shares::new(TCP_MAX_PER_CLIENT, TCP_MAX_CONNECTIONS);
+    let server = listener
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 53)));
     loop {
         let (stream, peer) = tokio::select! {
             _ = stop.changed() => return,
@@ -349,8 +400,25 @@ pub(crate) async fn serve_tcp(
                 }
             },
         };
-        let Ok(permit) = slots.clone().try_acquire_owned() else {
-            // Full: close at once rather than queue; the client will retry.
+        // One lookup at a time, in the accept loop: a flood of connections is slowed by its own
+        // lookups rather than running many of them at once.
+        let who = {
+            let owners = Arc::clone(&shared.owners);
+            let server = stream.local_addr().unwrap_or(server);
+            let lookup = tokio::task::spawn_blocking(move || owners.tcp_client(peer, server));
+            match tokio::time::timeout(TCP_WHO_LIMIT, lookup).await {
+                Ok(Ok(Some(Some(uid)))) => TcpClient::Account(uid),
+                Ok(Ok(None)) => TcpClient::Device(peer.ip()),
+                _ => TcpClient::ThisComputer,
+            }
+        };
+        let Some(permit) = slots.take(who) else {
+            // This client's share, or every place, is taken: close at once rather than queue;
+            // the client will retry.
+            tracing::debug!(
+                ?who,
+                "tcp connection refused: no place left for this client"
+            );
             drop(stream);
             continue;
         };
@@ -390,6 +458,9 @@ async fn connection(
             .await
             .context("tcp query timed out")??;
         // Room for the length prefix first, then the answer after it.
+        if watchdog::fault() == Some(Fault::TcpPanic) {
+            panic!("VIGIE_TEST_FAULT=tcp-panic: a tcp connection's task fails");
+        }
         let mut out = Vec::with_capacity(512);
         if !pipeline::handle(shared, &query, peer, server, Transport::Tcp, &mut out).await {
             // A dropped query on TCP: the stream can no longer be trusted.

@@ -29,7 +29,7 @@ pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest the connection (and TLS handshake) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Why a check of a feed failed. Each is said to parents as a `feed-error-*` message.
+/// Why a check of a feed failed. Each is said to parents as a `feed-failed-*` message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum FeedError {
     /// The server answered something other than 200 or 304.
@@ -63,22 +63,22 @@ impl FeedError {
     pub(crate) fn message(&self) -> Message {
         match self {
             FeedError::Status(code) => {
-                Message::new("feed-error-status").arg("status", i64::from(*code))
+                Message::new("feed-failed-status").arg("status", i64::from(*code))
             }
-            FeedError::Html => Message::new("feed-error-html"),
-            FeedError::Empty => Message::new("feed-error-empty"),
-            FeedError::TooBig => Message::new("feed-error-too-big").arg("limit", MAX_BODY_WORDS),
-            FeedError::Timeout => Message::new("feed-error-timeout"),
-            FeedError::Connect => Message::new("feed-error-connect"),
-            FeedError::Download => Message::new("feed-error-download"),
-            FeedError::Signature => Message::new("feed-error-signature"),
-            FeedError::SignatureMissing => Message::new("feed-error-signature-missing"),
-            FeedError::Older => Message::new("feed-error-older"),
+            FeedError::Html => Message::new("feed-failed-html"),
+            FeedError::Empty => Message::new("feed-failed-empty"),
+            FeedError::TooBig => Message::new("feed-failed-too-big").arg("limit", MAX_BODY_WORDS),
+            FeedError::Timeout => Message::new("feed-failed-timeout"),
+            FeedError::Connect => Message::new("feed-failed-connect"),
+            FeedError::Download => Message::new("feed-failed-download"),
+            FeedError::Signature => Message::new("feed-failed-signature"),
+            FeedError::SignatureMissing => Message::new("feed-failed-signature-missing"),
+            FeedError::Older => Message::new("feed-failed-older"),
             FeedError::NotVigieList(problem) => {
-                Message::new("feed-error-not-vigie-list").arg("problem", problem.clone())
+                Message::new("feed-failed-not-vigie-list").arg("problem", problem.clone())
             }
             FeedError::NotSaved(reason) => {
-                Message::new("feed-error-not-saved").arg("reason", reason.as_str())
+                Message::new("feed-failed-not-saved").arg("reason", reason.as_str())
             }
         }
     }

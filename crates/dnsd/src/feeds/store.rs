@@ -136,7 +136,7 @@ mod tests {
             url: "https://e.example/l".into(),
             etag: Some("\"v1\"".into()),
             fetched_at: Some(OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap()),
-            last_error: Some(Message::new("feed-error-status").arg("status", 503_i64)),
+            last_error: Some(Message::new("feed-failed-status").arg("status", 503_i64)),
             failures: 2,
             ..Meta::default()
         };

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use vigie_policy::{Error, FeedKey};
 
 use super::download::FeedError;
 
@@ -16,7 +17,7 @@ const BUILT_IN_URL: Option<&str> = option_env!("VIGIE_FEED_URL");
 const BUILT_IN_KEY: Option<&str> = option_env!("VIGIE_FEED_PUBLIC_KEY");
 
 /// The trusted key.
-pub(crate) type Key = String;
+pub(crate) type Key = FeedKey;
 
 /// Where Vigie's feed is and the key it must be signed with.
 #[derive(Debug, Clone, Default)]
@@ -55,15 +56,34 @@ impl Source {
 }
 
 fn parse_key(text: &str) -> anyhow::Result<Key> {
-    Ok(text.trim().to_string())
+    FeedKey::parse(text).map_err(|e| anyhow::anyhow!("the feed's public key: {e}"))
 }
 
-/// Checks a downloaded feed against `key`; returns its sequence.
+/// Checks a downloaded feed against `key` and the sequence in force; returns its sequence. The
+/// parent reads the short reason (the details, for whoever publishes the feed, go to the log).
 pub(crate) fn verify(
-    _body: &[u8],
-    _sig: &[u8],
-    _key: &Key,
-    _newer_than: u64,
+    body: &[u8],
+    sig: &[u8],
+    key: &Key,
+    newer_than: u64,
 ) -> Result<u64, FeedError> {
-    Err(FeedError::Signature)
+    let sig = std::str::from_utf8(sig).map_err(|_| FeedError::Signature)?;
+    match vigie_policy::feed::verify(body, sig, key, newer_than) {
+        Ok(verified) => Ok(verified.sequence),
+        Err(e) => {
+            tracing::info!("Vigie's feed refused: {e}");
+            Err(match e {
+                Error::FeedSignatureMissing => FeedError::SignatureMissing,
+                Error::FeedNotNewer { .. } => FeedError::Older,
+                Error::FeedEmpty => FeedError::Empty,
+                Error::FeedBadSignature
+                | Error::FeedWrongKey { .. }
+                | Error::FeedSignatureMalformed
+                | Error::FeedSignatureLegacy
+                | Error::FeedNoSignedSequence { .. }
+                | Error::FeedSequenceMismatch { .. } => FeedError::Signature,
+                other => FeedError::NotVigieList(other.message()),
+            })
+        }
+    }
 }

@@ -364,7 +364,12 @@ Before=network.target nss-lookup.target
 Wants=nss-lookup.target
 
 [Service]
-Type=simple
+# The service says when it is ready (every listener bound, the API serving), and its DNS threads
+# and runtime say they are still answering: one that hangs without crashing stops the pings and
+# is restarted (see watchdog.rs).
+Type=notify
+NotifyAccess=main
+WatchdogSec=30
 ExecStart={binary} run --probe-system-dns
 User=vigie
 Group=vigie

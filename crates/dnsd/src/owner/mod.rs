@@ -199,6 +199,24 @@ impl Owners {
         }
     }
 
+    /// Who holds the client end of a TCP connection from `peer` to `server`, for sharing out
+    /// TCP places: `None` when it comes from another device, `Some(None)` when it is this
+    /// computer's but the kernel does not tell whose. One netlink dump: call it off the
+    /// runtime's threads.
+    pub(crate) fn tcp_client(&self, peer: SocketAddr, server: SocketAddr) -> Option<Option<u32>> {
+        if !peer.ip().is_loopback() && !self.is_this_computer(peer.ip()) {
+            return None;
+        }
+        match diag::sender(Proto::Tcp, peer, server) {
+            Ok(Found::One(sender)) => Some(Some(sender.uid)),
+            Ok(Found::None | Found::Ambiguous) => Some(None),
+            Err(e) => {
+                tracing::debug!(error = %e, "socket diagnostics failed");
+                Some(None)
+            }
+        }
+    }
+
     /// The lookup itself, on the blocking pool.
     fn look_up(
         &self,

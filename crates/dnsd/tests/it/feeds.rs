@@ -388,7 +388,7 @@ fn a_new_domain_in_the_feed_becomes_blocked_and_an_unchanged_feed_costs_a_304() 
     assert_eq!(s.url, url);
 
     // Unchanged: the next checks send the ETag back and get 304; the copy stays in force.
-    let tag = etag_of(&format!("# test list\n0.0.0.0 chat-one.example\n"));
+    let tag = etag_of("# test list\n0.0.0.0 chat-one.example\n");
     assert!(
         eventually(WAIT, || server.seen("/chat.txt").iter().any(|r| r.status
             == 304
@@ -462,11 +462,11 @@ fn failures_keep_the_last_good_copy_and_say_why() {
     parent.wait_for(&v, "Good", FeedState::Ok, None);
 
     for (name, id) in [
-        ("Slow", "feed-error-timeout"),
-        ("Huge", "feed-error-too-big"),
-        ("Page", "feed-error-html"),
-        ("Sniffed", "feed-error-html"),
-        ("Empty", "feed-error-empty"),
+        ("Slow", "feed-failed-timeout"),
+        ("Huge", "feed-failed-too-big"),
+        ("Page", "feed-failed-html"),
+        ("Sniffed", "feed-failed-html"),
+        ("Empty", "feed-failed-empty"),
     ] {
         let s = parent.wait_for(&v, name, FeedState::Failing, Some(id));
         assert_eq!(s.domains, 0, "{name}: nothing of it is in force");
@@ -476,7 +476,7 @@ fn failures_keep_the_last_good_copy_and_say_why() {
 
     // The good feed's server fails: the copy stays in force and the failure shows.
     server.set("/good.txt", Reply::Status(503));
-    let s = parent.wait_for(&v, "Good", FeedState::Failing, Some("feed-error-status"));
+    let s = parent.wait_for(&v, "Good", FeedState::Failing, Some("feed-failed-status"));
     let error = s.last_error.unwrap();
     assert_eq!(
         vigie_i18n::Lang::En.render(&error),
@@ -532,7 +532,7 @@ fn https_feeds_are_trusted_through_the_system_authorities() {
         &other,
         "Secure list",
         FeedState::Failing,
-        Some("feed-error-connect"),
+        Some("feed-failed-connect"),
     );
     assert_eq!(s.domains, 0);
 }
@@ -779,4 +779,178 @@ fn subscriptions_are_added_changed_and_removed_through_the_api() {
     assert_eq!(feed.state, FeedState::Off);
     assert_eq!(feed.last_error.unwrap().id, "feed-off-no-build");
     assert_eq!(feed.sequence, feed.shipped_sequence);
+}
+
+// ---- Vigie's own signed feed ----
+
+/// `vigie feed ARGS` in `dir`; panics unless it succeeds.
+fn vigie_feed_cli(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .arg("feed")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "vigie feed {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The shipped list with one more site, built into a feed of `sequence` and signed with
+/// `secret`; returns (body, signature).
+fn signed_feed(
+    dir: &std::path::Path,
+    secret: &str,
+    sequence: u64,
+    clone: &str,
+) -> (String, String) {
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../blocklists/stranger-chat.toml"),
+    )
+    .unwrap();
+    let source = format!(
+        "{shipped}\n[[site]]\nname = \"{clone}\"\ndomains = [\"{clone}\"]\nsources = [\"the feed test\"]\n"
+    );
+    let name = format!("feed-{sequence}-{clone}.toml");
+    std::fs::write(dir.join("source.toml"), source).unwrap();
+    let seq = sequence.to_string();
+    vigie_feed_cli(
+        dir,
+        &["build", "source.toml", "-o", &name, "--sequence", &seq],
+    );
+    vigie_feed_cli(dir, &["sign", "--secret", secret, &name]);
+    (
+        std::fs::read_to_string(dir.join(&name)).unwrap(),
+        std::fs::read_to_string(dir.join(format!("{name}.minisig"))).unwrap(),
+    )
+}
+
+#[test]
+fn vigies_feed_is_applied_only_when_signed_and_newer() {
+    let keys = tempfile::tempdir().unwrap();
+    let k = keys.path();
+    for name in ["key", "other"] {
+        vigie_feed_cli(
+            k,
+            &[
+                "keygen",
+                "--secret",
+                &format!("{name}.sec"),
+                "--public",
+                &format!("{name}.pub"),
+                "--no-password",
+            ],
+        );
+    }
+    let shipped = vigie_policy::subscription::shipped_sequence();
+    let (v2, v2_sig) = signed_feed(k, "key.sec", shipped + 400, "brand-new-clone.example");
+    let (v3, v3_sig) = signed_feed(k, "key.sec", shipped + 500, "third-clone.example");
+    let (old, old_sig) = signed_feed(k, "key.sec", shipped + 200, "old-clone.example");
+    let (_, foreign_sig) = signed_feed(k, "other.sec", shipped + 500, "third-clone.example");
+
+    let upstream = Upstream::start();
+    let server = FeedServer::http();
+    let serve = |body: &str, sig: Option<&str>| {
+        server.set(
+            "/feed.toml",
+            Reply::Body("application/toml", body.to_string()),
+        );
+        match sig {
+            Some(sig) => server.set("/feed.toml.minisig", Reply::Body("text/plain", sig.into())),
+            None => server.set("/feed.toml.minisig", Reply::Status(404)),
+        }
+    };
+    serve(&v2, Some(&v2_sig));
+    let mut args = feed_args(upstream.addr());
+    args.extend([
+        "--feed-url".to_string(),
+        server.url("http", "/feed.toml"),
+        "--feed-public-key".to_string(),
+        k.join("key.pub").display().to_string(),
+    ]);
+    let v = Vigie::start_with(&[], &args, None, &[], &[]);
+    wait_blocked(&v, "brand-new-clone.example");
+    assert!(blocked(&v, "omegle.com"), "the shipped sites stay");
+    let parent = Parent::of(&v);
+    let feed = || {
+        parent
+            .rt
+            .block_on(parent.client.subscriptions())
+            .unwrap()
+            .value
+            .vigie_feed
+    };
+    let f = feed();
+    assert!(f.available && f.enabled);
+    assert_eq!(
+        (f.state, f.sequence, f.shipped_sequence),
+        (FeedState::Ok, shipped + 400, shipped)
+    );
+    let check = parent
+        .rt
+        .block_on(parent.client.check("brand-new-clone.example"))
+        .unwrap();
+    assert_eq!(
+        check.reason.unwrap().list,
+        "stranger-chat",
+        "the same list, so the same switch"
+    );
+
+    let wait_refused = |id: &str| {
+        let mut last = None;
+        let ok = eventually(WAIT, || {
+            let f = feed();
+            let done =
+                f.state == FeedState::Failing && f.last_error.as_ref().is_some_and(|m| m.id == id);
+            last = Some(f);
+            done
+        });
+        assert!(
+            ok.is_some(),
+            "wanted {id}, have {last:#?}\nstderr:\n{}",
+            v.stderr()
+        );
+        let f = last.unwrap();
+        assert_eq!(
+            f.sequence,
+            shipped + 400,
+            "the last good feed stays in force"
+        );
+        assert!(blocked(&v, "brand-new-clone.example"));
+        assert!(!blocked(&v, "third-clone.example"));
+    };
+    // A newer body with the previous body's signature, with another key's, or with none.
+    serve(&v3, Some(&v2_sig));
+    wait_refused("feed-failed-signature");
+    serve(&v3, Some(&foreign_sig));
+    wait_refused("feed-failed-signature");
+    serve(&v3, None);
+    wait_refused("feed-failed-signature-missing");
+    // An older feed, properly signed: a replay.
+    serve(&old, Some(&old_sig));
+    wait_refused("feed-failed-older");
+    assert!(!blocked(&v, "old-clone.example"));
+    let words = vigie_i18n::Lang::En.render(&feed().last_error.unwrap());
+    assert_eq!(words, "older than the list in force");
+
+    // The next good one goes through; turned off by a parent, the shipped list is back.
+    serve(&v3, Some(&v3_sig));
+    wait_blocked(&v, "third-clone.example");
+    assert_eq!(feed().sequence, shipped + 500);
+    let off = vigie_localapi::FeedChange {
+        enabled: Some(false),
+        url: None,
+    };
+    let f = parent
+        .rt
+        .block_on(parent.client.change_feed(&off, None))
+        .unwrap();
+    assert_eq!(f.state, FeedState::Off);
+    assert_eq!(f.last_error.unwrap().id, "feed-off-by-parent");
+    assert!(!blocked(&v, "third-clone.example"));
+    assert!(blocked(&v, "omegle.com"));
 }

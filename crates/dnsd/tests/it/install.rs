@@ -369,6 +369,8 @@ fn plain_resolv_conf_install_is_idempotent_and_uninstall_restores_every_byte() {
         "AmbientCapabilities=CAP_NET_BIND_SERVICE",
         "CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
         "Restart=always",
+        "Type=notify",
+        "WatchdogSec=30",
         "MemoryMax=256M",
         "LimitNOFILE=16384",
         "RuntimeDirectory=vigie",

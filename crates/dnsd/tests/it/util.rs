@@ -188,6 +188,21 @@ impl Vigie {
         }
     }
 
+    /// Waits at most `limit` for the process to end by itself; its status, or `None` if it
+    /// still runs.
+    pub(crate) fn wait_exit(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader threads drain the pipes.
+                std::thread::sleep(Duration::from_millis(50));
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     /// Writes a file into the config folder atomically, as an editor or the API would.
     pub(crate) fn write_config(&self, rel: &str, text: &str) {
         write_file(&self.config, rel, text);

@@ -183,6 +183,12 @@ fn push_record_head(out: &mut Vec<u8>, rtype: RecordType, ttl: u32, rdlen: usize
 fn push_soa(out: &mut Vec<u8>, req: &Request, zone: &str, ttl: u32, serial: u32) {
     match zone_offset(req.qname(), zone) {
         Some(at) => out.extend_from_slice(&(0xc000 | (QNAME_AT + at) as u16).to_be_bytes()),
+        // A zone in text form spells a queried name's odd bytes as `\DDD` escapes, so it can be
+        // longer than the name itself and longer than a name may be (found by fuzz/dns_wire: a
+        // CNAME block's zone is the queried name): such an owner is the question's own name.
+        None if zone.contains('\\') || zone.len() + 2 > 255 => {
+            out.extend_from_slice(&(0xc000 | QNAME_AT as u16).to_be_bytes());
+        }
         None => {
             for label in zone.split('.').filter(|l| !l.is_empty() && l.len() <= 63) {
                 out.push(label.len() as u8);
@@ -527,6 +533,32 @@ mod tests {
             1232,
         );
         assert_eq!(back(&out).authorities[0].name.to_ascii(), "other.example.");
+    }
+
+    #[test]
+    fn a_zone_spelled_with_escapes_is_the_questions_own_name() {
+        // Labels of odd bytes, 250 wire bytes in all: its text form (`\001…`) is far longer.
+        let mut packet = vec![0x41, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+        for _ in 0..4 {
+            packet.push(61);
+            packet.extend_from_slice(&[1u8; 61]);
+        }
+        packet.extend_from_slice(&[1, b'x', 0, 0, 28, 0, 1]);
+        let req = decode(&packet).unwrap();
+        assert!(req.name.len() > 255, "{}", req.name);
+        let zone = req.name.clone();
+        let mut out = Vec::new();
+        blocked(
+            &mut out,
+            &req,
+            Block {
+                zone: &zone,
+                ..page()
+            },
+            1232,
+        );
+        let m = back(&out);
+        assert_eq!(m.authorities[0].name, m.queries[0].name);
     }
 
     #[test]
