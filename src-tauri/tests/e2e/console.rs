@@ -1,12 +1,12 @@
 //! The parent's console driven through WebDriver against the real service: first run, lock and
 //! unlock, paste-anything add, a blocked lookup in Activity and Overview, a shipped list off and
-//! on, a list feed served from 127.0.0.1 added, listed with its domains, turned off and removed,
-//! a setting changed, the service-down banner and recovery. A screenshot of each screen goes
+//! on, Vigie's own signed feed and a list feed served from 127.0.0.1 (on/off, a mirror, a feed
+//! added, listed with its domains, failing with its reason, removed), a setting changed, the service-down banner and recovery. A screenshot of each screen goes
 //! to `target/screenshots/`. The same console once more in a French session, where every
 //! screen speaks French (screenshots in `target/screenshots/fr/`).
 
 use std::net::Ipv4Addr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -237,7 +237,6 @@ async fn wait_blocked(v: &Vigie, name: &str, want: bool) {
 
 /// What the feeds part of the Sites screen says, in the session's language.
 struct FeedWords {
-    no_vigie_feed: &'static str,
     not_an_address: &'static str,
     from_host: &'static str,
     added: &'static str,
@@ -256,16 +255,19 @@ struct FeedWords {
 const FEED_LIST: &str =
     "# a tiny community list\nfeed-chat-one.test\nfeed-chat-two.test\nfeed-chat-three.test\n";
 
-/// List feeds on the Sites screen against a list served from 127.0.0.1: an address refused
-/// before sending, the feed added and listed with its host and domain count once the service
-/// downloaded it (and its names blocked), the service's 409 said inline, off (its names open),
-/// then removed after the confirmation (gone from `settings.toml`). Vigie's own feed: this test
-/// build names none, and the screen says so.
-async fn list_feeds_on_the_sites_screen(w: &Window, vigie: &Vigie, words: &FeedWords) {
-    let server = ListServer::start(FEED_LIST);
+/// List feeds on the Sites screen against a list served from 127.0.0.1 (`/community.txt`):
+/// an address refused before sending, the feed added and listed with its host and domain count
+/// once the service downloaded it (and its names blocked), a feed whose server is gone failing
+/// with the reason in words (on the Overview too), the service's 409 said inline, off (its
+/// names open), then removed after the confirmation (gone from `settings.toml`).
+async fn list_feeds_on_the_sites_screen(
+    w: &Window,
+    vigie: &Vigie,
+    server: &ListServer,
+    words: &FeedWords,
+) {
     let url = server.url("/community.txt");
     w.screen("sites").await;
-    w.wait_text("#vigie-feed-state", words.no_vigie_feed).await;
     w.type_into("#feed-url", "example.org/list.txt").await;
     w.wait_text("#feed-url-preview", words.not_an_address).await;
     w.type_into("#feed-url", &url).await;
@@ -350,6 +352,122 @@ async fn list_feeds_on_the_sites_screen(w: &Window, vigie: &Vigie, words: &FeedW
     assert!(!settings.contains(&url), "{settings}");
 }
 
+/// Vigie's own feed as the project publishes it, made with the real `vigie feed` commands: a key
+/// pair of this test's own, the shipped `stranger-chat` list built into a feed (its sequence
+/// above the shipped one) and signed. Returns the folder, the public key, the body and the
+/// signature.
+fn signed_feed(vigie: &Path) -> (tempfile::TempDir, PathBuf, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("feed.key");
+    let public = dir.path().join("feed.pub");
+    let body = dir.path().join("stranger-chat.toml");
+    let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("../blocklists/stranger-chat.toml");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(vigie)
+            .arg("feed")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "vigie feed {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "keygen".as_ref(),
+        "--no-password".as_ref(),
+        "--secret".as_ref(),
+        secret.as_os_str(),
+        "--public".as_ref(),
+        public.as_os_str(),
+    ]);
+    run(&[
+        "build".as_ref(),
+        list.as_os_str(),
+        "-o".as_ref(),
+        body.as_os_str(),
+    ]);
+    run(&[
+        "sign".as_ref(),
+        "--secret".as_ref(),
+        secret.as_os_str(),
+        body.as_os_str(),
+    ]);
+    let text = std::fs::read_to_string(&body).unwrap();
+    let signature = std::fs::read_to_string(body.with_extension("toml.minisig")).unwrap();
+    (dir, public, text, signature)
+}
+
+/// Vigie's own feed on the Sites screen, served signed from 127.0.0.1: its newer list number in
+/// force, off and on again (kept in `settings.toml`), a mirror that answers 404 (the reason in
+/// words, on the Overview too), and back to the built-in address.
+async fn vigies_own_feed_on_the_sites_screen(w: &Window, vigie: &Vigie, server: &ListServer) {
+    let settings = || std::fs::read_to_string(vigie.config.join("settings.toml")).unwrap();
+    w.screen("sites").await;
+    w.wait_text("#vigie-feed-state", "On, checked").await;
+    w.wait_text(
+        "#vigie-feed-state",
+        "newer than the one this version came with",
+    )
+    .await;
+    w.click("#vigie-feed-toggle").await;
+    w.wait_text("#vigie-feed-message", "Updates of Vigie's list are off")
+        .await;
+    w.wait_text(
+        "#vigie-feed-state",
+        "Off: the list that came with this version of Vigie stays in force",
+    )
+    .await;
+    let text = settings();
+    assert!(
+        text.contains("[feed]") && text.contains("enabled = false"),
+        "{text}"
+    );
+    w.click("#vigie-feed-toggle").await;
+    w.wait_text("#vigie-feed-message", "Updates of Vigie's list are on")
+        .await;
+
+    // A mirror that has no copy: the check fails and says why.
+    let mirror = server.url("/mirror/stranger-chat.toml");
+    w.click("#vigie-feed-advanced summary").await;
+    w.type_into("#vigie-feed-mirror", &mirror).await;
+    w.click("#vigie-feed-mirror-save").await;
+    w.wait_text("#vigie-feed-message", "now downloads from 127.0.0.1")
+        .await;
+    w.wait_text("#vigie-feed-url", "/mirror/stranger-chat.toml")
+        .await;
+    w.wait_text(
+        "#vigie-feed-state",
+        "On, but its last check failed: the server answered 404",
+    )
+    .await;
+    assert!(settings().contains(&mirror), "{}", settings());
+    w.c.execute(
+        "document.getElementById('vigie-feed').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    w.shot("sites-vigie-feed").await;
+    w.screen("overview").await;
+    w.wait_text(
+        "#coverage-vigie-feed",
+        "Vigie's own list feed failed at its last check: the server answered 404",
+    )
+    .await;
+
+    // Back to the built-in address: the mirror is forgotten and the check works again.
+    w.screen("sites").await;
+    w.click("#vigie-feed-advanced summary").await;
+    w.click("#vigie-feed-builtin").await;
+    w.wait_text("#vigie-feed-message", "built-in address again")
+        .await;
+    w.wait_text("#vigie-feed-state", "On, checked").await;
+    assert!(!settings().contains("/mirror/"), "{}", settings());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_uses_the_console_against_the_real_service() {
     let _one = ONE_CONSOLE.lock().await;
@@ -362,7 +480,24 @@ async fn a_parent_uses_the_console_against_the_real_service() {
         Err(reason) => return util::skip("console", &reason),
     };
     let upstream = Upstream::start();
-    let mut vigie = Vigie::start(vigie_bin, upstream.addr, None);
+    // The remote side of the list feeds: a community list and Vigie's own feed, signed.
+    let (_keys, public_key, feed_body, feed_signature) = signed_feed(&vigie_bin);
+    let server = ListServer::start(vec![
+        ("/community.txt", FEED_LIST.to_string()),
+        ("/stranger-chat.toml", feed_body),
+        ("/stranger-chat.toml.minisig", feed_signature),
+    ]);
+    let mut vigie = Vigie::start_with(
+        vigie_bin,
+        upstream.addr,
+        None,
+        &[
+            "--feed-url".into(),
+            server.url("/stranger-chat.toml"),
+            "--feed-public-key".into(),
+            public_key.display().to_string(),
+        ],
+    );
     // The app saves CSV exports in the Downloads folder named by the desktop's user-dirs file.
     let home = tempfile::tempdir().unwrap();
     let downloads = home.path().join("Downloads");
@@ -553,11 +688,12 @@ async fn a_parent_uses_the_console_against_the_real_service() {
     w.wait_text("#toast", "Omegle and clones is on").await;
     assert!(blocked(&vigie, "www.omegle.com"));
 
+    vigies_own_feed_on_the_sites_screen(&w, &vigie, &server).await;
     list_feeds_on_the_sites_screen(
         &w,
         &vigie,
+        &server,
         &FeedWords {
-            no_vigie_feed: "This copy of Vigie has no update feed",
             not_an_address: "is not a web address",
             from_host: "From 127.0.0.1",
             added: "Vigie is downloading it now",
@@ -765,11 +901,18 @@ async fn a_french_parent_reads_french_on_every_screen() {
     w.click("#test-button").await;
     w.wait_text("#test-result", "Bloqué").await;
     w.shot("sites").await;
+    // This service names no feed of Vigie's own, and the screen says so.
+    w.wait_text(
+        "#vigie-feed-state",
+        "Cette copie de Vigie n’a pas de liste en ligne",
+    )
+    .await;
+    let server = ListServer::start(vec![("/community.txt", FEED_LIST.to_string())]);
     list_feeds_on_the_sites_screen(
         &w,
         &vigie,
+        &server,
         &FeedWords {
-            no_vigie_feed: "Cette copie de Vigie n’a pas de liste en ligne",
             not_an_address: "n’est pas une adresse web",
             from_host: "Depuis 127.0.0.1",
             added: "Vigie la télécharge maintenant",

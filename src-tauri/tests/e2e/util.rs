@@ -123,15 +123,19 @@ fn answer(q: &Message) -> Message {
     m
 }
 
-/// A web server on 127.0.0.1 that answers every GET with one list (plain text), the remote
-/// side of a list feed. It counts the requests it answered.
+/// A web server on 127.0.0.1 serving a few files (plain text; 404 for any other path), the
+/// remote side of list feeds. It counts the files it served.
 pub(crate) struct ListServer {
     pub(crate) addr: SocketAddr,
     pub(crate) served: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl ListServer {
-    pub(crate) fn start(body: &'static str) -> ListServer {
+    pub(crate) fn start(files: Vec<(&str, String)>) -> ListServer {
+        let files: std::collections::HashMap<String, String> = files
+            .into_iter()
+            .map(|(path, body)| (path.to_string(), body))
+            .collect();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -140,7 +144,7 @@ impl ListServer {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                // The request's head, up to its blank line; a list feed sends no body.
+                // The request's head, up to its blank line; a feed's GET has no body.
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
                 while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
@@ -149,11 +153,17 @@ impl ListServer {
                         _ => break,
                     }
                 }
+                let head = String::from_utf8_lossy(&head);
+                let path = head.split_whitespace().nth(1).unwrap_or("");
+                let (status, body) = match files.get(path) {
+                    Some(body) => ("200 OK", body.as_str()),
+                    None => ("404 Not Found", "not here\n"),
+                };
                 let answer = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
                 );
-                if stream.write_all(answer.as_bytes()).is_ok() {
+                if stream.write_all(answer.as_bytes()).is_ok() && status.starts_with("200") {
                     count.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -202,10 +212,22 @@ pub(crate) struct Vigie {
     pub(crate) runtime: PathBuf,
     _dirs: tempfile::TempDir,
     stdout: Arc<Mutex<String>>,
+    /// More arguments of `vigie run`, kept for a restart.
+    extra: Vec<String>,
 }
 
 impl Vigie {
     pub(crate) fn start(bin: PathBuf, upstream: SocketAddr, settings: Option<&str>) -> Vigie {
+        Vigie::start_with(bin, upstream, settings, &[])
+    }
+
+    /// With more arguments of `vigie run` (such as `--feed-url`).
+    pub(crate) fn start_with(
+        bin: PathBuf,
+        upstream: SocketAddr,
+        settings: Option<&str>,
+        extra: &[String],
+    ) -> Vigie {
         let dirs = tempfile::tempdir().unwrap();
         let config = dirs.path().join("config");
         let data = dirs.path().join("data");
@@ -225,6 +247,7 @@ impl Vigie {
             runtime: dirs.path().join("run"),
             _dirs: dirs,
             stdout: Arc::new(Mutex::new(String::new())),
+            extra: extra.to_vec(),
         };
         v.restart();
         v
@@ -248,6 +271,7 @@ impl Vigie {
             .arg(self.upstream.to_string())
             .arg("--block-page")
             .arg(self.page.to_string())
+            .args(&self.extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

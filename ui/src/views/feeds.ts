@@ -29,6 +29,8 @@ interface State {
   confirming: Set<string>;
   /** Rows whose "Refresh now" is under way: the check time before it, and when it was asked. */
   checking: Map<string, { before: string | null; since: number }>;
+  /** The same for Vigie's own feed, which the service checks again after each change. */
+  vigieChecking: { before: string | null; since: number } | null;
 }
 
 let state: State = fresh();
@@ -37,7 +39,7 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 let els: { list: HTMLElement; vigie: HTMLElement } | null = null;
 
 function fresh(): State {
-  return { etag: null, subs: [], feed: null, confirming: new Set(), checking: new Map() };
+  return { etag: null, subs: [], feed: null, confirming: new Set(), checking: new Map(), vigieChecking: null };
 }
 
 /** The two cards of the section; `loadFeeds` fills them. */
@@ -72,6 +74,8 @@ export async function loadFeeds(): Promise<void> {
       if (!s || (s.checked_at ?? null) !== c.before || now - c.since > CHECK_GIVE_UP_MS) state.checking.delete(id);
     }
     for (const id of state.confirming) if (!state.subs.some((s) => s.id === id)) state.confirming.delete(id);
+    const vc = state.vigieChecking;
+    if (vc && ((state.feed.checked_at ?? null) !== vc.before || now - vc.since > CHECK_GIVE_UP_MS)) state.vigieChecking = null;
     drawList();
     drawVigie();
   } catch (e) {
@@ -82,7 +86,7 @@ export async function loadFeeds(): Promise<void> {
 
 function schedule(): void {
   if (timer) clearTimeout(timer);
-  const waiting = state.checking.size > 0
+  const waiting = state.checking.size > 0 || state.vigieChecking !== null
     || state.subs.some((s) => s.enabled && s.state === "pending")
     || (state.feed?.available === true && state.feed.enabled && state.feed.state === "pending");
   timer = setTimeout(() => void loadFeeds(), waiting ? FAST_MS : SLOW_MS);
@@ -314,7 +318,10 @@ async function changeFeed(
   undo: () => void,
 ): Promise<boolean> {
   try {
+    const before = state.feed?.checked_at ?? null;
     state.feed = await api.changeFeed(change);
+    // Unless it is off now, the service checks it again at once: follow that check closely.
+    state.vigieChecking = state.feed.state === "off" ? null : { before, since: Date.now() };
     drawVigie();
     say(message, said(state.feed), "ok");
     schedule();
