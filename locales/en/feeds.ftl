@@ -46,6 +46,8 @@ status-feeds-failing = { $count ->
     [one] A list feed failed at its last check (its last good copy stays in force): { $names }.
    *[other] { $count } list feeds failed at their last check (their last good copies stay in force): { $names }.
 }
+# Instead of the names, for someone who is not a parent
+status-feeds-names-hidden = a parent can see which
 status-vigie-feed-off = Vigie's own list feed is off: { $reason }.
 status-vigie-feed-failing = Vigie's own list feed failed at its last check: { $reason }.
 
@@ -54,4 +56,3 @@ status-vigie-feed-failing = Vigie's own list feed failed at its last check: { $r
 api-subscription-unknown = no subscription has the id "{ $id }"
 api-subscription-exists = this address is already subscribed, as "{ $name }"
 api-subscription-off = "{ $name }" is turned off: turn it on to check it
-api-feed-unavailable = this build names no feed: point it at one with a URL first

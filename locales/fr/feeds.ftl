@@ -44,6 +44,7 @@ status-feeds-failing = { $count ->
     [one] Une liste en ligne a échoué à sa dernière vérification (sa dernière bonne copie reste en vigueur) : { $names }.
    *[other] { $count } listes en ligne ont échoué à leur dernière vérification (leurs dernières bonnes copies restent en vigueur) : { $names }.
 }
+status-feeds-names-hidden = un parent peut voir lesquelles
 status-vigie-feed-off = La liste en ligne de Vigie est désactivée : { $reason }.
 status-vigie-feed-failing = La liste en ligne de Vigie a échoué à sa dernière vérification : { $reason }.
 
@@ -52,4 +53,3 @@ status-vigie-feed-failing = La liste en ligne de Vigie a échoué à sa dernièr
 api-subscription-unknown = aucun abonnement n’a l’identifiant « { $id } »
 api-subscription-exists = cette adresse est déjà suivie, sous le nom « { $name } »
 api-subscription-off = « { $name } » est désactivé : activez-le pour le vérifier
-api-feed-unavailable = cette version ne désigne aucune liste en ligne : indiquez d’abord une adresse

@@ -172,7 +172,7 @@ fn feeds_lines(feeds: &vigie_localapi::FeedsStatus) {
     use vigie_localapi::{FeedState, Message};
     if feeds.failing > 0 {
         let names = if feeds.failing_names.is_empty() {
-            "a parent can see which".to_string()
+            Lang::En.render(&Message::new("status-feeds-names-hidden"))
         } else {
             feeds.failing_names.join(", ")
         };

@@ -245,6 +245,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_failure_is_said_in_plain_words_in_both_languages() {
+        use vigie_i18n::Lang;
+        let all = [
+            (FeedError::Status(503), "the server answered 503"),
+            (FeedError::Html, "the page is a web page, not a list"),
+            (FeedError::Empty, "the list is empty"),
+            (FeedError::TooBig, "too big (over 64 MiB)"),
+            (FeedError::Timeout, "took too long"),
+            (FeedError::Connect, "the server could not be reached"),
+            (FeedError::Download, "the download broke off"),
+            (FeedError::Signature, "signature does not match"),
+            (FeedError::SignatureMissing, "the signature is missing"),
+            (FeedError::Older, "older than the list in force"),
+            (
+                FeedError::NotVigieList(Message::new("list-error-needs-name")),
+                "not a Vigie list: the list needs a name that parents will read",
+            ),
+            (
+                FeedError::NotSaved("disk full".into()),
+                "the copy could not be saved: disk full",
+            ),
+        ];
+        for (e, english) in all {
+            let m = e.message();
+            assert!(Lang::En.has(&m.id) && Lang::Fr.has(&m.id), "{}", m.id);
+            assert_eq!(Lang::En.render(&m), english);
+            assert_ne!(Lang::Fr.render(&m), english, "{}", m.id);
+        }
+    }
+
+    #[test]
     fn web_pages_are_told_from_lists() {
         assert!(looks_like_html(b"<!DOCTYPE html><html>"));
         assert!(looks_like_html(b"\xEF\xBB\xBF\n  <HTML lang=en>"));

@@ -123,3 +123,69 @@ fn a_broken_kept_copy_is_a_warning_and_the_rest_loads() {
     assert_eq!(p.list(&id).unwrap().domains, 0);
     assert!(p.matcher.decide("mine.example").is_blocked());
 }
+
+/// The shipped `stranger-chat` list with its sequence replaced and one more site.
+fn vigie_feed_body(sequence: u64, clone: &str) -> String {
+    let shipped = vigie_policy::SHIPPED
+        .iter()
+        .find(|(name, _)| *name == "stranger-chat.toml")
+        .unwrap()
+        .1;
+    let old = vigie_policy::subscription::shipped_sequence();
+    let text = shipped.replace(
+        &format!("sequence = {old}"),
+        &format!("sequence = {sequence}"),
+    );
+    format!(
+        "{text}\n[[site]]\nname = \"{clone}\"\ndomains = [\"{clone}\"]\nsources = [\"a test\"]\n"
+    )
+}
+
+#[test]
+fn vigies_feed_replaces_the_shipped_list_only_when_newer_and_on() {
+    use vigie_policy::subscription::{VIGIE_FEED_ID, shipped_sequence};
+    let config = tempfile::tempdir().unwrap();
+    let feeds = tempfile::tempdir().unwrap();
+    let body = body_path(feeds.path(), VIGIE_FEED_ID);
+    let load = || {
+        Policy::load_with(config.path(), Some(feeds.path()))
+            .unwrap()
+            .policy
+    };
+
+    std::fs::write(
+        &body,
+        vigie_feed_body(shipped_sequence() + 1, "new-clone.example"),
+    )
+    .unwrap();
+    let p = load();
+    assert!(p.matcher.decide("new-clone.example").is_blocked());
+    assert!(p.matcher.decide("omegle.com").is_blocked(), "its own sites");
+    assert_eq!(p.list("stranger-chat").unwrap().origin, Origin::Shipped);
+
+    // Off by the parent: the shipped list.
+    write(config.path(), "settings.toml", "[feed]\nenabled = false\n");
+    assert!(!load().matcher.decide("new-clone.example").is_blocked());
+    std::fs::remove_file(config.path().join("settings.toml")).unwrap();
+
+    // A package that ships a newer list than the copy kept: the shipped one wins.
+    std::fs::write(
+        &body,
+        vigie_feed_body(shipped_sequence(), "stale-clone.example"),
+    )
+    .unwrap();
+    assert!(!load().matcher.decide("stale-clone.example").is_blocked());
+
+    // The list turned off in settings stays off with the feed's sites too.
+    std::fs::write(
+        &body,
+        vigie_feed_body(shipped_sequence() + 2, "new-clone.example"),
+    )
+    .unwrap();
+    write(
+        config.path(),
+        "settings.toml",
+        "[lists]\nstranger-chat = false\n",
+    );
+    assert!(!load().matcher.decide("new-clone.example").is_blocked());
+}
