@@ -100,6 +100,10 @@ coverage-system-unknown = Vigie has not yet checked that this computer's lookups
 coverage-redirect-active = Programs that pick their own DNS server are sent to Vigie too.
 coverage-redirect-failed = Programs that pick their own DNS server are not sent to Vigie right now: the redirect is not in place.
 coverage-redirect-none = Programs that pick their own DNS server are not sent to Vigie: the redirect is not set up on this computer (it needs nftables). Most programs use the computer's DNS anyway.
+coverage-feeds-ok = { $count ->
+    [one] Vigie keeps { $count } list feed up to date.
+   *[other] Vigie keeps { $count } list feeds up to date.
+}
 overview-dnssec-in-front = systemd-resolved on this computer checks DNSSEC signatures (DNSSEC={ $value } in its settings): it shows blocked sites as errors, without the block page or the child's notice. Set DNSSEC=no in its settings, or install Vigie again.
 overview-dns-no-server = The network this computer is on offers no DNS server yet: sites that are not blocked will not open until it does (blocked sites stay blocked). Check the Wi-Fi or cable connection.
 overview-dns-none-answers = No DNS server answers ({ $servers }) since { $time }: sites that are not blocked may not open, though the ones visited recently still do. Check the internet connection.
@@ -175,6 +179,96 @@ sites-list-counts = { $sites ->
     [one] { $domains } domain
    *[other] { $domains } domains
 }
+
+## Sites: list feeds (lists that others keep up to date on the web, downloaded by the service)
+
+feeds-title = List feeds
+feeds-hint = Lists that other people keep up to date on the web. Vigie downloads each one again in the background and blocks its sites; when a download fails, the last good copy stays in force.
+feeds-empty = No list feeds yet: paste the address of one below.
+feeds-add-title = Add a feed
+feeds-url-label = Address of the list
+feeds-url-placeholder = https://example.org/list.txt
+# Under the address box: where the list comes from, e.g. "From example.org".
+feeds-url-host = From { $host }
+feeds-url-empty = Paste the address of a list; it starts with https://.
+feeds-name-label = Name to show (optional)
+feeds-name-placeholder = optional: { $host } if left empty
+feeds-name-placeholder-none = optional: the address's host if left empty
+feeds-advanced = Advanced
+feeds-format-label = Format
+feeds-format-auto = Recognized automatically
+feeds-format-hosts = Hosts file (0.0.0.0 example.com)
+feeds-format-domains = One domain per line
+feeds-format-adblock = Adblock rules (||example.com^)
+feeds-format-vigie = Vigie list (TOML)
+feeds-refresh-label = Look for a new copy
+feeds-every-hours = { $count ->
+    [one] every hour
+   *[other] every { $count } hours
+}
+feeds-every-days = { $count ->
+    [one] every day
+   *[other] every { $count } days
+}
+# $every: how often, e.g. "every day"
+feeds-every = Checked { $every }.
+feeds-add = Add this feed
+feeds-added = Added { $name }. Vigie is downloading it now.
+feeds-conflict = The feeds were changed elsewhere meanwhile. The list above is up to date now: check it, then add again.
+feeds-state-ok = Up to date
+feeds-state-pending = Not downloaded yet
+feeds-state-failing = Failing
+feeds-state-off = Off
+feeds-domains = { $count ->
+    [one] { $count } domain
+   *[other] { $count } domains
+}
+feeds-line-off = Off: its sites open normally.
+feeds-line-pending = Not downloaded yet.
+# $when: e.g. "2 hours ago", "just now", "on 23 Nov 2026, 14:05"
+feeds-line-updated = Updated { $when }.
+# $reason: why, e.g. "the server answered 503"
+feeds-line-failed = The download failed: { $reason }.
+feeds-line-failed-at = The last check, { $when }, failed: { $reason }.
+feeds-line-failing-kept = The copy downloaded { $when } stays in force.
+feeds-line-failing-nothing = Nothing is downloaded yet, so it blocks nothing.
+# $when: e.g. "in 5 minutes"
+feeds-line-next-try = Next try { $when }.
+feeds-line-checking = Checking now…
+feeds-error-unknown = no reason was given
+feeds-toggle-label = Use { $name }
+feeds-refresh = Refresh now
+feeds-refresh-label-for = Refresh { $name } now
+feeds-refreshing = Checking { $name } now.
+feeds-remove = Remove
+feeds-remove-label = Remove { $name }
+feeds-remove-confirm = Remove { $name }? Its sites open again, unless another list blocks them.
+feeds-remove-yes = Yes, remove it
+feeds-remove-cancel = Keep it
+feeds-removed = Removed { $name }.
+
+## Sites: updates of Vigie's own list (its signed feed)
+
+vigie-feed-title = Updates of Vigie's own list
+vigie-feed-hint = The project publishes new copies of its list of Omegle's clones, signed, so that a new clone is blocked without waiting for a new version of Vigie.
+vigie-feed-none = This copy of Vigie has no update feed; the lists update with new versions.
+vigie-feed-toggle = Download updates of Vigie's list
+vigie-feed-off = Off: the list that came with this version of Vigie stays in force.
+vigie-feed-pending = On, not checked yet.
+vigie-feed-checked = On, checked { $when }.
+vigie-feed-failing = On, but its last check failed: { $reason }.
+# $sequence, $shipped: list numbers such as 2026120502
+vigie-feed-newer = The list in force is number { $sequence }, newer than the one this version came with ({ $shipped }).
+vigie-feed-shipped = The list in force is the one this version came with (number { $sequence }).
+vigie-feed-address = Downloaded from { $url }
+vigie-feed-mirror-label = Another address (a mirror)
+vigie-feed-mirror-hint = A copy from another address must still carry the project's signature, or Vigie refuses it.
+vigie-feed-mirror-save = Use this address
+vigie-feed-builtin = Back to the built-in address
+vigie-feed-turned-on = Updates of Vigie's list are on.
+vigie-feed-turned-off = Updates of Vigie's list are off: the list that came with this version stays in force.
+vigie-feed-mirror-saved = Vigie's list now downloads from { $host }.
+vigie-feed-builtin-saved = Vigie's list downloads from its built-in address again.
 
 ## What a pasted address becomes (under the paste box)
 
@@ -275,6 +369,37 @@ password-changed = Password changed. Unlock with the new one.
 
 # A day and a time, e.g. "23 Nov 2026, 14:05".
 format-date-time = { $date }, { $time }
+
+## How long ago, and how soon (the list feeds' checks)
+
+time-just-now = just now
+time-minutes-ago = { $count ->
+    [one] a minute ago
+   *[other] { $count } minutes ago
+}
+time-hours-ago = { $count ->
+    [one] an hour ago
+   *[other] { $count } hours ago
+}
+time-days-ago = { $count ->
+    [one] a day ago
+   *[other] { $count } days ago
+}
+# $date: a day and time, e.g. "23 Nov 2026, 14:05"
+time-on-date = on { $date }
+time-soon = in a moment
+time-in-minutes = { $count ->
+    [one] in a minute
+   *[other] in { $count } minutes
+}
+time-in-hours = { $count ->
+    [one] in an hour
+   *[other] in { $count } hours
+}
+time-in-days = { $count ->
+    [one] in a day
+   *[other] in { $count } days
+}
 
 ## The app's errors (src-tauri/src/error.rs and its commands), by kind
 

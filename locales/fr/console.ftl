@@ -100,6 +100,10 @@ coverage-system-unknown = Vigie n’a pas encore vérifié que les recherches de
 coverage-redirect-active = Les programmes qui choisissent leur propre serveur DNS sont eux aussi renvoyés vers Vigie.
 coverage-redirect-failed = Les programmes qui choisissent leur propre serveur DNS ne sont pas renvoyés vers Vigie en ce moment : la redirection n’est pas en place.
 coverage-redirect-none = Les programmes qui choisissent leur propre serveur DNS ne sont pas renvoyés vers Vigie : la redirection n’est pas installée sur cet ordinateur (elle demande nftables). La plupart des programmes utilisent de toute façon le DNS de l’ordinateur.
+coverage-feeds-ok = { $count ->
+    [one] Vigie tient { $count } liste en ligne à jour.
+   *[other] Vigie tient { $count } listes en ligne à jour.
+}
 overview-dnssec-in-front = systemd-resolved vérifie les signatures DNSSEC sur cet ordinateur (DNSSEC={ $value } dans ses réglages) : il présente les sites bloqués comme des erreurs, sans la page de blocage ni l’avis à l’enfant. Mettez DNSSEC=no dans ses réglages, ou réinstallez Vigie.
 overview-dns-no-server = Le réseau de cet ordinateur ne propose pas encore de serveur DNS : les sites non bloqués ne s’ouvriront pas tant qu’il n’en propose pas (les sites bloqués le restent). Vérifiez la connexion Wi-Fi ou le câble.
 overview-dns-none-answers = Aucun serveur DNS ne répond ({ $servers }) depuis { $time } : les sites non bloqués risquent de ne pas s’ouvrir, sauf ceux visités récemment. Vérifiez la connexion à internet.
@@ -175,6 +179,96 @@ sites-list-counts = { $sites ->
     [one] { $domains } domaine
    *[other] { $domains } domaines
 }
+
+## Sites : listes en ligne (des listes que d’autres tiennent à jour sur le web, téléchargées par le service)
+
+feeds-title = Listes en ligne
+feeds-hint = Des listes que d’autres personnes tiennent à jour sur le web. Vigie les télécharge de nouveau en arrière-plan et bloque leurs sites ; quand un téléchargement échoue, la dernière bonne copie reste en vigueur.
+feeds-empty = Aucune liste en ligne pour l’instant : collez ci-dessous l’adresse d’une liste.
+feeds-add-title = Ajouter une liste en ligne
+feeds-url-label = Adresse de la liste
+feeds-url-placeholder = https://example.org/liste.txt
+# Sous la zone d’adresse : d’où vient la liste, p. ex. « Depuis example.org ».
+feeds-url-host = Depuis { $host }
+feeds-url-empty = Collez l’adresse d’une liste ; elle commence par https://.
+feeds-name-label = Nom à afficher (facultatif)
+feeds-name-placeholder = facultatif : { $host } si vous le laissez vide
+feeds-name-placeholder-none = facultatif : le nom du serveur si vous le laissez vide
+feeds-advanced = Options avancées
+feeds-format-label = Format
+feeds-format-auto = Reconnu automatiquement
+feeds-format-hosts = Fichier hosts (0.0.0.0 example.com)
+feeds-format-domains = Un domaine par ligne
+feeds-format-adblock = Règles Adblock (||example.com^)
+feeds-format-vigie = Liste Vigie (TOML)
+feeds-refresh-label = Chercher une nouvelle copie
+feeds-every-hours = { $count ->
+    [one] toutes les heures
+   *[other] toutes les { $count } heures
+}
+feeds-every-days = { $count ->
+    [one] tous les jours
+   *[other] tous les { $count } jours
+}
+# $every : à quelle fréquence, p. ex. « tous les jours »
+feeds-every = Vérifiée { $every }.
+feeds-add = Ajouter cette liste
+feeds-added = « { $name } » est ajoutée. Vigie la télécharge maintenant.
+feeds-conflict = Les listes en ligne ont été modifiées ailleurs entre-temps. La liste ci-dessus est à jour : vérifiez-la, puis ajoutez de nouveau.
+feeds-state-ok = À jour
+feeds-state-pending = Pas encore téléchargée
+feeds-state-failing = En échec
+feeds-state-off = Désactivée
+feeds-domains = { $count ->
+    [one] { $count } domaine
+   *[other] { $count } domaines
+}
+feeds-line-off = Désactivée : ses sites s’ouvrent normalement.
+feeds-line-pending = Pas encore téléchargée.
+# $when : p. ex. « il y a 2 heures », « à l’instant », « le 23 nov. 2026 à 14:05 »
+feeds-line-updated = Mise à jour { $when }.
+# $reason : pourquoi, p. ex. « le serveur a répondu 503 »
+feeds-line-failed = Le téléchargement a échoué : { $reason }.
+feeds-line-failed-at = La dernière vérification, { $when }, a échoué : { $reason }.
+feeds-line-failing-kept = La copie téléchargée { $when } reste en vigueur.
+feeds-line-failing-nothing = Rien n’est encore téléchargé : elle ne bloque donc rien.
+# $when : p. ex. « dans 5 minutes »
+feeds-line-next-try = Prochain essai { $when }.
+feeds-line-checking = Vérification en cours…
+feeds-error-unknown = aucune raison n’a été donnée
+feeds-toggle-label = Utiliser « { $name } »
+feeds-refresh = Actualiser maintenant
+feeds-refresh-label-for = Actualiser « { $name } » maintenant
+feeds-refreshing = Vérification de « { $name } » en cours.
+feeds-remove = Retirer
+feeds-remove-label = Retirer « { $name } »
+feeds-remove-confirm = Retirer « { $name } » ? Ses sites s’ouvriront de nouveau, sauf si une autre liste les bloque.
+feeds-remove-yes = Oui, la retirer
+feeds-remove-cancel = La garder
+feeds-removed = « { $name } » est retirée.
+
+## Sites : mises à jour de la liste de Vigie (sa liste en ligne signée)
+
+vigie-feed-title = Mises à jour de la liste de Vigie
+vigie-feed-hint = Le projet publie de nouvelles copies signées de sa liste des clones d’Omegle : un nouveau clone est ainsi bloqué sans attendre une nouvelle version de Vigie.
+vigie-feed-none = Cette copie de Vigie n’a pas de liste en ligne : les listes se mettent à jour avec les nouvelles versions.
+vigie-feed-toggle = Télécharger les mises à jour de la liste de Vigie
+vigie-feed-off = Désactivées : la liste fournie avec cette version de Vigie reste en vigueur.
+vigie-feed-pending = Activées, pas encore vérifiées.
+vigie-feed-checked = Activées, vérifiées { $when }.
+vigie-feed-failing = Activées, mais la dernière vérification a échoué : { $reason }.
+# $sequence, $shipped : des numéros de liste comme 2026120502
+vigie-feed-newer = La liste en vigueur porte le numéro { $sequence }, plus récente que celle fournie avec cette version ({ $shipped }).
+vigie-feed-shipped = La liste en vigueur est celle fournie avec cette version (numéro { $sequence }).
+vigie-feed-address = Téléchargée depuis { $url }
+vigie-feed-mirror-label = Une autre adresse (un miroir)
+vigie-feed-mirror-hint = Une copie venue d’une autre adresse doit porter la signature du projet, sinon Vigie la refuse.
+vigie-feed-mirror-save = Utiliser cette adresse
+vigie-feed-builtin = Revenir à l’adresse d’origine
+vigie-feed-turned-on = Les mises à jour de la liste de Vigie sont activées.
+vigie-feed-turned-off = Les mises à jour de la liste de Vigie sont désactivées : la liste fournie avec cette version reste en vigueur.
+vigie-feed-mirror-saved = La liste de Vigie se télécharge désormais depuis { $host }.
+vigie-feed-builtin-saved = La liste de Vigie se télécharge de nouveau depuis son adresse d’origine.
 
 ## Ce que devient une adresse collée (sous la zone de saisie)
 
@@ -275,6 +369,37 @@ password-changed = Mot de passe changé. Déverrouillez avec le nouveau.
 
 # Un jour et une heure, p. ex. « 23 nov. 2026 à 14:05 ».
 format-date-time = { $date } à { $time }
+
+## Il y a combien de temps, et dans combien (les vérifications des listes en ligne)
+
+time-just-now = à l’instant
+time-minutes-ago = { $count ->
+    [one] il y a une minute
+   *[other] il y a { $count } minutes
+}
+time-hours-ago = { $count ->
+    [one] il y a une heure
+   *[other] il y a { $count } heures
+}
+time-days-ago = { $count ->
+    [one] il y a un jour
+   *[other] il y a { $count } jours
+}
+# $date : un jour et une heure, p. ex. « 23 nov. 2026 à 14:05 »
+time-on-date = le { $date }
+time-soon = dans un instant
+time-in-minutes = { $count ->
+    [one] dans une minute
+   *[other] dans { $count } minutes
+}
+time-in-hours = { $count ->
+    [one] dans une heure
+   *[other] dans { $count } heures
+}
+time-in-days = { $count ->
+    [one] dans un jour
+   *[other] dans { $count } jours
+}
 
 ## Les erreurs de l’application (src-tauri/src/error.rs et ses commandes), par genre
 

@@ -72,6 +72,85 @@ export interface Status {
   /** The DNS redirect: "active", "restored", "failed", "stale"; null where none is installed. */
   redirect?: string | null;
   lists_off?: string[];
+  /** How the list feeds are doing; absent from an older service. */
+  feeds?: FeedsStatus;
+}
+
+/** How a list feed is doing: `vigie_localapi::FeedState`. */
+export type FeedState = "ok" | "pending" | "failing" | "off";
+/** How a subscribed list's text is read. */
+export type FeedFormat = "auto" | "hosts" | "domains" | "adblock" | "vigie";
+
+/** The feeds part of status: enough for the Overview to say that one fails. */
+export interface FeedsStatus {
+  subscriptions: number;
+  failing: number;
+  failing_names: string[];
+  vigie_feed: FeedState;
+  vigie_feed_reason?: Message | null;
+}
+
+/** A list subscribed to by URL (`[[subscription]]` of `settings.toml`) and how its downloads go. */
+export interface Subscription {
+  id: string;
+  name: string;
+  url: string;
+  format: FeedFormat;
+  refresh_secs: number;
+  enabled: boolean;
+  state: FeedState;
+  /** Domains in the copy in force (0 before the first download). */
+  domains: number;
+  fetched_at?: string | null;
+  checked_at?: string | null;
+  next_check_at?: string | null;
+  /** Why the last check failed, while it fails (a `feed-failed-*` message). */
+  last_error?: Message | null;
+}
+
+/** Vigie's own signed feed of the `stranger-chat` list. */
+export interface VigieFeed {
+  /** Whether this build names a feed (a URL and a public key). */
+  available: boolean;
+  enabled: boolean;
+  url?: string | null;
+  /** Whether `url` is a parent's mirror rather than the built-in one. */
+  custom_url: boolean;
+  state: FeedState;
+  /** The sequence number of the list in force, and of the one this version shipped. */
+  sequence: number;
+  shipped_sequence: number;
+  fetched_at?: string | null;
+  checked_at?: string | null;
+  next_check_at?: string | null;
+  last_error?: Message | null;
+}
+
+export interface Subscriptions {
+  subscriptions: Subscription[];
+  vigie_feed: VigieFeed;
+}
+
+/** `POST /v1/subscriptions`: only `url` is needed. */
+export interface AddSubscription {
+  url: string;
+  name?: string;
+  format?: FeedFormat;
+  /** `"24h"`, `"90m"`, `"2d"`: at least 1h. */
+  refresh?: string;
+}
+
+/** `PUT /v1/subscriptions/{id}`: the fields given change. */
+export interface SubscriptionChange {
+  enabled?: boolean;
+  name?: string;
+  refresh?: string;
+}
+
+/** `PUT /v1/feed`: the fields given change; `url: null` goes back to the built-in address. */
+export interface FeedChange {
+  enabled?: boolean;
+  url?: string | null;
 }
 
 export interface UpstreamServer {
@@ -275,6 +354,15 @@ export const api = {
   attempts: (filter: Filter) => call<AttemptsPage>("attempts", { filter }),
   summary: (days: number) => call<Summary>("summary", { days }),
   exportCsv: (filter: Filter) => call<string>("export_csv", { filter }),
+
+  subscriptions: () => call<Versioned<Subscriptions>>("subscriptions"),
+  addSubscription: (subscription: AddSubscription, etag: string | null) =>
+    call<Subscription>("add_subscription", { subscription, etag }),
+  changeSubscription: (id: string, change: SubscriptionChange) =>
+    call<Subscription>("change_subscription", { id, change }),
+  removeSubscription: (id: string) => call<void>("remove_subscription", { id }),
+  refreshSubscription: (id: string) => call<void>("refresh_subscription", { id }),
+  changeFeed: (change: FeedChange) => call<VigieFeed>("change_feed", { change }),
 
   getSettings: () => call<VersionedSettings>("get_settings"),
   putSettings: (settings: Settings, etag: string) =>

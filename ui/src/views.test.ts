@@ -45,6 +45,31 @@ vi.mock("./api", async (original) => {
           action: "block", enabled: true, shipped: true, sites: 0, domains: 0,
         },
       ]),
+      subscriptions: vi.fn(async () => ({
+        etag: '"7"',
+        value: {
+          subscriptions: [
+            {
+              id: "sub-3f2a9c01b7de", name: "Liste communautaire", url: "https://listes.example.org/randomchat.txt",
+              format: "auto", refresh_secs: 86400, enabled: true, state: "failing", domains: 412,
+              fetched_at: new Date(Date.now() - 3 * 86400_000).toISOString(),
+              checked_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+              next_check_at: new Date(Date.now() + 25 * 60_000 - 1000).toISOString(),
+              last_error: { id: "feed-failed-status", args: { status: 503 } },
+            },
+          ],
+          vigie_feed: {
+            available: false, enabled: true, url: null, custom_url: false, state: "off",
+            sequence: 2026120100, shipped_sequence: 2026120100, last_error: { id: "feed-off-no-build" },
+          },
+        },
+      })),
+      addSubscription: vi.fn(async () => { throw new real.ApiError("invalid", "this address is already subscribed, as \"Liste communautaire\"", { id: "api-subscription-exists", args: { name: "Liste communautaire" } }); }),
+      changeSubscription: vi.fn(async (id: string, change: { enabled?: boolean }) => ({
+        id, name: "Liste communautaire", url: "https://listes.example.org/randomchat.txt", format: "auto",
+        refresh_secs: 86400, enabled: change.enabled ?? true, state: change.enabled === false ? "off" : "ok", domains: 412,
+      })),
+      removeSubscription: vi.fn(async () => {}),
       listDetail: vi.fn(async () => ({
         list: null,
         sites: [
@@ -225,5 +250,55 @@ describe("the screens in French", () => {
     expect(verdictKind("paused")).toBe("warn");
     expect(verdictKind("blocked")).toBe("error");
     expect(verdictKind("unlisted")).toBe("ok");
+  });
+
+  it("shows the list feeds in French: host, state, domains, why it fails, and asks before removing", async () => {
+    useLanguage("fr");
+    const root = document.body.appendChild(document.createElement("div"));
+    await renderSites(root);
+    const row = root.querySelector<HTMLElement>("li.feed[data-feed='sub-3f2a9c01b7de']")!;
+    expect(row.dataset.state).toBe("failing");
+    expect(row.querySelector(".feed-host")?.textContent).toBe("listes.example.org");
+    expect(row.querySelector(".feed-name")?.textContent).toBe("Liste communautaire");
+    expect(row.querySelector(".feed-state")?.textContent).toBe("En échec");
+    expect(row.querySelector(".feed-domains")?.textContent).toBe("412 domaines");
+    expect(row.querySelector(".feed-url")?.textContent).toContain("Vérifiée tous les jours.");
+    expect(row.querySelector(".feed-error")?.textContent).toBe("La dernière vérification, il y a 5 minutes, a échoué\u00a0: le serveur a répondu 503.");
+    expect(row.querySelector(".feed-line")?.textContent).toBe("La copie téléchargée il y a 3 jours reste en vigueur. Prochain essai dans 25 minutes.");
+    expect(root.querySelector("#feeds-title")?.textContent).toBe("Listes en ligne");
+    expect(root.querySelector("#vigie-feed-state")?.textContent).toBe(
+      "Cette copie de Vigie n’a pas de liste en ligne\u00a0: les listes se mettent à jour avec les nouvelles versions.");
+    expect(root.querySelector("#vigie-feed-toggle")).toBeNull();
+
+    // The address is checked as it is typed; a refusal of the service is said in French.
+    const url = root.querySelector<HTMLInputElement>("#feed-url")!;
+    url.value = "listes.example.org";
+    url.dispatchEvent(new Event("input"));
+    expect(root.querySelector("#feed-url-preview")?.textContent).toMatch(/n’est pas une adresse web/);
+    url.value = "https://listes.example.org/randomchat.txt";
+    url.dispatchEvent(new Event("input"));
+    expect(root.querySelector("#feed-url-preview")?.textContent).toBe("Depuis listes.example.org");
+    expect(root.querySelector<HTMLInputElement>("#feed-name")?.placeholder).toBe("facultatif\u00a0: listes.example.org si vous le laissez vide");
+    root.querySelector<HTMLFormElement>("#feed-form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(root.querySelector("#feed-message")?.textContent).toBe(
+      "cette adresse est déjà suivie, sous le nom «\u202fListe communautaire\u202f»"));
+    expect(vi.mocked(api.addSubscription)).toHaveBeenCalledWith({ url: "https://listes.example.org/randomchat.txt" }, '"7"');
+
+    // Off, then "Remove" asks first; "Keep it" keeps it, "Yes" removes it.
+    const toggle = root.querySelector<HTMLInputElement>("#feed-toggle-sub-3f2a9c01b7de")!;
+    toggle.checked = false;
+    toggle.dispatchEvent(new Event("change"));
+    await vi.waitFor(() => expect(root.querySelector<HTMLElement>("li.feed")?.dataset.state).toBe("off"));
+    expect(vi.mocked(api.changeSubscription)).toHaveBeenCalledWith("sub-3f2a9c01b7de", { enabled: false });
+    expect(document.querySelector("#toast")?.textContent).toBe("«\u202fListe communautaire\u202f» est désactivée\u00a0: ses sites s’ouvrent normalement.");
+    root.querySelector<HTMLButtonElement>("#feed-remove-sub-3f2a9c01b7de")!.click();
+    expect(root.querySelector(".actions.confirm span")?.textContent).toBe(
+      "Retirer «\u202fListe communautaire\u202f»\u202f? Ses sites s’ouvriront de nouveau, sauf si une autre liste les bloque.");
+    expect(api.removeSubscription).not.toHaveBeenCalled();
+    root.querySelector<HTMLButtonElement>("#feed-remove-no-sub-3f2a9c01b7de")!.click();
+    expect(root.querySelector(".actions.confirm")).toBeNull();
+    root.querySelector<HTMLButtonElement>("#feed-remove-sub-3f2a9c01b7de")!.click();
+    root.querySelector<HTMLButtonElement>("#feed-remove-yes-sub-3f2a9c01b7de")!.click();
+    await vi.waitFor(() => expect(api.removeSubscription).toHaveBeenCalledWith("sub-3f2a9c01b7de"));
   });
 });

@@ -3,6 +3,7 @@
 
 pub(crate) mod activity;
 pub(crate) mod auth;
+pub(crate) mod feeds;
 pub(crate) mod lists;
 pub(crate) mod locale;
 pub(crate) mod settings;

@@ -1,11 +1,12 @@
 //! The parent's console driven through WebDriver against the real service: first run, lock and
 //! unlock, paste-anything add, a blocked lookup in Activity and Overview, a shipped list off and
-//! on, a setting changed, the service-down banner and recovery. A screenshot of each screen goes
+//! on, Vigie's own signed feed and a list feed served from 127.0.0.1 (on/off, a mirror, a feed
+//! added, listed with its domains, failing with its reason, removed), a setting changed, the service-down banner and recovery. A screenshot of each screen goes
 //! to `target/screenshots/`. The same console once more in a French session, where every
 //! screen speaks French (screenshots in `target/screenshots/fr/`).
 
 use std::net::Ipv4Addr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hickory_proto::op::ResponseCode;
 use hyper_util::client::legacy::connect::HttpConnector;
 
-use crate::util::{self, UPSTREAM_A, Upstream, Vigie, Xvfb};
+use crate::util::{self, ListServer, UPSTREAM_A, Upstream, Vigie, Xvfb};
 
 const PASSWORD: &str = "correct horse battery staple";
 const BLOCK_ADDRESS: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 88);
@@ -220,6 +221,253 @@ fn blocked(v: &Vigie, name: &str) -> bool {
     util::query_a(v.dns, name).1 == vec![BLOCK_ADDRESS]
 }
 
+/// Waits until a lookup of `name` is blocked (`true`) or answered by the upstream (`false`):
+/// a feed's list applies through a reload in the background.
+async fn wait_blocked(v: &Vigie, name: &str, want: bool) {
+    let start = Instant::now();
+    while blocked(v, name) != want {
+        assert!(
+            start.elapsed() < WAIT,
+            "{name} never became {}",
+            if want { "blocked" } else { "allowed" }
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// What the feeds part of the Sites screen says, in the session's language.
+struct FeedWords {
+    not_an_address: &'static str,
+    from_host: &'static str,
+    added: &'static str,
+    three_domains: &'static str,
+    up_to_date: &'static str,
+    updated: &'static str,
+    already: &'static str,
+    turned_off: &'static str,
+    confirm: &'static str,
+    empty: &'static str,
+    unreachable: &'static str,
+    failing_state: &'static str,
+    overview_failing: &'static str,
+}
+
+const FEED_LIST: &str =
+    "# a tiny community list\nfeed-chat-one.test\nfeed-chat-two.test\nfeed-chat-three.test\n";
+
+/// List feeds on the Sites screen against a list served from 127.0.0.1 (`/community.txt`):
+/// an address refused before sending, the feed added and listed with its host and domain count
+/// once the service downloaded it (and its names blocked), a feed whose server is gone failing
+/// with the reason in words (on the Overview too), the service's 409 said inline, off (its
+/// names open), then removed after the confirmation (gone from `settings.toml`).
+async fn list_feeds_on_the_sites_screen(
+    w: &Window,
+    vigie: &Vigie,
+    server: &ListServer,
+    words: &FeedWords,
+) {
+    let url = server.url("/community.txt");
+    w.screen("sites").await;
+    w.type_into("#feed-url", "example.org/list.txt").await;
+    w.wait_text("#feed-url-preview", words.not_an_address).await;
+    w.type_into("#feed-url", &url).await;
+    w.wait_text("#feed-url-preview", words.from_host).await;
+    w.click("#feed-add").await;
+    w.wait_text("#feed-message", words.added).await;
+    let row = w.find("li.feed[data-state='ok']").await;
+    let id = row
+        .attr("data-feed")
+        .await
+        .unwrap()
+        .expect("a row names its subscription");
+    let sel = format!("li.feed[data-feed='{id}']");
+    w.wait_text(&format!("{sel} .feed-host"), "127.0.0.1").await;
+    w.wait_text(&format!("{sel} .feed-domains"), words.three_domains)
+        .await;
+    w.wait_text(&format!("{sel} .feed-state"), words.up_to_date)
+        .await;
+    w.wait_text(&format!("{sel} .feed-line"), words.updated)
+        .await;
+    assert!(
+        server.served.load(std::sync::atomic::Ordering::Relaxed) >= 1,
+        "the service downloaded the list from the test's server"
+    );
+    wait_blocked(vigie, "www.feed-chat-two.test", true).await;
+    let settings = std::fs::read_to_string(vigie.config.join("settings.toml")).unwrap();
+    assert!(settings.contains(&url), "{settings}");
+
+    // A feed whose server is gone: failing, with the reason in words, and the Overview says so.
+    let gone = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/gone.txt", l.local_addr().unwrap())
+    };
+    w.type_into("#feed-url", &gone).await;
+    w.type_into("#feed-name", "Gone list").await;
+    w.click("#feed-add").await;
+    let failing = w.find("li.feed[data-state='failing']").await;
+    let failing_id = failing.attr("data-feed").await.unwrap().unwrap();
+    let failing_sel = format!("li.feed[data-feed='{failing_id}']");
+    w.wait_text(&format!("{failing_sel} .feed-error"), words.unreachable)
+        .await;
+    w.wait_text(&format!("{failing_sel} .feed-state"), words.failing_state)
+        .await;
+    w.screen("overview").await;
+    w.wait_text("#coverage-feeds", words.overview_failing).await;
+    w.wait_text("#coverage-feeds", "Gone list").await;
+    w.screen("sites").await;
+
+    // The same address again: the service's refusal, in the console's language, under the form.
+    w.type_into("#feed-url", &url).await;
+    w.click("#feed-add").await;
+    w.wait_text("#feed-message", words.already).await;
+    w.c.execute(
+        "document.getElementById('feeds-card').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    w.shot("sites-feeds").await;
+    w.click(&format!("#feed-remove-{failing_id}")).await;
+    w.click(&format!("#feed-remove-yes-{failing_id}")).await;
+    w.wait_js(
+        &format!("return document.querySelector(\"{failing_sel}\") === null"),
+        "the failing feed is removed",
+    )
+    .await;
+
+    // Off: its names open; the row says so.
+    w.click(&format!("#feed-toggle-{id}")).await;
+    w.find(&format!("li.feed[data-feed='{id}'][data-state='off']"))
+        .await;
+    w.wait_text("#toast", words.turned_off).await;
+    wait_blocked(vigie, "www.feed-chat-two.test", false).await;
+
+    // Remove asks first; confirmed, the feed is gone from the screen and the settings.
+    w.click(&format!("#feed-remove-{id}")).await;
+    w.wait_text(&format!("{sel} .actions.confirm"), words.confirm)
+        .await;
+    w.click(&format!("#feed-remove-yes-{id}")).await;
+    w.wait_text("#feeds", words.empty).await;
+    let settings = std::fs::read_to_string(vigie.config.join("settings.toml")).unwrap();
+    assert!(!settings.contains(&url), "{settings}");
+}
+
+/// Vigie's own feed as the project publishes it, made with the real `vigie feed` commands: a key
+/// pair of this test's own, the shipped `stranger-chat` list built into a feed (its sequence
+/// above the shipped one) and signed. Returns the folder, the public key, the body and the
+/// signature.
+fn signed_feed(vigie: &Path) -> (tempfile::TempDir, PathBuf, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("feed.key");
+    let public = dir.path().join("feed.pub");
+    let body = dir.path().join("stranger-chat.toml");
+    let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("../blocklists/stranger-chat.toml");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(vigie)
+            .arg("feed")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "vigie feed {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "keygen".as_ref(),
+        "--no-password".as_ref(),
+        "--secret".as_ref(),
+        secret.as_os_str(),
+        "--public".as_ref(),
+        public.as_os_str(),
+    ]);
+    run(&[
+        "build".as_ref(),
+        list.as_os_str(),
+        "-o".as_ref(),
+        body.as_os_str(),
+    ]);
+    run(&[
+        "sign".as_ref(),
+        "--secret".as_ref(),
+        secret.as_os_str(),
+        body.as_os_str(),
+    ]);
+    let text = std::fs::read_to_string(&body).unwrap();
+    let signature = std::fs::read_to_string(body.with_extension("toml.minisig")).unwrap();
+    (dir, public, text, signature)
+}
+
+/// Vigie's own feed on the Sites screen, served signed from 127.0.0.1: its newer list number in
+/// force, off and on again (kept in `settings.toml`), a mirror that answers 404 (the reason in
+/// words, on the Overview too), and back to the built-in address.
+async fn vigies_own_feed_on_the_sites_screen(w: &Window, vigie: &Vigie, server: &ListServer) {
+    let settings = || std::fs::read_to_string(vigie.config.join("settings.toml")).unwrap();
+    w.screen("sites").await;
+    w.wait_text("#vigie-feed-state", "On, checked").await;
+    w.wait_text(
+        "#vigie-feed-state",
+        "newer than the one this version came with",
+    )
+    .await;
+    w.click("#vigie-feed-toggle").await;
+    w.wait_text("#vigie-feed-message", "Updates of Vigie's list are off")
+        .await;
+    w.wait_text(
+        "#vigie-feed-state",
+        "Off: the list that came with this version of Vigie stays in force",
+    )
+    .await;
+    let text = settings();
+    assert!(
+        text.contains("[feed]") && text.contains("enabled = false"),
+        "{text}"
+    );
+    w.click("#vigie-feed-toggle").await;
+    w.wait_text("#vigie-feed-message", "Updates of Vigie's list are on")
+        .await;
+
+    // A mirror that has no copy: the check fails and says why.
+    let mirror = server.url("/mirror/stranger-chat.toml");
+    w.click("#vigie-feed-advanced summary").await;
+    w.type_into("#vigie-feed-mirror", &mirror).await;
+    w.click("#vigie-feed-mirror-save").await;
+    w.wait_text("#vigie-feed-message", "now downloads from 127.0.0.1")
+        .await;
+    w.wait_text("#vigie-feed-url", "/mirror/stranger-chat.toml")
+        .await;
+    w.wait_text(
+        "#vigie-feed-state",
+        "On, but its last check failed: the server answered 404",
+    )
+    .await;
+    assert!(settings().contains(&mirror), "{}", settings());
+    w.c.execute(
+        "document.getElementById('vigie-feed').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    w.shot("sites-vigie-feed").await;
+    w.screen("overview").await;
+    w.wait_text(
+        "#coverage-vigie-feed",
+        "Vigie's own list feed failed at its last check: the server answered 404",
+    )
+    .await;
+
+    // Back to the built-in address: the mirror is forgotten and the check works again.
+    w.screen("sites").await;
+    w.click("#vigie-feed-advanced summary").await;
+    w.click("#vigie-feed-builtin").await;
+    w.wait_text("#vigie-feed-message", "built-in address again")
+        .await;
+    w.wait_text("#vigie-feed-state", "On, checked").await;
+    assert!(!settings().contains("/mirror/"), "{}", settings());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_uses_the_console_against_the_real_service() {
     let _one = ONE_CONSOLE.lock().await;
@@ -232,7 +480,24 @@ async fn a_parent_uses_the_console_against_the_real_service() {
         Err(reason) => return util::skip("console", &reason),
     };
     let upstream = Upstream::start();
-    let mut vigie = Vigie::start(vigie_bin, upstream.addr, None);
+    // The remote side of the list feeds: a community list and Vigie's own feed, signed.
+    let (_keys, public_key, feed_body, feed_signature) = signed_feed(&vigie_bin);
+    let server = ListServer::start(vec![
+        ("/community.txt", FEED_LIST.to_string()),
+        ("/stranger-chat.toml", feed_body),
+        ("/stranger-chat.toml.minisig", feed_signature),
+    ]);
+    let mut vigie = Vigie::start_with(
+        vigie_bin,
+        upstream.addr,
+        None,
+        &[
+            "--feed-url".into(),
+            server.url("/stranger-chat.toml"),
+            "--feed-public-key".into(),
+            public_key.display().to_string(),
+        ],
+    );
     // The app saves CSV exports in the Downloads folder named by the desktop's user-dirs file.
     let home = tempfile::tempdir().unwrap();
     let downloads = home.path().join("Downloads");
@@ -422,6 +687,29 @@ async fn a_parent_uses_the_console_against_the_real_service() {
     w.click("#list-toggle-stranger-chat").await;
     w.wait_text("#toast", "Omegle and clones is on").await;
     assert!(blocked(&vigie, "www.omegle.com"));
+
+    vigies_own_feed_on_the_sites_screen(&w, &vigie, &server).await;
+    list_feeds_on_the_sites_screen(
+        &w,
+        &vigie,
+        &server,
+        &FeedWords {
+            not_an_address: "is not a web address",
+            from_host: "From 127.0.0.1",
+            added: "Vigie is downloading it now",
+            three_domains: "3 domains",
+            up_to_date: "Up to date",
+            updated: "Updated",
+            already: "already subscribed",
+            turned_off: "is off now",
+            confirm: "Its sites open again",
+            empty: "No list feeds yet",
+            unreachable: "the server could not be reached",
+            failing_state: "Failing",
+            overview_failing: "A list feed failed at its last check",
+        },
+    )
+    .await;
 
     // A setting: blocked names now answer "does not exist".
     w.screen("settings").await;
@@ -613,6 +901,34 @@ async fn a_french_parent_reads_french_on_every_screen() {
     w.click("#test-button").await;
     w.wait_text("#test-result", "Bloqué").await;
     w.shot("sites").await;
+    // This service names no feed of Vigie's own, and the screen says so.
+    w.wait_text(
+        "#vigie-feed-state",
+        "Cette copie de Vigie n’a pas de liste en ligne",
+    )
+    .await;
+    let server = ListServer::start(vec![("/community.txt", FEED_LIST.to_string())]);
+    list_feeds_on_the_sites_screen(
+        &w,
+        &vigie,
+        &server,
+        &FeedWords {
+            not_an_address: "n’est pas une adresse web",
+            from_host: "Depuis 127.0.0.1",
+            added: "Vigie la télécharge maintenant",
+            three_domains: "3 domaines",
+            up_to_date: "À jour",
+            updated: "Mise à jour",
+            already: "déjà suivie",
+            turned_off: "est désactivée",
+            confirm: "Ses sites s’ouvriront de nouveau",
+            empty: "Aucune liste en ligne pour l’instant",
+            unreachable: "le serveur est injoignable",
+            failing_state: "En échec",
+            overview_failing: "Une liste en ligne a échoué à sa dernière vérification",
+        },
+    )
+    .await;
 
     // Activity and Settings.
     w.screen("activity").await;

@@ -1,7 +1,8 @@
-//! Helpers: a local upstream DNS server, the `vigie` service, an X server, and DNS queries.
+//! Helpers: a local upstream DNS server, a local web server for list feeds, the `vigie`
+//! service, an X server, and DNS queries.
 
-use std::io::{BufRead, BufReader, Read};
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -122,6 +123,59 @@ fn answer(q: &Message) -> Message {
     m
 }
 
+/// A web server on 127.0.0.1 serving a few files (plain text; 404 for any other path), the
+/// remote side of list feeds. It counts the files it served.
+pub(crate) struct ListServer {
+    pub(crate) addr: SocketAddr,
+    pub(crate) served: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl ListServer {
+    pub(crate) fn start(files: Vec<(&str, String)>) -> ListServer {
+        let files: std::collections::HashMap<String, String> = files
+            .into_iter()
+            .map(|(path, body)| (path.to_string(), body))
+            .collect();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = served.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                // The request's head, up to its blank line; a feed's GET has no body.
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => break,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let path = head.split_whitespace().nth(1).unwrap_or("");
+                let (status, body) = match files.get(path) {
+                    Some(body) => ("200 OK", body.as_str()),
+                    None => ("404 Not Found", "not here\n"),
+                };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                if stream.write_all(answer.as_bytes()).is_ok() && status.starts_with("200") {
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+        ListServer { addr, served }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
 /// The answer to one A query over UDP: the rcode and the IPv4 addresses.
 pub(crate) fn query_a(server: SocketAddr, name: &str) -> (ResponseCode, Vec<Ipv4Addr>) {
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -158,10 +212,22 @@ pub(crate) struct Vigie {
     pub(crate) runtime: PathBuf,
     _dirs: tempfile::TempDir,
     stdout: Arc<Mutex<String>>,
+    /// More arguments of `vigie run`, kept for a restart.
+    extra: Vec<String>,
 }
 
 impl Vigie {
     pub(crate) fn start(bin: PathBuf, upstream: SocketAddr, settings: Option<&str>) -> Vigie {
+        Vigie::start_with(bin, upstream, settings, &[])
+    }
+
+    /// With more arguments of `vigie run` (such as `--feed-url`).
+    pub(crate) fn start_with(
+        bin: PathBuf,
+        upstream: SocketAddr,
+        settings: Option<&str>,
+        extra: &[String],
+    ) -> Vigie {
         let dirs = tempfile::tempdir().unwrap();
         let config = dirs.path().join("config");
         let data = dirs.path().join("data");
@@ -181,6 +247,7 @@ impl Vigie {
             runtime: dirs.path().join("run"),
             _dirs: dirs,
             stdout: Arc::new(Mutex::new(String::new())),
+            extra: extra.to_vec(),
         };
         v.restart();
         v
@@ -204,6 +271,7 @@ impl Vigie {
             .arg(self.upstream.to_string())
             .arg("--block-page")
             .arg(self.page.to_string())
+            .args(&self.extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

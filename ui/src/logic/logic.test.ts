@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, type Status } from "../api";
+import { ApiError, type Status, type Subscription, type VigieFeed } from "../api";
 import { h } from "../dom";
 import { useLanguage } from "../i18n";
 import { shortDay, when, who } from "./format";
 import { IdleLock } from "./idle";
 import { Pager } from "./paging";
 import { coverage } from "./coverage";
+import { ago, every, feedUrl, hostOf, soon, stateKind, subscriptionLine, vigieFeedLine } from "./feeds";
 import { dnsInUse, dnsProblem, shortAddress } from "./dns-health";
 import { PRESETS, presetOf, upstreamFor } from "./presets";
 import { previewText } from "./preview";
@@ -231,5 +232,140 @@ describe("what is protected", () => {
     expect(partly[2].text).toMatch(/not in place/);
     useLanguage("fr");
     expect(coverage(status({ redirect: null }))[2].text).toMatch(/la redirection n’est pas installée/);
+  });
+});
+
+describe("list feeds in words", () => {
+  const now = new Date("2026-12-02T12:00:00Z");
+  const before = (ms: number) => new Date(now.getTime() - ms).toISOString();
+  const after = (ms: number) => new Date(now.getTime() + ms).toISOString();
+  const MIN = 60_000;
+  const sub = (over: Partial<Subscription> = {}): Subscription => ({
+    id: "sub-3f2a9c01b7de", name: "Community list", url: "https://lists.example.org/randomchat.txt", format: "auto",
+    refresh_secs: 86400, enabled: true, state: "ok", domains: 412, ...over,
+  });
+  const feed = (over: Partial<VigieFeed> = {}): VigieFeed => ({
+    available: true, enabled: true, url: "https://vigie.example/stranger-chat.toml", custom_url: false, state: "ok",
+    sequence: 2026120502, shipped_sequence: 2026120100, checked_at: before(2 * 60 * MIN), ...over,
+  });
+
+  it("says how long ago, rounding down, then the date", () => {
+    expect(ago(before(10_000), now)).toBe("just now");
+    expect(ago(after(20_000), now)).toBe("just now");
+    expect(ago(before(MIN), now)).toBe("a minute ago");
+    expect(ago(before(59 * MIN + 59_000), now)).toBe("59 minutes ago");
+    expect(ago(before(60 * MIN), now)).toBe("an hour ago");
+    expect(ago(before(2 * 60 * MIN + 5 * MIN), now)).toBe("2 hours ago");
+    expect(ago(before(24 * 60 * MIN), now)).toBe("a day ago");
+    expect(ago(before(29 * 24 * 60 * MIN), now)).toBe("29 days ago");
+    expect(ago(before(45 * 24 * 60 * MIN), now)).toMatch(/^on 1[78] Oct 2026, \d\d:00$/);
+    expect(ago(null, now)).toBeNull();
+    expect(ago("not a time", now)).toBeNull();
+  });
+
+  it("says how soon, rounding minutes up", () => {
+    expect(soon(after(20_000), now)).toBe("in a moment");
+    expect(soon(before(5000), now)).toBe("in a moment");
+    expect(soon(after(59_000), now)).toBe("in a minute");
+    expect(soon(after(4 * MIN + 1000), now)).toBe("in 5 minutes");
+    expect(soon(after(60 * MIN), now)).toBe("in an hour");
+    expect(soon(after(3 * 24 * 60 * MIN), now)).toBe("in 3 days");
+  });
+
+  it("says it in French", () => {
+    useLanguage("fr");
+    expect(ago(before(10_000), now)).toBe("à l’instant");
+    expect(ago(before(MIN), now)).toBe("il y a une minute");
+    expect(ago(before(2 * 60 * MIN), now)).toBe("il y a 2 heures");
+    expect(ago(before(3 * 24 * 60 * MIN), now)).toBe("il y a 3 jours");
+    expect(ago(before(45 * 24 * 60 * MIN), now)).toMatch(/^le 1[78] oct\. 2026 à \d\d:00$/);
+    expect(soon(after(5 * MIN), now)).toBe("dans 5 minutes");
+    expect(every(86400)).toBe("tous les jours");
+    expect(every(6 * 3600)).toBe("toutes les 6 heures");
+  });
+
+  it("names how often a feed is checked", () => {
+    expect(every(3600)).toBe("every hour");
+    expect(every(12 * 3600)).toBe("every 12 hours");
+    expect(every(86400)).toBe("every day");
+    expect(every(7 * 86400)).toBe("every 7 days");
+  });
+
+  it("takes a pasted http(s) address and shows its host, and says what is wrong with anything else", () => {
+    expect(feedUrl("  https://lists.example.org/randomchat.txt \n")).toEqual({ url: "https://lists.example.org/randomchat.txt", host: "lists.example.org" });
+    expect(feedUrl("http://127.0.0.1:8080/list.txt")).toEqual({ url: "http://127.0.0.1:8080/list.txt", host: "127.0.0.1:8080" });
+    expect(feedUrl("")).toEqual({ problem: "Paste the address of a list; it starts with https://." });
+    expect(feedUrl("lists.example.org/list.txt")).toEqual({ problem: "\"lists.example.org/list.txt\" is not a web address: write one that starts with https:// or http://" });
+    expect(feedUrl("ftp://lists.example.org/list.txt")).toHaveProperty("problem");
+    expect(feedUrl("file:///etc/hosts")).toHaveProperty("problem");
+    expect(feedUrl("https://user:secret@lists.example.org/l.txt")).toEqual({ problem: "a list's address may not carry a user name or password" });
+    expect(feedUrl(`https://example.org/${"a".repeat(2048)}`)).toEqual({ problem: "the address is longer than 2,048 bytes" });
+    expect(hostOf("https://Lists.Example.org:8443/x")).toBe("lists.example.org:8443");
+    expect(hostOf("not a url")).toBeNull();
+    useLanguage("fr");
+    expect(feedUrl("lists.example.org")).toEqual({ problem: "«\u202flists.example.org\u202f» n’est pas une adresse web\u00a0: écrivez-en une qui commence par https:// ou http://" });
+  });
+
+  it("says when a subscription was updated, or that it has not been downloaded yet, or is off", () => {
+    expect(subscriptionLine(sub({ checked_at: before(2 * 60 * MIN), fetched_at: before(3 * 24 * 60 * MIN) }), now))
+      .toEqual({ text: "Updated 2 hours ago.", error: null });
+    expect(subscriptionLine(sub({ state: "pending", domains: 0 }), now)).toEqual({ text: "Not downloaded yet.", error: null });
+    expect(subscriptionLine(sub({ state: "off", enabled: false }), now).text).toBe("Off: its sites open normally.");
+    expect([stateKind("ok"), stateKind("failing"), stateKind("pending"), stateKind("off")]).toEqual(["ok", "error", "info", "info"]);
+  });
+
+  it("says why a subscription fails in the parent's words, what stays in force and when it is tried again", () => {
+    const failing = sub({
+      state: "failing", fetched_at: before(3 * 24 * 60 * MIN), checked_at: before(5 * MIN), next_check_at: after(25 * MIN),
+      last_error: { id: "feed-failed-status", args: { status: 503 } },
+    });
+    expect(subscriptionLine(failing, now)).toEqual({
+      text: "The copy downloaded 3 days ago stays in force. Next try in 25 minutes.",
+      error: "The last check, 5 minutes ago, failed: the server answered 503.",
+    });
+    const never = sub({ state: "failing", domains: 0, checked_at: before(MIN), last_error: { id: "feed-failed-html" } });
+    expect(subscriptionLine(never, now)).toEqual({
+      text: "Nothing is downloaded yet, so it blocks nothing.",
+      error: "The last check, a minute ago, failed: the page is a web page, not a list.",
+    });
+    useLanguage("fr");
+    expect(subscriptionLine(failing, now)).toEqual({
+      text: "La copie téléchargée il y a 3 jours reste en vigueur. Prochain essai dans 25 minutes.",
+      error: "La dernière vérification, il y a 5 minutes, a échoué\u00a0: le serveur a répondu 503.",
+    });
+  });
+
+  it("says whether Vigie's own feed is on, the list number in force against the shipped one, and why it fails", () => {
+    expect(vigieFeedLine(feed({ available: false, enabled: true, state: "off" }), now)).toEqual({
+      text: "This copy of Vigie has no update feed; the lists update with new versions.", kind: "info",
+    });
+    expect(vigieFeedLine(feed(), now)).toEqual({
+      text: "On, checked 2 hours ago. The list in force is number 2026120502, newer than the one this version came with (2026120100).",
+      kind: "ok",
+    });
+    expect(vigieFeedLine(feed({ sequence: 2026120100 }), now).text).toBe(
+      "On, checked 2 hours ago. The list in force is the one this version came with (number 2026120100).");
+    expect(vigieFeedLine(feed({ enabled: false, state: "off" }), now).text).toBe("Off: the list that came with this version of Vigie stays in force.");
+    const failing = vigieFeedLine(feed({ state: "failing", last_error: { id: "feed-failed-signature" } }), now);
+    expect(failing.kind).toBe("error");
+    expect(failing.text).toMatch(/^On, but its last check failed: signature does not match\. The list in force is number 2026120502/);
+    expect(vigieFeedLine(feed({ state: "pending", checked_at: null, sequence: 2026120100 }), now).text).toMatch(/^On, not checked yet\./);
+    useLanguage("fr");
+    expect(vigieFeedLine(feed({ available: false }), now).text).toBe(
+      "Cette copie de Vigie n’a pas de liste en ligne\u00a0: les listes se mettent à jour avec les nouvelles versions.");
+  });
+
+  it("mentions a failing feed on the Overview", () => {
+    const feeds = { subscriptions: 2, failing: 1, failing_names: ["Community list"], vigie_feed: "ok" as const };
+    const failing = coverage(status({ feeds }));
+    const item = failing.find((c) => c.id === "feeds")!;
+    expect(item.ok).toBe(false);
+    expect(item.text).toBe("A list feed failed at its last check (its last good copy stays in force): Community list.");
+    const fine = coverage(status({ feeds: { ...feeds, failing: 0, failing_names: [] } }));
+    expect(fine.find((c) => c.id === "feeds")).toEqual({ id: "feeds", ok: true, text: "Vigie keeps 2 list feeds up to date." });
+    expect(coverage(status({ feeds: { ...feeds, subscriptions: 0, failing: 0, failing_names: [] } })).map((c) => c.id)).toEqual(["lists", "system", "redirect"]);
+    const vigie = coverage(status({ feeds: { subscriptions: 0, failing: 0, failing_names: [], vigie_feed: "failing", vigie_feed_reason: { id: "feed-failed-older" } } }));
+    expect(vigie.find((c) => c.id === "vigie-feed")?.text).toBe("Vigie's own list feed failed at its last check: older than the list in force.");
+    expect(coverage(status()).map((c) => c.id)).toEqual(["lists", "system", "redirect"]);
   });
 });

@@ -1,12 +1,13 @@
 // Sites: one box that takes anything pasted and shows what it becomes before saving; the
 // parent's own sites and the allowlist; the shipped lists with on/off and their sites;
-// t("sites-test-title").
+// t("sites-test-title"); the list feeds (`./feeds`).
 
 import { api, type Check, type Editable, type ListSummary, type Preview, type SiteView } from "../api";
 import { report, toast } from "../app";
 import { byId, fill, h, say } from "../dom";
 import { localized, said, t } from "../i18n";
 import { previewText } from "../logic/preview";
+import { loadFeeds, renderFeeds } from "./feeds";
 
 let sitesEtag: string | null = null;
 
@@ -88,8 +89,9 @@ export async function renderSites(root: HTMLElement): Promise<void> {
     h("section", { class: "card", "aria-labelledby": "mine-title" }, h("h2", { id: "mine-title" }, t("sites-mine-title")), h("ul", { id: "my-sites", class: "rows" })),
     h("section", { class: "card", "aria-labelledby": "allowed-title" }, h("h2", { id: "allowed-title" }, t("sites-allowed-title")), h("p", { class: "hint" }, t("sites-allowed-hint")), h("ul", { id: "allowed", class: "rows" })),
     h("section", { class: "card", "aria-labelledby": "lists-title" }, h("h2", { id: "lists-title" }, t("sites-lists-title")), h("div", { id: "lists" })),
+    ...renderFeeds(),
   );
-  await Promise.all([loadMine(), loadLists()]);
+  await Promise.all([loadMine(), loadLists(), loadFeeds()]);
 }
 
 /** How a "Test a name" answer looks: blocked in red, paused (it opens for now) as a warning. */

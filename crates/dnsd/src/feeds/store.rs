@@ -89,6 +89,12 @@ impl Store {
         body_path(&self.dir, id).is_file()
     }
 
+    /// Whether the body kept for `id` is exactly `body` (a server that ignores conditional
+    /// requests sends the same copy again).
+    pub(crate) fn same_body(&self, id: &str, body: &[u8]) -> bool {
+        matches!(crate::files::read(&body_path(&self.dir, id)), Ok(Some(kept)) if kept == body)
+    }
+
     pub(crate) fn save_meta(&self, id: &str, meta: &Meta) -> std::io::Result<()> {
         let json = serde_json::to_vec_pretty(meta).expect("metadata serializes");
         crate::files::write_atomic(&self.meta_path(id), &json, 0o644)
