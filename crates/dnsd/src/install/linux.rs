@@ -28,13 +28,21 @@ pub(crate) const REDIRECT_UNIT: &str = "/etc/systemd/system/vigie-redirect.servi
 pub(crate) const REDIRECT_CHECK_TIMER: &str = "/etc/systemd/system/vigie-redirect-check.timer";
 pub(crate) const REDIRECT_CHECK_UNIT: &str = "/etc/systemd/system/vigie-redirect-check.service";
 pub(crate) const FIREFOX_POLICIES: &str = "/etc/firefox/policies/policies.json";
-/// Folders where Chromium-based browsers read managed policies, one JSON file each.
-pub(crate) const CHROMIUM_POLICY_DIRS: [&str; 4] = [
+/// Folders where Chromium-based browsers read managed policies, one JSON file each: Debian's
+/// Chromium, Ubuntu's (`chromium-browser`, its deb and its snap), Google Chrome, Microsoft Edge,
+/// Brave and Vivaldi. Opera publishes no policy support on Linux, so nothing is written for it;
+/// the redirect and the blocked resolver names and addresses still apply to it.
+pub(crate) const CHROMIUM_POLICY_DIRS: [&str; 6] = [
     "/etc/chromium/policies/managed",
+    "/etc/chromium-browser/policies/managed",
     "/etc/opt/chrome/policies/managed",
     "/etc/opt/edge/policies/managed",
     "/etc/brave/policies/managed",
+    "/etc/opt/vivaldi/policies/managed",
 ];
+/// Where a system-wide Flatpak installation keeps unmanaged extensions. A Flatpak browser cannot
+/// see `/etc`, and reads policies from an extension under this folder instead.
+pub(crate) const FLATPAK_EXTENSIONS: &str = "/var/lib/flatpak/extension";
 pub(crate) const AUTOSTART: &str = "/etc/xdg/autostart/vigie-notifier.desktop";
 
 /// Linux, with systemd.
@@ -277,6 +285,20 @@ impl Platform for Linux {
                 chromium_policy().as_bytes(),
                 Meta::root(0o644),
             )?;
+        }
+        // Only where Flatpak is installed: installing it needs the administrator, who can run
+        // `vigie install` again afterwards.
+        if sys
+            .path(FLATPAK_EXTENSIONS)
+            .parent()
+            .is_some_and(Path::is_dir)
+        {
+            let (firefox, chromium) = flatpak_policy_files();
+            let current = sys.read_following(&firefox, None)?;
+            let merged = firefox_policies(current.as_deref())
+                .with_context(|| format!("cannot add Vigie's policy to {firefox}"))?;
+            sys.write(&firefox, merged.as_bytes(), Meta::root(0o644))?;
+            sys.write(&chromium, chromium_policy().as_bytes(), Meta::root(0o644))?;
         }
         Ok(())
     }
@@ -595,7 +617,26 @@ pub(crate) fn firefox_policies(current: Option<&[u8]>) -> Result<String> {
     Ok(text)
 }
 
-/// Chromium, Chrome, Edge and Brave: secure DNS off, and the setting greyed out.
+/// The policy files of the Flatpak builds of Firefox and Chromium, as their packagers document
+/// them: Firefox reads the `org.mozilla.firefox.systemconfig` extension (branch `stable`),
+/// Chromium the `org.chromium.Chromium.Extension` point (version 1). Both are named after
+/// Flatpak's architecture.
+pub(crate) fn flatpak_policy_files() -> (String, String) {
+    let arch = match std::env::consts::ARCH {
+        "x86" => "i386",
+        other => other,
+    };
+    (
+        format!(
+            "{FLATPAK_EXTENSIONS}/org.mozilla.firefox.systemconfig/{arch}/stable/policies/policies.json"
+        ),
+        format!(
+            "{FLATPAK_EXTENSIONS}/org.chromium.Chromium.Extension.system-policies/{arch}/1/policies/managed/vigie.json"
+        ),
+    )
+}
+
+/// Chromium, Chrome, Edge, Brave and Vivaldi: secure DNS off, and the setting greyed out.
 pub(crate) fn chromium_policy() -> String {
     "{\n  \"DnsOverHttpsMode\": \"off\"\n}\n".into()
 }

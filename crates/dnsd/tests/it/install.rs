@@ -227,7 +227,7 @@ fn vigie_ids(root: &Path) -> (u32, u32) {
     (f[2].parse().unwrap(), f[3].parse().unwrap())
 }
 
-fn install(root: &Path, extra: &[&str]) -> String {
+pub(crate) fn install(root: &Path, extra: &[&str]) -> String {
     let r = root.to_str().unwrap();
     let mut args = vec!["install", "--root", r];
     args.extend_from_slice(extra);
@@ -398,9 +398,11 @@ fn plain_resolv_conf_install_is_idempotent_and_uninstall_restores_every_byte() {
     assert_eq!(ff["policies"]["DNSOverHTTPS"]["Locked"], true);
     for d in [
         "etc/chromium",
+        "etc/chromium-browser",
         "etc/opt/chrome",
         "etc/opt/edge",
         "etc/brave",
+        "etc/opt/vivaldi",
     ] {
         let p: serde_json::Value =
             serde_json::from_str(&read(root, &format!("{d}/policies/managed/vigie.json"))).unwrap();
@@ -569,6 +571,65 @@ fn each_dns_manager_is_taken_over_and_given_back() {
             &format!("{seed:?}: uninstall restores the tree"),
         );
     }
+}
+
+/// Flatpak's own folder for unmanaged extensions, as Flatpak builds of Firefox and Chromium read
+/// it (an architecture folder, then the branch or version).
+fn flatpak_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86" => "i386",
+        other => other,
+    }
+}
+
+#[test]
+fn flatpak_browsers_get_the_policy_only_where_flatpak_is_installed() {
+    if skip_unless_root() {
+        return;
+    }
+    let arch = flatpak_arch();
+    let firefox = format!(
+        "var/lib/flatpak/extension/org.mozilla.firefox.systemconfig/{arch}/stable/policies/policies.json"
+    );
+    let chromium = format!(
+        "var/lib/flatpak/extension/org.chromium.Chromium.Extension.system-policies/{arch}/1/policies/managed/vigie.json"
+    );
+
+    // Without Flatpak nothing is made up for it.
+    let dir = seeded_root(Seed::Plain);
+    install(dir.path(), &[]);
+    assert!(
+        !dir.path().join("var/lib/flatpak").exists(),
+        "a Flatpak folder was created on a computer without Flatpak"
+    );
+
+    // With Flatpak (its folder, and a Firefox policy a parent wrote there), both browsers are
+    // covered, the parent's policy is kept, and uninstall gives back every byte.
+    let dir = seeded_root(Seed::Plain);
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("var/lib/flatpak/repo")).unwrap();
+    write(
+        root,
+        &firefox,
+        "{\"policies\": {\"DisableTelemetry\": true}}\n",
+        0o644,
+    );
+    let before = snapshot(root);
+    let out = install(root, &[]);
+    assert!(out.contains(&format!("write /{chromium}")), "{out}");
+    let ff: serde_json::Value = serde_json::from_str(&read(root, &firefox)).unwrap();
+    assert_eq!(ff["policies"]["DisableTelemetry"], true);
+    assert_eq!(ff["policies"]["DNSOverHTTPS"]["Enabled"], false);
+    assert_eq!(ff["policies"]["DNSOverHTTPS"]["Locked"], true);
+    let ch: serde_json::Value = serde_json::from_str(&read(root, &chromium)).unwrap();
+    assert_eq!(ch["DnsOverHttpsMode"], "off");
+    assert_eq!(meta(root, &chromium), (0o644, 0, 0));
+    uninstall(root);
+    assert_same(
+        &before,
+        &snapshot(root),
+        "uninstall after a Flatpak install",
+    );
 }
 
 #[test]

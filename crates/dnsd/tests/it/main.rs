@@ -4,6 +4,7 @@
 mod api;
 mod attribution;
 mod blocking;
+mod browsers;
 mod cli;
 mod compat;
 mod dnssec;
