@@ -202,7 +202,6 @@ const NAMED_AFTER_THE_BRAND: &[&str] = &[
     "omegletv.tv",
     "omeglevids.com",
     "omegleweb.io",
-    "ometv.pl",
     "ometv.red",
     "ometvmania.biz.id",
     "ometvporn.com",
