@@ -1,4 +1,5 @@
-//! The command line and environment of `vigie-app`: where the service's socket is. The rules are the CLI's: installed, `/run/vigie/api.sock`; `--dev`, the per-user
+//! The command line and environment of `vigie-app`: where the service's socket is. The rules are
+//! the CLI's: installed, `/run/vigie/api.sock`; `--dev`, the per-user
 //! runtime folder that `vigie run --dev` uses; `--runtime-dir DIR` or `VIGIE_RUNTIME_DIR=DIR`,
 //! `DIR/api.sock` (tests use this).
 
@@ -11,8 +12,6 @@ pub struct Options {
     pub socket: PathBuf,
 }
 
-const USAGE: &str = "usage: vigie-app [--dev | --runtime-dir DIR]";
-
 impl Options {
     /// From the process's arguments and `VIGIE_RUNTIME_DIR`.
     pub fn from_env() -> Result<Options, String> {
@@ -22,39 +21,20 @@ impl Options {
         )
     }
 
-    /// From explicit arguments (without the program name) and environment value.
+    /// From explicit arguments (without the program name) and environment value, by the rule
+    /// that the notifier shares (`vigie-localapi`).
     pub fn parse(
         args: impl IntoIterator<Item = String>,
         env_runtime: Option<PathBuf>,
     ) -> Result<Options, String> {
-        let mut dev = false;
-        let mut runtime = None;
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                // The notifier is its own program now; an old autostart entry says so.
-                "--tray" => {
-                    return Err(
-                        "the notifier is `vigie-notifier` now (vigie-app is the console)".into(),
-                    );
-                }
-                "--dev" => dev = true,
-                "--runtime-dir" => {
-                    let dir = args
-                        .next()
-                        .ok_or_else(|| format!("--runtime-dir needs a folder\n{USAGE}"))?;
-                    runtime = Some(PathBuf::from(dir));
-                }
-                "-h" | "--help" => return Err(USAGE.into()),
-                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-            }
+        let args: Vec<String> = args.into_iter().collect();
+        // The notifier is its own program now; an old autostart entry says so.
+        if args.iter().any(|a| a == "--tray") {
+            return Err("the notifier is `vigie-notifier` now (vigie-app is the console)".into());
         }
-        // The same rule as the command line's, from `vigie-localapi`.
-        let dir =
-            vigie_localapi::runtime_dir(dev, runtime.or(env_runtime)).map_err(|e| e.to_string())?;
-        Ok(Options {
-            socket: vigie_localapi::socket_path(&dir),
-        })
+        let socket = vigie_localapi::socket_from_args("vigie-app", args, env_runtime)
+            .map_err(|e| e.to_string())?;
+        Ok(Options { socket })
     }
 }
 
@@ -70,14 +50,6 @@ mod tests {
     fn installed_socket_by_default() {
         let o = parse(&[], None).unwrap();
         assert_eq!(o.socket, PathBuf::from("/run/vigie/api.sock"));
-    }
-
-    #[test]
-    fn flag_beats_environment_which_beats_dev() {
-        let o = parse(&["--runtime-dir", "/a"], Some("/b")).unwrap();
-        assert_eq!(o.socket, PathBuf::from("/a/api.sock"));
-        let o = parse(&["--dev"], Some("/b")).unwrap();
-        assert_eq!(o.socket, PathBuf::from("/b/api.sock"));
     }
 
     #[test]

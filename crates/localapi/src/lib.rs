@@ -12,7 +12,9 @@ pub mod types;
 use std::path::PathBuf;
 
 pub use client::{AttemptQuery, Client, Notices, StreamEvent, Versioned, encode};
-pub use paths::{INSTALLED_RUNTIME_DIR, dev_runtime_dir, runtime_dir, socket_path};
+pub use paths::{
+    INSTALLED_RUNTIME_DIR, dev_runtime_dir, runtime_dir, socket_from_args, socket_path,
+};
 pub use types::*;
 /// The settings document of `GET/PUT /v1/settings`: the same model as `settings.toml`.
 pub use vigie_policy::RawSettings as Settings;
@@ -72,6 +74,10 @@ pub enum Error {
     /// No home folder to find the dev service's runtime folder in.
     #[error("no home folder was found for the dev service's files; pass --runtime-dir")]
     NoHome,
+    /// A desktop program's command line is not `[--dev | --runtime-dir DIR]`; the text ends with
+    /// the usage line.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl Error {

@@ -35,9 +35,70 @@ pub fn socket_path(runtime_dir: &Path) -> PathBuf {
     runtime_dir.join(SOCKET_NAME)
 }
 
+/// The API socket a desktop program (the notifier, the console) is told to use by its command
+/// line, `[--dev | --runtime-dir DIR]` without the program name, and by `VIGIE_RUNTIME_DIR`
+/// (`env_runtime`). Both programs take the same options, so they are read here once: the flag
+/// beats the environment, which beats `--dev`. `program` names the usage line.
+pub fn socket_from_args(
+    program: &str,
+    args: impl IntoIterator<Item = String>,
+    env_runtime: Option<PathBuf>,
+) -> Result<PathBuf, Error> {
+    let usage = format!("usage: {program} [--dev | --runtime-dir DIR]");
+    let mut dev = false;
+    let mut runtime = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--dev" => dev = true,
+            "--runtime-dir" => {
+                let dir = args.next().ok_or_else(|| {
+                    Error::Usage(format!("--runtime-dir needs a folder\n{usage}"))
+                })?;
+                runtime = Some(PathBuf::from(dir));
+            }
+            "-h" | "--help" => return Err(Error::Usage(usage)),
+            other => return Err(Error::Usage(format!("unknown argument {other:?}\n{usage}"))),
+        }
+    }
+    Ok(socket_path(&runtime_dir(dev, runtime.or(env_runtime))?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(args: &[&str], env: Option<&str>) -> Result<PathBuf, Error> {
+        socket_from_args(
+            "vigie-x",
+            args.iter().map(|s| s.to_string()),
+            env.map(PathBuf::from),
+        )
+    }
+
+    #[test]
+    fn program_options_the_flag_beats_the_environment_which_beats_dev() {
+        assert_eq!(parse(&[], None).unwrap(), Path::new("/run/vigie/api.sock"));
+        assert_eq!(
+            parse(&["--runtime-dir", "/a"], Some("/b")).unwrap(),
+            Path::new("/a/api.sock")
+        );
+        assert_eq!(
+            parse(&["--dev"], Some("/b")).unwrap(),
+            Path::new("/b/api.sock")
+        );
+    }
+
+    #[test]
+    fn program_options_name_what_is_wrong_and_the_program() {
+        let e = parse(&["--runtime-dir"], None).unwrap_err().to_string();
+        assert!(
+            e.contains("needs a folder") && e.contains("usage: vigie-x"),
+            "{e}"
+        );
+        let e = parse(&["--bogus"], None).unwrap_err().to_string();
+        assert!(e.contains("\"--bogus\""), "{e}");
+    }
 
     #[test]
     fn explicit_beats_dev_which_differs_from_installed() {

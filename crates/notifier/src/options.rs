@@ -12,8 +12,6 @@ pub(crate) struct Options {
     pub(crate) socket: PathBuf,
 }
 
-const USAGE: &str = "usage: vigie-notifier [--dev | --runtime-dir DIR]";
-
 impl Options {
     /// From the process's arguments and `VIGIE_RUNTIME_DIR`.
     pub(crate) fn from_env() -> Result<Options, String> {
@@ -23,33 +21,15 @@ impl Options {
         )
     }
 
-    /// From explicit arguments (without the program name) and environment value.
+    /// From explicit arguments (without the program name) and environment value, by the rule
+    /// that the console shares (`vigie-localapi`).
     fn parse(
         args: impl IntoIterator<Item = String>,
         env_runtime: Option<PathBuf>,
     ) -> Result<Options, String> {
-        let mut dev = false;
-        let mut runtime = None;
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--dev" => dev = true,
-                "--runtime-dir" => {
-                    let dir = args
-                        .next()
-                        .ok_or_else(|| format!("--runtime-dir needs a folder\n{USAGE}"))?;
-                    runtime = Some(PathBuf::from(dir));
-                }
-                "-h" | "--help" => return Err(USAGE.into()),
-                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-            }
-        }
-        // The same rule as the command line's, from `vigie-localapi`.
-        let dir =
-            vigie_localapi::runtime_dir(dev, runtime.or(env_runtime)).map_err(|e| e.to_string())?;
-        Ok(Options {
-            socket: vigie_localapi::socket_path(&dir),
-        })
+        let socket = vigie_localapi::socket_from_args("vigie-notifier", args, env_runtime)
+            .map_err(|e| e.to_string())?;
+        Ok(Options { socket })
     }
 
     /// The folder of the socket, handed on to the console so that it talks to the same service.
@@ -71,14 +51,6 @@ mod tests {
         let o = parse(&[], None).unwrap();
         assert_eq!(o.socket, PathBuf::from("/run/vigie/api.sock"));
         assert_eq!(o.runtime_dir(), Some(PathBuf::from("/run/vigie")));
-    }
-
-    #[test]
-    fn flag_beats_environment_which_beats_dev() {
-        let o = parse(&["--runtime-dir", "/a"], Some("/b")).unwrap();
-        assert_eq!(o.socket, PathBuf::from("/a/api.sock"));
-        let o = parse(&["--dev"], Some("/b")).unwrap();
-        assert_eq!(o.socket, PathBuf::from("/b/api.sock"));
     }
 
     #[test]

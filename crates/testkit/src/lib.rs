@@ -1,7 +1,14 @@
 //! Helpers that the service's and the desktop app's tests share, so each rule exists once.
 
-use std::net::{TcpListener, UdpSocket};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Duration;
+
+use hickory_proto::op::{Message, MessageType, ResponseCode};
+use hickory_proto::rr::rdata::{A, AAAA};
+use hickory_proto::rr::{RData, Record, RecordType};
 
 /// A loopback port free for both TCP and UDP at the time of the call.
 ///
@@ -55,6 +62,81 @@ pub fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// A program on PATH, if installed: tests that need an outside tool skip without it.
+pub fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}
+
+/// A local upstream DNS server over UDP on 127.0.0.1, so that a test can point the real `vigie`
+/// at it without touching the internet: every A is one address, every AAAA another or none,
+/// every other type an empty NOERROR. It stops (within 50 ms) when dropped.
+///
+/// The service's own tests need a richer zone (NXDOMAIN, CNAME, TCP, counters) and keep theirs.
+pub struct Upstream {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+}
+
+impl Upstream {
+    /// Answers every A with `a` and every AAAA with `aaaa` (no answer when `None`).
+    pub fn start(a: Ipv4Addr, aaaa: Option<Ipv6Addr>) -> Upstream {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        // The read timeout is how often the thread looks at the stop flag.
+        socket
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        let addr = socket.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while !flag.load(Ordering::Relaxed) {
+                let Ok((n, from)) = socket.recv_from(&mut buf) else {
+                    continue;
+                };
+                // Input that is not DNS gets no answer, as from a real server.
+                let Ok(q) = Message::from_vec(&buf[..n]) else {
+                    continue;
+                };
+                let _ = socket.send_to(&answer(&q, a, aaaa).to_vec().unwrap(), from);
+            }
+        });
+        Upstream { addr, stop }
+    }
+}
+
+impl Drop for Upstream {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The reply to `q`: its id, opcode, RD and questions echoed, recursion available.
+fn answer(q: &Message, a: Ipv4Addr, aaaa: Option<Ipv6Addr>) -> Message {
+    let mut m = Message::response(q.metadata.id, q.metadata.op_code);
+    m.metadata.message_type = MessageType::Response;
+    m.metadata.recursion_desired = q.metadata.recursion_desired;
+    m.metadata.recursion_available = true;
+    m.metadata.response_code = ResponseCode::NoError;
+    for query in q.queries.iter() {
+        m.add_query(query.clone());
+        let data = match (query.query_type(), aaaa) {
+            (RecordType::A, _) => RData::A(A(a)),
+            (RecordType::AAAA, Some(v6)) => RData::AAAA(AAAA(v6)),
+            _ => continue,
+        };
+        m.answers
+            .push(Record::from_rdata(query.name().clone(), 300, data));
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +151,34 @@ mod tests {
             TcpListener::bind(("127.0.0.1", p)).unwrap();
             UdpSocket::bind(("127.0.0.1", p)).unwrap();
         }
+    }
+
+    #[test]
+    fn upstream_answers_a_and_aaaa_as_told() {
+        use hickory_proto::op::Query;
+        use hickory_proto::rr::Name;
+        let v6 = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x99);
+        let ask = |up: &Upstream, t: RecordType| {
+            let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+            sock.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+            let mut q = Message::query();
+            q.metadata.id = 7;
+            q.add_query(Query::query(Name::from_ascii("a.test.").unwrap(), t));
+            sock.send_to(&q.to_vec().unwrap(), up.addr).unwrap();
+            let mut buf = [0u8; 4096];
+            let (n, _) = sock.recv_from(&mut buf).unwrap();
+            let m = Message::from_vec(&buf[..n]).unwrap();
+            assert_eq!(m.metadata.id, 7);
+            m.answers.into_iter().map(|r| r.data).collect::<Vec<_>>()
+        };
+        let with = Upstream::start(Ipv4Addr::new(192, 0, 2, 99), Some(v6));
+        assert_eq!(
+            ask(&with, RecordType::A),
+            [RData::A(A(Ipv4Addr::new(192, 0, 2, 99)))]
+        );
+        assert_eq!(ask(&with, RecordType::AAAA), [RData::AAAA(AAAA(v6))]);
+        assert_eq!(ask(&with, RecordType::MX), []);
+        let without = Upstream::start(Ipv4Addr::new(192, 0, 2, 1), None);
+        assert_eq!(ask(&without, RecordType::AAAA), []);
     }
 }

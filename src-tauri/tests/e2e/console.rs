@@ -15,7 +15,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hickory_proto::op::ResponseCode;
 use hyper_util::client::legacy::connect::HttpConnector;
 
-use crate::util::{self, ListServer, UPSTREAM_A, Upstream, Vigie, Xvfb};
+use crate::util::{self, ListServer, UPSTREAM_A, Vigie, Xvfb};
 
 const PASSWORD: &str = "correct horse battery staple";
 const BLOCK_ADDRESS: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 88);
@@ -479,7 +479,7 @@ async fn a_parent_uses_the_console_against_the_real_service() {
         Ok(x) => x,
         Err(reason) => return util::skip("console", &reason),
     };
-    let upstream = Upstream::start();
+    let upstream = util::upstream();
     // The remote side of the list feeds: a community list and Vigie's own feed, signed.
     let (_keys, public_key, feed_body, feed_signature) = signed_feed(&vigie_bin);
     let server = ListServer::start(vec![
@@ -824,7 +824,7 @@ async fn a_french_parent_reads_french_on_every_screen() {
         Ok(x) => x,
         Err(reason) => return util::skip("console in French", &reason),
     };
-    let upstream = Upstream::start();
+    let upstream = util::upstream();
     let vigie = Vigie::start(vigie_bin, upstream.addr, None);
     let home = tempfile::tempdir().unwrap();
     let xdg = home.path().join("config");

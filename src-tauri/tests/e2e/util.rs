@@ -5,13 +5,12 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hickory_proto::op::{Message, MessageType, Query, ResponseCode};
-use hickory_proto::rr::rdata::{A, AAAA};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::op::{Message, Query, ResponseCode};
+use hickory_proto::rr::{Name, RData, RecordType};
 
 /// The address every name resolves to upstream.
 pub(crate) const UPSTREAM_A: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 99);
@@ -43,17 +42,13 @@ pub(crate) fn vigie_binary() -> Result<PathBuf, String> {
     }
 }
 
-/// A program on PATH (or in ~/.cargo/bin), if installed.
+/// A program on PATH or, failing that, in ~/.cargo/bin, where `cargo install tauri-driver` puts
+/// it even when that folder is not on PATH.
 pub(crate) fn which(program: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".cargo/bin"));
-    }
-    dirs.into_iter()
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
+    vigie_testkit::which(program).or_else(|| {
+        let home = std::env::var_os("HOME")?;
+        Some(PathBuf::from(home).join(".cargo/bin").join(program)).filter(|p| p.is_file())
+    })
 }
 
 /// Says why a test is skipped, countably (and fails it under CI).
@@ -61,66 +56,14 @@ pub(crate) use vigie_testkit::skip;
 
 pub(crate) use vigie_testkit::free_port;
 
-/// A local upstream DNS server (UDP): every A is 192.0.2.99, every AAAA 2001:db8::99.
-pub(crate) struct Upstream {
-    pub(crate) addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-}
+use vigie_testkit::Upstream;
 
-impl Upstream {
-    pub(crate) fn start() -> Upstream {
-        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .unwrap();
-        let addr = socket.local_addr().unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while !flag.load(Ordering::Relaxed) {
-                let Ok((n, from)) = socket.recv_from(&mut buf) else {
-                    continue;
-                };
-                let Ok(q) = Message::from_vec(&buf[..n]) else {
-                    continue;
-                };
-                let _ = socket.send_to(&answer(&q).to_vec().unwrap(), from);
-            }
-        });
-        Upstream { addr, stop }
-    }
-}
-
-impl Drop for Upstream {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-fn answer(q: &Message) -> Message {
-    let mut m = Message::response(q.metadata.id, q.metadata.op_code);
-    m.metadata.message_type = MessageType::Response;
-    m.metadata.recursion_desired = q.metadata.recursion_desired;
-    m.metadata.recursion_available = true;
-    m.metadata.response_code = ResponseCode::NoError;
-    for query in q.queries.iter() {
-        m.add_query(query.clone());
-        let name = query.name().clone();
-        match query.query_type() {
-            RecordType::A => {
-                m.answers
-                    .push(Record::from_rdata(name, 300, RData::A(A(UPSTREAM_A))));
-            }
-            RecordType::AAAA => {
-                let v6 = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x99);
-                m.answers
-                    .push(Record::from_rdata(name, 300, RData::AAAA(AAAA(v6))));
-            }
-            _ => {}
-        }
-    }
-    m
+/// The local upstream DNS server: every A is [`UPSTREAM_A`], every AAAA 2001:db8::99.
+pub(crate) fn upstream() -> Upstream {
+    Upstream::start(
+        UPSTREAM_A,
+        Some(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x99)),
+    )
 }
 
 /// A web server on 127.0.0.1 serving a few files (plain text; 404 for any other path), the

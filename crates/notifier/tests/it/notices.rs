@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::session::{self, Session};
-use crate::util::{self, Upstream, Vigie, Xvfb};
+use crate::util::{self, Vigie, Xvfb};
 
 const TITLE: &str = "This site is blocked";
 
@@ -24,7 +24,7 @@ fn one_notification_per_site_per_minute_and_reconnects() {
         Err(reason) => return util::skip("notifier_notices", &reason),
     };
     let xvfb = Xvfb::start();
-    let upstream = Upstream::start();
+    let upstream = util::upstream();
     // A short merge window, so that two lookups two seconds apart are two attempts, and so two
     // notices from the service: the notifier must show only the first.
     let mut vigie = Vigie::start(
@@ -133,7 +133,7 @@ fn a_french_session_gets_the_notice_in_french() {
         Err(reason) => return util::skip("notifier_notices_fr", &reason),
     };
     let xvfb = Xvfb::start();
-    let upstream = Upstream::start();
+    let upstream = util::upstream();
     let vigie = Vigie::start(vigie_bin, upstream.addr, None);
     let session = Session::start(&xvfb.display, &vigie.runtime, "fr_FR.UTF-8", false);
     assert!(
@@ -167,7 +167,7 @@ fn the_notifier_ends_with_its_session() {
         Err(reason) => return util::skip("notifier_session_end", &reason),
     };
     let xvfb = Xvfb::start();
-    let upstream = Upstream::start();
+    let upstream = util::upstream();
     let vigie = Vigie::start(vigie_bin, upstream.addr, None);
     let session = Session::start(&xvfb.display, &vigie.runtime, "C.UTF-8", false);
     assert!(

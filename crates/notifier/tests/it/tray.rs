@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::session::{self, Session};
-use crate::util::{self, Upstream, Vigie, Xvfb};
+use crate::util::{self, Vigie, Xvfb};
 
 /// The id of the dbusmenu item labelled `label` in a `GetLayout` answer.
 fn menu_id(layout: &Value, label: &str) -> Option<i64> {
@@ -40,7 +40,7 @@ fn the_tray_item_is_registered_and_tells_the_protection_state() {
         Err(reason) => return util::skip("notifier_tray", &reason),
     };
     let xvfb = Xvfb::start();
-    let upstream = Upstream::start();
+    let upstream = util::upstream();
     let mut vigie = Vigie::start(vigie_bin, upstream.addr, None);
     let session = Session::start(&xvfb.display, &vigie.runtime, "C.UTF-8", true);
     assert!(

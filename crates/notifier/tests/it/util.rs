@@ -5,15 +5,14 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hickory_proto::op::{Message, MessageType, Query, ResponseCode};
-use hickory_proto::rr::rdata::A;
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::op::{Message, Query, ResponseCode};
+use hickory_proto::rr::{Name, RecordType};
 
-pub(crate) use vigie_testkit::{free_port, skip};
+use vigie_testkit::Upstream;
+pub(crate) use vigie_testkit::{free_port, skip, which};
 
 /// The notifier under test.
 pub(crate) fn notifier_binary() -> PathBuf {
@@ -35,63 +34,9 @@ pub(crate) fn sibling_binary(name: &str) -> Result<PathBuf, String> {
     }
 }
 
-/// A program on PATH, if installed.
-pub(crate) fn which(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
-}
-
-/// A local upstream DNS server (UDP): every A is 192.0.2.99, everything else empty.
-pub(crate) struct Upstream {
-    pub(crate) addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-}
-
-impl Upstream {
-    pub(crate) fn start() -> Upstream {
-        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .unwrap();
-        let addr = socket.local_addr().unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while !flag.load(Ordering::Relaxed) {
-                let Ok((n, from)) = socket.recv_from(&mut buf) else {
-                    continue;
-                };
-                let Ok(q) = Message::from_vec(&buf[..n]) else {
-                    continue;
-                };
-                let mut m = Message::response(q.metadata.id, q.metadata.op_code);
-                m.metadata.message_type = MessageType::Response;
-                m.metadata.recursion_desired = q.metadata.recursion_desired;
-                m.metadata.recursion_available = true;
-                for query in q.queries.iter() {
-                    m.add_query(query.clone());
-                    if query.query_type() == RecordType::A {
-                        let a = RData::A(A(Ipv4Addr::new(192, 0, 2, 99)));
-                        m.answers
-                            .push(Record::from_rdata(query.name().clone(), 300, a));
-                    }
-                }
-                let _ = socket.send_to(&m.to_vec().unwrap(), from);
-            }
-        });
-        Upstream { addr, stop }
-    }
-}
-
-impl Drop for Upstream {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
+/// The local upstream DNS server: every A is 192.0.2.99, everything else empty.
+pub(crate) fn upstream() -> Upstream {
+    Upstream::start(Ipv4Addr::new(192, 0, 2, 99), None)
 }
 
 /// One A query over UDP; the answer's rcode.
