@@ -336,6 +336,14 @@ settings-language-fr = Français
 settings-language-en = English
 settings-language-hint = “Automatic” follows the language of this computer's session.
 
+## Parent accounts
+
+settings-parents-title = Parent accounts
+settings-parents-none = Every account needs the parent password to change Vigie.
+settings-parents-intro = These accounts change Vigie without the parent password, from their own session:
+settings-parents-account-named = { $person } ({ $login })
+settings-parents-how = Only the computer's administrator can change this list: add an account with “sudo vigie install --parent NAME”, remove one from [parents] in /etc/vigie/settings.toml. Never add an account that a child uses.
+
 ## Where allowed lookups go: presets and a custom server
 
 preset-system-label = This computer's usual DNS (recommended)

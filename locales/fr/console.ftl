@@ -356,6 +356,14 @@ upstream-problem-empty = Tapez l’adresse du serveur DNS, par exemple 192.168.1
 upstream-problem-not-ip = « { $address } » n’est pas une adresse IP : un serveur DNS s’indique par son adresse, comme 192.168.1.1.
 upstream-problem-needs-name = Le DNS chiffré a besoin du nom du serveur (par exemple dns.quad9.net) pour vérifier qui répond.
 
+## Comptes parents
+
+settings-parents-title = Comptes parents
+settings-parents-none = Tous les comptes ont besoin du mot de passe des parents pour modifier Vigie.
+settings-parents-intro = Ces comptes modifient Vigie sans le mot de passe des parents, depuis leur propre session :
+settings-parents-account-named = { $person } ({ $login })
+settings-parents-how = Seul l’administrateur de l’ordinateur peut changer cette liste : ajoutez un compte avec « sudo vigie install --parent NOM », retirez-en un de [parents] dans /etc/vigie/settings.toml. N’ajoutez jamais un compte qu’utilise un enfant.
+
 ## Changer le mot de passe des parents
 
 password-change-title = Changer le mot de passe des parents

@@ -74,6 +74,8 @@ export interface Status {
   lists_off?: string[];
   /** How the list feeds are doing; absent from an older service. */
   feeds?: FeedsStatus;
+  /** The accounts that are parents without the password (a parent is told; empty otherwise). */
+  parent_accounts?: Account[];
 }
 
 /** How a list feed is doing: `vigie_localapi::FeedState`. */

@@ -30,6 +30,7 @@ vi.mock("./api", async (original) => {
       status: vi.fn(async () => ({
         upstream_mode: "network",
         network_dns: { source: "NetworkManager", servers: ["192.168.1.1"], since: "2026-12-01T14:00:00Z" },
+        parent_accounts: [{ uid: 1000, name: "lea", full_name: "Léa Martin" }, { uid: 1002, name: "papa" }],
       })),
       mySites: vi.fn(async () => ({ etag: '"1"', value: { list: editable("my-sites"), sites: [] } })),
       allowlist: vi.fn(async () => ({ etag: '"1"', value: { list: editable("allowlist"), sites: [] } })),
@@ -212,6 +213,10 @@ describe("the screens in French", () => {
     expect(root.querySelector("#dns-in-use")?.textContent).toBe("En ce moment, le réseau propose 192.168.1.1 (trouvé par NetworkManager)\u202f; Vigie le suit d’un réseau à l’autre.");
     expect(root.querySelector("#settings-title")?.textContent).toBe("Réglages");
     expect(root.querySelector("#language-title")?.textContent).toBe("Langue");
+    // Who needs no password is shown, by name, and how only an administrator changes it.
+    expect(root.querySelector("#parents-title")?.textContent).toBe("Comptes parents");
+    expect([...root.querySelectorAll("#parents-list li")].map((li) => li.textContent)).toEqual(["Léa Martin (lea)", "papa"]);
+    expect(root.querySelector("#parents-card .hint")?.textContent).toContain("sudo vigie install --parent NOM");
     const select = root.querySelector<HTMLSelectElement>("#language")!;
     expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
       ["auto", "Automatique"],

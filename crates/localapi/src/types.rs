@@ -117,6 +117,11 @@ pub struct Status {
     /// How the list feeds are doing: subscriptions and Vigie's own feed.
     #[serde(default)]
     pub feeds: FeedsStatus,
+    /// The accounts that act as a parent without the password (`[parents] uids`), named; only a
+    /// parent is told. Any administrator (root) is one too and is not listed. Changed only with
+    /// the computer's administrator rights (`sudo vigie install --parent USER`).
+    #[serde(default)]
+    pub parent_accounts: Vec<Account>,
 }
 
 /// The feeds part of [`Status`]: enough for the Overview to say that a feed is failing; the

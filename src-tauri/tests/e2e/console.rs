@@ -487,10 +487,11 @@ async fn a_parent_uses_the_console_against_the_real_service() {
         ("/stranger-chat.toml", feed_body),
         ("/stranger-chat.toml.minisig", feed_signature),
     ]);
+    // One account is a parent without the password: Settings must name it.
     let mut vigie = Vigie::start_with(
         vigie_bin,
         upstream.addr,
-        None,
+        Some("[parents]\nuids = [65534]\n"),
         &[
             "--feed-url".into(),
             server.url("/stranger-chat.toml"),
@@ -711,8 +712,11 @@ async fn a_parent_uses_the_console_against_the_real_service() {
     )
     .await;
 
-    // A setting: blocked names now answer "does not exist".
+    // Who is a parent without the password is shown by name (uid 65534 is `nobody`).
     w.screen("settings").await;
+    w.wait_text("#parents-list", "nobody").await;
+    w.wait_text("#parents-card", "sudo vigie install --parent").await;
+    // A setting: blocked names now answer "does not exist".
     w.find("#block-mode")
         .await
         .select_by_value("nxdomain")

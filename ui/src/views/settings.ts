@@ -1,7 +1,7 @@
 // Settings: where allowed lookups go, how blocked ones are answered, notices, how long
 // attempts are kept, the console's language and the parent password.
 
-import { api, type Protocol, type Settings } from "../api";
+import { api, type Account, type Protocol, type Settings, type Status } from "../api";
 import { languageChanged, report, toast } from "../app";
 import { fill, h, say } from "../dom";
 import { dnsInUse } from "../logic/dns-health";
@@ -15,7 +15,8 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
   const form = h("form", { id: "settings-form", class: "card", "aria-labelledby": "settings-title" });
   const password = passwordCard(locked);
   const language = languageCard();
-  fill(root, form, language.card, password);
+  const parents = parentsCard();
+  fill(root, form, language.card, parents.card, password);
 
   let etag = "";
   let current: Settings;
@@ -24,7 +25,9 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
     const v = await api.getSettings();
     etag = v.etag;
     current = v.value;
-    inUse = await Promise.resolve().then(() => api.status()).then(dnsInUse, () => null);
+    const status: Status | null = await Promise.resolve().then(() => api.status()).catch(() => null);
+    inUse = status ? dnsInUse(status) : null;
+    parents.show(status?.parent_accounts ?? []);
     language.show(choiceFromSettings(current));
     draw();
   };
@@ -99,6 +102,28 @@ export async function renderSettings(root: HTMLElement, locked: () => void): Pro
   } catch (e) {
     report(e, message);
   }
+}
+
+/**
+ * Who is a parent without the password: shown so that no account has that power unseen, and
+ * read-only, because only the computer's administrator may change it (the service refuses a
+ * parent session).
+ */
+function parentsCard(): { card: HTMLElement; show: (accounts: Account[]) => void } {
+  const body = h("div", { id: "parents-accounts" });
+  const card = h("section", { id: "parents-card", class: "card", "aria-labelledby": "parents-title" },
+    h("h2", { id: "parents-title" }, t("settings-parents-title")), body,
+    h("p", { class: "hint" }, t("settings-parents-how")));
+  const show = (accounts: Account[]) => {
+    if (accounts.length === 0) {
+      fill(body, h("p", {}, t("settings-parents-none")));
+      return;
+    }
+    fill(body, h("p", {}, t("settings-parents-intro")),
+      h("ul", { id: "parents-list" }, ...accounts.map((a) => h("li", {},
+        a.full_name ? t("settings-parents-account-named", { person: a.full_name, login: a.name }) : a.name))));
+  };
+  return { card, show };
 }
 
 /**

@@ -144,11 +144,7 @@ fn view(e: Entry) -> v1::Attempt {
         paused: e.paused,
         brand: e.brand,
         local: e.local,
-        account: e.account.map(|a| v1::Account {
-            uid: a.uid,
-            name: a.name,
-            full_name: a.full_name,
-        }),
+        account: e.account.map(crate::owner::Account::to_api),
         program: e.program,
         via: e.via,
     }
@@ -445,11 +441,7 @@ impl Tally {
             if let Some(slot) = self.per_account.get_mut(&uid) {
                 slot.1 += 1;
             } else if self.per_account.len() < ACCOUNTS_COUNTED {
-                let account = e.account.map(|a| v1::Account {
-                    uid: a.uid,
-                    name: a.name,
-                    full_name: a.full_name,
-                });
+                let account = e.account.map(crate::owner::Account::to_api);
                 self.per_account.insert(uid, (account, 1));
             }
         }

@@ -36,6 +36,7 @@ pub(super) async fn status(
         status.upstream_servers.clear();
         status.network_dns = None;
         status.feeds.failing_names.clear();
+        status.parent_accounts.clear();
         status.last_reload_message = None;
         status.last_reload_error = status
             .last_reload_error
@@ -117,6 +118,16 @@ async fn whole_status(api: &Api, full: bool) -> v1::Status {
         stale_answers: shared.stats.stale.load(Ordering::Relaxed),
         dnssec_in_front: crate::dnssec::validating_resolved(std::path::Path::new("/")),
         feeds: shared.feeds.status(&generation.policy.settings),
+        // Named only for a parent: the user database is not read for every account's status.
+        parent_accounts: if full {
+            settings
+                .parent_uids
+                .iter()
+                .map(|&uid| crate::owner::Account::of_uid(uid).to_api())
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 

@@ -62,6 +62,27 @@ pub(crate) struct Account {
 }
 
 impl Account {
+    /// The account with this uid, named from the system's user database; the uid in digits
+    /// when the system has no entry for it.
+    pub(crate) fn of_uid(uid: u32) -> Account {
+        let (name, full_name) =
+            procfs::account_names(uid).unwrap_or_else(|| (uid.to_string(), None));
+        Account {
+            uid,
+            name,
+            full_name,
+        }
+    }
+
+    /// The same account in the API's words.
+    pub(crate) fn to_api(self) -> vigie_localapi::Account {
+        vigie_localapi::Account {
+            uid: self.uid,
+            name: self.name,
+            full_name: self.full_name,
+        }
+    }
+
     /// How a person is named in a notice: the full name, else the login name.
     pub(crate) fn label(&self) -> &str {
         self.full_name.as_deref().unwrap_or(&self.name)

@@ -1245,6 +1245,38 @@ fn a_parent_session_cannot_make_an_account_password_free() {
     assert_eq!(put.value.parents.uids, [65534]);
     let events = std::fs::read_to_string(v.data.join("events.jsonl")).unwrap();
     assert!(events.contains("\"parents-changed\""), "{events}");
+    // The console shows the parent accounts by name, from status, which only a parent is told.
+    let named = |status: &vigie_localapi::Status| {
+        status
+            .parent_accounts
+            .iter()
+            .map(|a| (a.uid, a.name.clone()))
+            .collect::<Vec<_>>()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        let status = rt.block_on(c.status()).unwrap();
+        if !status.parent_accounts.is_empty() || std::time::Instant::now() > deadline {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(named(&status), [(65534, "nobody".to_string())]);
+    let (code, out, err) = crate::util::run_with_stdin(
+        {
+            let mut cmd = Command::new("setpriv");
+            cmd.args(["--reuid=daemon", "--regid=daemon", "--clear-groups", "curl"])
+                .args(["-s", "--unix-socket"])
+                .arg(socket(&v))
+                .arg("http://vigie/v1/status");
+            cmd
+        },
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let other: vigie_localapi::Status = serde_json::from_str(&out).unwrap();
+    assert!(!other.full, "{out}");
+    assert!(named(&other).is_empty(), "another account is not told who the parents are: {out}");
 }
 
 #[test]
