@@ -42,8 +42,10 @@ fi
 # Every run boots a fresh copy: a failed run leaves nothing behind for the next.
 rm -rf "$root"
 cp -a "$cache" "$root"
-# The package's other dependencies, fetched here (the container has no network).
-deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed -E 's/\(.*\)//; s/\|.*//; s/ //g' | grep -v '^$')
+# The package's other dependencies and what it recommends (apt installs both for a parent), fetched
+# here (the container has no network). pkexec brings polkit, for the console's first run.
+deps=$( (dpkg-deb -f "$deb" Depends; echo ,; dpkg-deb -f "$deb" Recommends) | tr ',' '\n' \
+    | sed -E 's/\(.*\)//; s/\|.*//; s/ //g' | grep -v '^$')
 missing=()
 for d in $deps; do
     chroot "$root" dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q "ok installed" || missing+=("$d")
@@ -82,6 +84,10 @@ dnsmasq --no-resolv --no-hosts --listen-address=192.0.2.53 --bind-interfaces --u
     --txt-record="big.test.vigie$(for _ in $(seq 20); do printf ',"%s"' "$(printf 'x%.0s' $(seq 250))"; done)"
 printf 'nameserver 192.0.2.53\n' > /etc/resolv.conf
 for u in parent child child2; do useradd -m -s /bin/bash "$u"; done
+# The parent is the computer's administrator (Debian's polkit rules: the sudo group); the child
+# has a password of its own.
+usermod -aG sudo parent
+printf 'parent:Adm1n-pass-42\nchild:Ch1ld-pass-42\n' | chpasswd
 snap /root/before
 
 step 'dpkg -i'
@@ -124,6 +130,25 @@ check 'nobody cannot stop it' '! setpriv --reuid=65534 --regid=65534 --clear-gro
 
 step 'first run: a child cannot choose the parent password'
 check 'a child is sent to a parent' 'printf "childpass123\n" | runuser -u child -- vigie password set 2>&1 | grep -q "Ask a parent\|ask a parent"'
+# What the console does when the service refuses its setup: `pkexec vigie password set`, the new
+# parent password on standard input. There is no desktop dialog here, so pkexec's own text agent
+# asks for the administrator's password on the terminal that `script` gives it (typed once the
+# prompt is up: the agent flushes what was typed before).
+as_admin() { # user, password typed at polkit's prompt, new parent password
+    printf '%s\n' "$3" > /tmp/newpw && chmod 644 /tmp/newpw
+    (for _ in $(seq 40); do grep -q 'Password' /tmp/pk.out 2>/dev/null && break; sleep 0.25; done
+     printf '%s\n' "$2") |
+        timeout 30 runuser -u "$1" -- script -qefc 'pkexec /usr/bin/vigie password set < /tmp/newpw' /tmp/pk.out >/dev/null 2>&1
+}
+login() { curl -s -o /dev/null -w '%{http_code}' --unix-socket /run/vigie/api.sock -H 'Content-Type: application/json' \
+    -d "{\"password\":\"$1\"}" http://vigie/v1/auth/login; }
+rm -f /tmp/pk.out
+check 'through polkit, the child cannot (it does not know the administrator password)' '! as_admin child Ch1ld-pass-42 "child chosen 123"'
+check 'still no parent password' 'curl -s --unix-socket /run/vigie/api.sock http://vigie/v1/status | grep -q "\"password_set\":false"'
+rm -f /tmp/pk.out
+check 'through polkit, the parent (an administrator) chooses it' 'as_admin parent Adm1n-pass-42 "Parent chose 2026"'
+grep -h 'Password\|AUTHENTICAT\|Error' /tmp/pk.out 2>/dev/null | head -n 3
+check 'the parent password opens a session; another does not' '[ "$(login "Parent chose 2026")" = 200 ] && [ "$(login "child chosen 123")" = 401 ]'
 vigie install --parent parent >/dev/null
 check 'parent listed' 'grep -q "uids = \[$(id -u parent)\]" /etc/vigie/settings.toml'
 
