@@ -39,6 +39,9 @@ enum Reply {
     Hang,
     /// A body with no length that goes on until the client hangs up (about 80 MiB at most).
     Endless,
+    /// 200 with this body gzip-compressed (`Content-Encoding: gzip`) when the request accepts
+    /// gzip, as list hosts serve it; plain otherwise.
+    Gzip(String),
 }
 
 /// One request the server received.
@@ -46,6 +49,7 @@ enum Reply {
 struct Seen {
     path: String,
     if_none_match: Option<String>,
+    accept_encoding: Option<String>,
     status: u16,
 }
 
@@ -150,15 +154,18 @@ fn serve(mut stream: impl Read + Write, site: &Site) {
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
     let mut if_none_match = None;
+    let mut accept_encoding = None;
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
             break;
         }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("if-none-match")
-        {
-            if_none_match = Some(value.trim().to_string());
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(value.trim().to_string());
+            } else if name.eq_ignore_ascii_case("accept-encoding") {
+                accept_encoding = Some(value.trim().to_string());
+            }
         }
     }
     drop(reader);
@@ -173,6 +180,7 @@ fn serve(mut stream: impl Read + Write, site: &Site) {
         site.seen.lock().unwrap().push(Seen {
             path: path.clone(),
             if_none_match: if_none_match.clone(),
+            accept_encoding: accept_encoding.clone(),
             status,
         });
     };
@@ -204,6 +212,26 @@ fn serve(mut stream: impl Read + Write, site: &Site) {
         Reply::Hang => {
             record(0);
             std::thread::sleep(Duration::from_secs(8));
+        }
+        Reply::Gzip(body) => {
+            record(200);
+            let gzip = accept_encoding
+                .as_deref()
+                .is_some_and(|a| a.split(',').any(|e| e.trim() == "gzip"));
+            let (encoding, bytes) = if gzip {
+                use flate2::write::GzEncoder;
+                let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::default());
+                encoder.write_all(body.as_bytes()).unwrap();
+                ("Content-Encoding: gzip\r\n", encoder.finish().unwrap())
+            } else {
+                ("", body.into_bytes())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n{encoding}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                bytes.len()
+            );
+            let _ = stream.write_all(&bytes);
         }
         Reply::Endless => {
             record(200);
@@ -412,6 +440,39 @@ fn a_new_domain_in_the_feed_becomes_blocked_and_an_unchanged_feed_costs_a_304() 
         eventually(WAIT, || parent.named("Chat clones").domains == 2).is_some(),
         "the count follows"
     );
+}
+
+#[test]
+fn a_compressed_feed_is_asked_for_and_read() {
+    let upstream = Upstream::start();
+    let server = FeedServer::http();
+    // Big enough that compression matters; the domain to block is at the end.
+    let mut body = String::from("# a community list, served compressed\n");
+    for i in 0..2000 {
+        body.push_str(&format!("0.0.0.0 filler-{i}.example\n"));
+    }
+    body.push_str("0.0.0.0 gzipped-clone.example\n");
+    server.set("/chat.txt.gz-served", Reply::Gzip(body));
+    let url = server.url("http", "/chat.txt.gz-served");
+    let v = Vigie::start_with(
+        &[],
+        &feed_args(upstream.addr()),
+        Some(&subscription("Compressed", &url)),
+        &[],
+        &[],
+    );
+    wait_blocked(&v, "www.gzipped-clone.example");
+    let seen = server.seen("/chat.txt.gz-served");
+    assert!(
+        seen.iter().any(|r| r
+            .accept_encoding
+            .as_deref()
+            .is_some_and(|a| a.contains("gzip"))),
+        "the service asks for compression: {seen:?}"
+    );
+    let parent = Parent::of(&v);
+    let s = parent.wait_for(&v, "Compressed", FeedState::Ok, None);
+    assert_eq!(s.domains, 2001, "every line of the unpacked list");
 }
 
 #[test]
