@@ -715,7 +715,8 @@ async fn a_parent_uses_the_console_against_the_real_service() {
     // Who is a parent without the password is shown by name (uid 65534 is `nobody`).
     w.screen("settings").await;
     w.wait_text("#parents-list", "nobody").await;
-    w.wait_text("#parents-card", "sudo vigie install --parent").await;
+    w.wait_text("#parents-card", "sudo vigie install --parent")
+        .await;
     // A setting: blocked names now answer "does not exist".
     w.find("#block-mode")
         .await

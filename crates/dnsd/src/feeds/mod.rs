@@ -93,6 +93,21 @@ impl Feeds {
         self.metas.lock().expect("metas").remove(id);
     }
 
+    /// Drops the copies of feeds the settings no longer name (an edit by hand, which the API's
+    /// [`Feeds::forget`] does not see). Vigie's own feed keeps its copy while turned off.
+    fn sweep(&self, settings: &Settings) {
+        let mut keep: Vec<&str> = settings
+            .subscriptions
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        keep.push(VIGIE_FEED_ID);
+        for id in self.store.keep_only(&keep) {
+            self.metas.lock().expect("metas").remove(&id);
+            tracing::info!("feed copy {id} removed: no subscription in the settings has it");
+        }
+    }
+
     fn meta(&self, id: &str) -> Meta {
         let mut metas = self.metas.lock().expect("metas");
         metas
@@ -255,6 +270,7 @@ pub(crate) fn start(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
         let feeds = &shared.feeds;
         loop {
             let settings = shared.current().policy.settings.clone();
+            feeds.sweep(&settings);
             let mut next: Option<OffsetDateTime> = None;
             for target in feeds.targets(&settings) {
                 if *stop.borrow() {

@@ -113,6 +113,30 @@ impl Store {
         crate::files::write_atomic(&body_path(&self.dir, id), body, 0o644)
     }
 
+    /// Forgets every feed whose id is not in `keep`: a subscription taken out of `settings.toml`
+    /// by hand, or whose URL was changed there, leaves no copy behind. Names that are not a
+    /// feed's (the atomic writes' temporary files start with a dot) are left alone.
+    pub(crate) fn keep_only(&self, keep: &[&str]) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut gone: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|name| {
+                let (id, kind) = name.split_once('.')?;
+                let ours = matches!(kind, "body" | "json" | "sig") && !id.is_empty();
+                (ours && !keep.contains(&id)).then(|| id.to_string())
+            })
+            .collect();
+        gone.sort_unstable();
+        gone.dedup();
+        for id in &gone {
+            self.remove(id);
+        }
+        gone
+    }
+
     /// Forgets a feed: its body, signature and metadata.
     pub(crate) fn remove(&self, id: &str) {
         for path in [
@@ -153,5 +177,22 @@ mod tests {
         store.remove("sub-x");
         assert!(!store.has_body("sub-x"));
         assert_eq!(store.meta("sub-x"), Meta::default());
+    }
+
+    #[test]
+    fn only_the_feeds_in_the_settings_keep_their_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().to_path_buf());
+        for id in ["sub-a", "sub-b", "vigie-feed"] {
+            store.save_body(id, b"0.0.0.0 x.example\n", None).unwrap();
+            store.save_meta(id, &Meta::default()).unwrap();
+        }
+        std::fs::write(dir.path().join(".tmpXYZ"), b"half written").unwrap();
+        assert_eq!(store.keep_only(&["sub-a", "vigie-feed"]), ["sub-b"]);
+        assert!(store.has_body("sub-a") && store.has_body("vigie-feed"));
+        assert!(!store.has_body("sub-b"));
+        assert!(!dir.path().join("sub-b.json").exists());
+        assert!(dir.path().join(".tmpXYZ").exists());
+        assert!(store.keep_only(&["sub-a", "vigie-feed"]).is_empty());
     }
 }

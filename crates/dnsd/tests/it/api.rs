@@ -1276,7 +1276,10 @@ fn a_parent_session_cannot_make_an_account_password_free() {
     assert_eq!(code, 0, "{err}");
     let other: vigie_localapi::Status = serde_json::from_str(&out).unwrap();
     assert!(!other.full, "{out}");
-    assert!(named(&other).is_empty(), "another account is not told who the parents are: {out}");
+    assert!(
+        named(&other).is_empty(),
+        "another account is not told who the parents are: {out}"
+    );
 }
 
 #[test]

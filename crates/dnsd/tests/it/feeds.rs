@@ -476,6 +476,46 @@ fn a_compressed_feed_is_asked_for_and_read() {
 }
 
 #[test]
+fn a_subscription_taken_out_of_the_settings_by_hand_leaves_no_copy() {
+    let upstream = Upstream::start();
+    let server = FeedServer::http();
+    server.list("/hand.txt", &["hand-edited.example"]);
+    let url = server.url("http", "/hand.txt");
+    let v = Vigie::start_with(
+        &[],
+        &feed_args(upstream.addr()),
+        Some(&subscription("By hand", &url)),
+        &[],
+        &[],
+    );
+    wait_blocked(&v, "hand-edited.example");
+    let feeds = v.data.join("feeds");
+    let copies = || {
+        std::fs::read_dir(&feeds)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("sub-"))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        copies().iter().any(|n| n.ends_with(".body")),
+        "{:?}",
+        copies()
+    );
+    // The parent deletes the [[subscription]] table in an editor: the list stops, and its copy
+    // and what was known of it go too.
+    v.write_config("settings.toml", "");
+    assert!(
+        eventually(WAIT, || !blocked(&v, "hand-edited.example")
+            && copies().is_empty())
+        .is_some(),
+        "still there: {:?}",
+        copies()
+    );
+}
+
+#[test]
 fn failures_keep_the_last_good_copy_and_say_why() {
     let upstream = Upstream::start();
     let server = FeedServer::http();
