@@ -185,3 +185,33 @@ fn dns_bypass_covers_the_big_resolvers_without_their_websites() {
         assert!(!m.decide(name).is_blocked(), "{name} must stay reachable");
     }
 }
+
+/// The README and its French twin say how much each shipped list holds; they must say it truly
+/// after every change to a list.
+#[test]
+fn the_readmes_count_the_shipped_lists_truly() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let lisezmoi = std::fs::read_to_string(root.join("docs/fr/LISEZMOI.md")).unwrap();
+    for list in shipped_lists().unwrap() {
+        let id = &list.list.id;
+        let sites = list.sites.len();
+        let domains = list.domains().count();
+        let (en, fr) = if id == "dns-bypass" {
+            (
+                format!("(`{id}`): {sites} providers, {domains} hostnames"),
+                format!("(`{id}`)\u{a0}: {sites} fournisseurs, {domains} noms d’hôte"),
+            )
+        } else {
+            (
+                format!("(`{id}`): {sites} sites, {domains} domains"),
+                format!("(`{id}`)\u{a0}: {sites} sites, {domains} domaines"),
+            )
+        };
+        assert!(readme.contains(&en), "README.md should say {en:?}");
+        assert!(
+            lisezmoi.contains(&fr),
+            "docs/fr/LISEZMOI.md should say {fr:?}"
+        );
+    }
+}
