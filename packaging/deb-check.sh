@@ -276,6 +276,30 @@ check 'the redirect put back closes it again' '[ "$(getent hosts www3.omegle.com
 timeout 30 vigie status | tee /root/status-route
 check 'the probe under .com still reaches Vigie' 'grep -q "own lookups go through Vigie" /root/status-route'
 
+step "a VPN's split DNS under the redirect"
+# A VPN link whose server alone knows the VPN's domain (~corp.vigie). resolved routes that domain
+# there; the redirect brings resolved's query to Vigie, which must ask the VPN's server too, and
+# still apply the lists to what it answers (a CNAME into a blocked site).
+ip addr add 192.0.2.88/32 dev lo
+dnsmasq --no-resolv --no-hosts --listen-address=192.0.2.88 --bind-interfaces --user=root \
+    --address=/intranet.corp.vigie/10.9.9.9 --host-record=www.omegle.com,10.9.9.11 \
+    --cname=chat.corp.vigie,www.omegle.com --pid-file=/run/vpn.pid
+ip link add vpn0 type veth peer name vpn0p && ip link set vpn0p up
+ip addr add 10.79.0.2/24 dev vpn0 && ip link set vpn0 up
+# As NetworkManager does it: the servers, then the domain, in two calls.
+resolvectl dns vpn0 192.0.2.88
+resolvectl domain vpn0 '~corp.vigie'
+resolvectl flush-caches
+vpn=
+for _ in $(seq 20); do
+    vpn=$(getent hosts intranet.corp.vigie | cut -d" " -f1)
+    [ "$vpn" = 10.9.9.9 ] && break
+    resolvectl flush-caches; sleep 0.5
+done
+check "a VPN's own name resolves through the VPN's server" '[ "$vpn" = 10.9.9.9 ]'
+check "a name under the VPN's domain that leads to a blocked site is blocked" '[ "$(getent hosts chat.corp.vigie | cut -d" " -f1)" = 127.0.0.88 ]'
+check "the VPN's server shows in status as a link's" 'curl -s --unix-socket /run/vigie/api.sock http://vigie/v1/status | grep -q "\"role\":\"link\""'
+
 step 'apt purge (resolved)'
 timeout 120 apt-get purge -y vigie
 check "resolved's drop-in removed" '[ ! -e /etc/systemd/resolved.conf.d/vigie.conf ]'

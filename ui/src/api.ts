@@ -157,7 +157,8 @@ export interface FeedChange {
 
 export interface UpstreamServer {
   address: string;
-  role: "chosen" | "network";
+  /** "link": a link's own server for the domains it routes (a VPN's). */
+  role: "chosen" | "network" | "link";
   state: "answering" | "failing" | "untried";
   last_answer: string | null;
   failing_since: string | null;

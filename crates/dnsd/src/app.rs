@@ -119,13 +119,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
 
     let journal = Journal::start(journal_config(&paths.journal(), &settings));
     let (refresh_tx, refresh_rx) = tokio::sync::mpsc::channel(REFRESH_QUEUE);
-    let upstream = Upstream::new(
-        &settings.upstreams,
-        &offer.servers,
-        offer.resolved_stub(),
-        None,
-    )
-    .map_err(Fatal::upstream)?;
+    let upstream = Upstream::new(&settings.upstreams, &offer, None).map_err(Fatal::upstream)?;
     let shared = Arc::new(Shared {
         generation: ArcSwap::from_pointee(Generation { number: 1, policy }),
         cache: Cache::new(&settings.cache),

@@ -148,7 +148,7 @@ impl Shared {
     pub(crate) fn use_upstreams(&self, chosen: &[vigie_policy::Upstream]) -> anyhow::Result<()> {
         let offer = self.network.lock().expect("network offer").0.clone();
         let old = self.upstream.load_full();
-        let new = Upstream::new(chosen, &offer.servers, offer.resolved_stub(), Some(&old))?;
+        let new = Upstream::new(chosen, &offer, Some(&old))?;
         self.upstream.store(Arc::new(new));
         Ok(())
     }

@@ -15,7 +15,8 @@ const names = (servers: UpstreamServer[]): string => servers.map((s) => shortAdd
 
 /** The sentence for the Overview, or null when allowed lookups go where they should. */
 export function dnsProblem(status: Status): string | null {
-  const servers = status.upstream_servers;
+  // A VPN's own servers answer only for the VPN's domains: they say nothing of where the rest goes.
+  const servers = status.upstream_servers?.filter((s) => s.role !== "link");
   if (servers === undefined) return status.upstream_ok === false ? t("overview-upstream-down") : null;
   if (servers.length === 0) return t("overview-dns-no-server");
   const failing = servers.filter((s) => s.state === "failing");

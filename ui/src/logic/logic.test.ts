@@ -172,12 +172,16 @@ describe("errors and markup", () => {
 });
 
 describe("where allowed lookups go", () => {
-  const server = (address: string, role: "chosen" | "network", state: "answering" | "failing" | "untried") => ({
+  const server = (address: string, role: "chosen" | "network" | "link", state: "answering" | "failing" | "untried") => ({
     address, role, state, last_answer: null, failing_since: state === "failing" ? "2026-12-01T14:05:00Z" : null,
     last_error: null, rtt_ms: null,
   });
   it("says nothing while the servers answer", () => {
     expect(dnsProblem(status({ upstream_servers: [server("192.168.1.1:53 (udp+tcp)", "network", "answering")] }))).toBeNull();
+  });
+  it("leaves a VPN's own servers out: they answer only for the VPN's domains", () => {
+    const vpnDown = [server("192.168.1.1:53 (udp+tcp)", "network", "answering"), server("10.8.0.1:53 (udp+tcp)", "link", "failing")];
+    expect(dnsProblem(status({ upstream_servers: vpnDown }))).toBeNull();
   });
   it("names the silent server and the one in use", () => {
     const s = status({

@@ -151,6 +151,7 @@ fn upstream_servers(shared: &crate::state::Shared) -> Vec<v1::UpstreamServer> {
                 role: match server.role {
                     Role::Chosen => "chosen",
                     Role::Network => "network",
+                    Role::Link => "link",
                 }
                 .into(),
                 state: if failing {

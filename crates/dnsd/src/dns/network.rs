@@ -17,6 +17,9 @@
 //! address are left out: a loopback server is a stub (systemd-resolved's 127.0.0.53, a
 //! NetworkManager dnsmasq on 127.0.1.1) that forwards to Vigie, so asking it would loop.
 //!
+//! With systemd-resolved, the offer also carries the domains a link routes to its own servers (a
+//! VPN's), read from resolved over D-Bus ([`super::links`]).
+//!
 //! [`follow`] watches the sources' folders (the managers replace the files by renaming), so a
 //! change applies within a few milliseconds; a slow re-read every [`RECHECK`] is the safety net,
 //! and picks up a folder that appears later (NetworkManager started after Vigie).
@@ -37,6 +40,8 @@ pub(crate) const SAVED_FILE: &str = "/var/lib/vigie/resolv.conf.before-vigie";
 const DEBOUNCE: Duration = Duration::from_millis(50);
 /// How often the sources are read again without any event.
 const RECHECK: Duration = Duration::from_secs(30);
+/// After a change, when systemd-resolved's link routes are read once more (see [`follow`]).
+const ROUTES_AGAIN: Duration = Duration::from_secs(2);
 
 /// Which file, written by whom, the network's servers were read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +84,9 @@ pub(crate) struct Offer {
     pub(crate) source: Option<Source>,
     /// The servers, on port 53, in the manager's order.
     pub(crate) servers: Vec<SocketAddr>,
+    /// The domains that one link routes to its own servers (a VPN's), when systemd-resolved
+    /// manages DNS: see [`super::links`].
+    pub(crate) routes: Vec<super::links::Route>,
 }
 
 impl Offer {
@@ -131,6 +139,7 @@ impl Sources {
                 return Offer {
                     source: Some(*source),
                     servers,
+                    routes: Vec::new(),
                 };
             }
         }
@@ -153,7 +162,7 @@ impl Sources {
 }
 
 /// Whether Vigie may forward to `server`: not itself, not a loopback stub, not "any".
-fn usable(server: SocketAddr, listen: &[SocketAddr]) -> bool {
+pub(crate) fn usable(server: SocketAddr, listen: &[SocketAddr]) -> bool {
     let ip = server.ip();
     !(ip.is_loopback() || ip.is_unspecified() || super::upstream::is_self(server, listen))
 }
@@ -208,22 +217,41 @@ pub(crate) fn follow(
         }
     };
     watch_new(&sources);
+    // Start-up does not wait on D-Bus: the files first, resolved's link routes a moment later.
     offers.send_replace(sources.read(&listen));
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(RECHECK);
         tick.tick().await;
+        let mut routes: Vec<super::links::Route> = Vec::new();
+        let mut first = true;
+        // A link's servers and its domains reach resolved in two calls (NetworkManager sets one,
+        // then the other), and only the servers change a file: the routes are read once more a
+        // moment after each change.
+        let mut again: Option<tokio::time::Instant> = None;
         loop {
-            tokio::select! {
-                _ = stop.changed() => return,
-                got = rx.recv() => {
-                    if got.is_none() { return }
-                    // Managers write in several steps; read once they are done.
-                    tokio::time::sleep(DEBOUNCE).await;
-                    while rx.try_recv().is_ok() {}
+            if !first {
+                tokio::select! {
+                    _ = stop.changed() => return,
+                    got = rx.recv() => {
+                        if got.is_none() { return }
+                        // Managers write in several steps; read once they are done.
+                        tokio::time::sleep(DEBOUNCE).await;
+                        while rx.try_recv().is_ok() {}
+                        again = Some(tokio::time::Instant::now() + ROUTES_AGAIN);
+                    }
+                    () = sleep_until(again), if again.is_some() => again = None,
+                    _ = tick.tick() => watch_new(&sources),
                 }
-                _ = tick.tick() => watch_new(&sources),
             }
-            let offer = sources.read(&listen);
+            first = false;
+            let mut offer = sources.read(&listen);
+            if offer.source == Some(Source::Resolved) {
+                // Kept as they were when resolved does not answer this time.
+                if let Some(now) = super::links::from_resolved(&listen).await {
+                    routes = now;
+                }
+                offer.routes = routes.clone();
+            }
             offers.send_if_modified(|current| {
                 if *current == offer {
                     false
@@ -234,6 +262,14 @@ pub(crate) fn follow(
             });
         }
     });
+}
+
+/// Waits until `at` (never, for `None`: the branch is then off).
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// A server's address as status shows it: without the port when it is 53.

@@ -27,7 +27,7 @@ use anyhow::{Context, Result, bail};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use hickory_proto::op::{DnsRequestOptions, Query, ResponseCode};
-use hickory_proto::rr::{RData, RecordType};
+use hickory_proto::rr::{Name, RData, RecordType};
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, DnsHandle, NetError};
@@ -57,6 +57,8 @@ pub(crate) enum Role {
     Chosen,
     /// Handed out by the network the computer is on.
     Network,
+    /// A link's own server for the domains it routes (a VPN's), as systemd-resolved keeps them.
+    Link,
 }
 
 /// How one server has been doing, on the boot clock.
@@ -162,6 +164,9 @@ pub(crate) struct Upstream {
     /// systemd-resolved's stub, when resolved manages this computer's DNS: asked, and only it,
     /// for the names it answers itself (see [`super::local_names`]).
     stub: Option<Arc<Server>>,
+    /// The domains a link routes to its own servers (a VPN's), with those servers: asked, in
+    /// order, for the names under them (see [`super::links`]).
+    routes: Arc<[(Name, Vec<Arc<Server>>)]>,
 }
 
 impl std::fmt::Debug for Upstream {
@@ -198,10 +203,11 @@ impl Upstream {
     /// inside the tokio runtime.
     pub(crate) fn new(
         chosen: &[UpstreamSetting],
-        network: &[SocketAddr],
-        stub: Option<SocketAddr>,
+        offer: &super::network::Offer,
         previous: Option<&Upstream>,
     ) -> Result<Upstream> {
+        let network = &offer.servers;
+        let stub = offer.resolved_stub();
         let mut options = ResolverOpts::default();
         // hickory's own deadline sits just inside Vigie's, so it reports a timeout itself.
         options.timeout = DEADLINE - Duration::from_millis(100);
@@ -212,7 +218,14 @@ impl Upstream {
         let tls = TlsConfig::new().context("TLS for encrypted upstreams could not be set up")?;
         let cx = Arc::new(PoolContext::new(options, tls));
         let old: Vec<Arc<Server>> = previous
-            .map(|p| p.first.iter().chain(p.fallback.iter()).cloned().collect())
+            .map(|p| {
+                p.first
+                    .iter()
+                    .chain(p.fallback.iter())
+                    .chain(p.routes.iter().flat_map(|(_, servers)| servers))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default();
         let make = |setting: UpstreamSetting, role: Role| -> Arc<Server> {
             if let Some(s) = old.iter().find(|s| s.setting == setting && s.role == role) {
@@ -241,11 +254,23 @@ impl Upstream {
             Some(old) if old.setting.address == address => Arc::clone(old),
             _ => make(plain(&[address]).remove(0), Role::Network),
         });
+        let routes: Arc<[(Name, Vec<Arc<Server>>)]> = offer
+            .routes
+            .iter()
+            .map(|route| {
+                let servers = plain(&route.servers)
+                    .into_iter()
+                    .map(|s| make(s, Role::Link))
+                    .collect();
+                (route.domain.clone(), servers)
+            })
+            .collect();
         Ok(if chosen.is_empty() {
             Upstream {
                 first: network.into(),
                 fallback: Arc::new([]),
                 stub,
+                routes,
             }
         } else {
             Upstream {
@@ -258,13 +283,17 @@ impl Upstream {
                     .filter(|n| !chosen.iter().any(|c| c.address == n.setting.address))
                     .collect(),
                 stub,
+                routes,
             }
         })
     }
 
-    /// Every server, the first-asked ones first.
+    /// Every server, the first-asked ones first, then the links' own (a VPN's).
     pub(crate) fn servers(&self) -> impl Iterator<Item = &Arc<Server>> {
-        self.first.iter().chain(self.fallback.iter())
+        self.first
+            .iter()
+            .chain(self.fallback.iter())
+            .chain(self.routes.iter().flat_map(|(_, servers)| servers))
     }
 
     /// Whether any server is known at all.
@@ -289,12 +318,17 @@ impl Upstream {
                 Err(_) => Err(Failure::Timeout),
             };
         }
-        let deadline = Instant::now() + DEADLINE;
         let ranked = |servers: &[Arc<Server>]| {
             let mut v: Vec<Arc<Server>> = servers.to_vec();
             v.sort_by_key(|s| s.rank());
             v
         };
+        // A VPN's domain goes to the VPN's servers only, as resolved would send it: the general
+        // servers do not know its private names.
+        if let Some(servers) = super::links::route_for(&self.routes, query.name()) {
+            return Self::ask_in_turn(ranked(servers).into(), VecDeque::new(), query, dnssec_ok)
+                .await;
+        }
         let mut queue: VecDeque<Arc<Server>> = ranked(&self.first).into();
         let mut reserve: VecDeque<Arc<Server>> = ranked(&self.fallback).into();
         // When every chosen server missed its last lookup, the network's are asked in turn
@@ -302,6 +336,18 @@ impl Upstream {
         if self.first.iter().all(|s| s.health().misses > 0) {
             queue.append(&mut reserve);
         }
+        Self::ask_in_turn(queue, reserve, query, dnssec_ok).await
+    }
+
+    /// Asks `queue` in turn, the next one too when one is slower than usual, then `reserve`
+    /// once everything asked has failed; the first answer wins.
+    async fn ask_in_turn(
+        mut queue: VecDeque<Arc<Server>>,
+        mut reserve: VecDeque<Arc<Server>>,
+        query: Query,
+        dnssec_ok: bool,
+    ) -> Result<Answer, Failure> {
+        let deadline = Instant::now() + DEADLINE;
         // Each server is asked on a task of its own, which records how the server did even
         // after another one has answered: a silent server is seen as silent, not just slower.
         let mut running = FuturesUnordered::new();
