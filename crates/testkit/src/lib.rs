@@ -77,6 +77,7 @@ pub fn which(program: &str) -> Option<PathBuf> {
 /// every other type an empty NOERROR. It stops (within 50 ms) when dropped.
 ///
 /// The service's own tests need a richer zone (NXDOMAIN, CNAME, TCP, counters) and keep theirs.
+#[derive(Debug)]
 pub struct Upstream {
     /// Where it listens.
     pub addr: SocketAddr,

@@ -144,7 +144,7 @@ fn view(e: Entry) -> v1::Attempt {
         paused: e.paused,
         brand: e.brand,
         local: e.local,
-        account: e.account.map(crate::owner::Account::to_api),
+        account: e.account.map(crate::owner::Account::into_api),
         program: e.program,
         via: e.via,
     }
@@ -441,7 +441,7 @@ impl Tally {
             if let Some(slot) = self.per_account.get_mut(&uid) {
                 slot.1 += 1;
             } else if self.per_account.len() < ACCOUNTS_COUNTED {
-                let account = e.account.map(crate::owner::Account::to_api);
+                let account = e.account.map(crate::owner::Account::into_api);
                 self.per_account.insert(uid, (account, 1));
             }
         }

@@ -123,7 +123,7 @@ async fn whole_status(api: &Api, full: bool) -> v1::Status {
             settings
                 .parent_uids
                 .iter()
-                .map(|&uid| crate::owner::Account::of_uid(uid).to_api())
+                .map(|&uid| crate::owner::Account::of_uid(uid).into_api())
                 .collect()
         } else {
             Vec::new()

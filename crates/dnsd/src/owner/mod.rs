@@ -75,7 +75,7 @@ impl Account {
     }
 
     /// The same account in the API's words.
-    pub(crate) fn to_api(self) -> vigie_localapi::Account {
+    pub(crate) fn into_api(self) -> vigie_localapi::Account {
         vigie_localapi::Account {
             uid: self.uid,
             name: self.name,
