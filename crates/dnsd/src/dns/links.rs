@@ -76,13 +76,14 @@ fn routes(
         if *link <= 0 {
             continue;
         }
+        // `~.` (or `.`) is the catch-all, not a domain: those servers are the general ones.
         let domain = domain.trim_start_matches('~').trim_end_matches('.');
+        if domain.is_empty() {
+            continue;
+        }
         let Ok(mut name) = Name::from_utf8(domain) else {
             continue;
         };
-        if name.is_root() {
-            continue;
-        }
         name.set_fqdn(true);
         let link_servers: Vec<SocketAddr> = servers
             .iter()
@@ -162,6 +163,7 @@ mod tests {
         let domains = vec![
             (0, ".".to_string(), true),
             (5, "corp.example".to_string(), true),
+            (5, "~.".to_string(), true),
             (5, "Lab.Corp.Example.".to_string(), false),
             (2, ".".to_string(), true),
             (7, "stub.example".to_string(), true),
