@@ -32,6 +32,9 @@ include=$include,libwebkit2gtk-4.1-0,libayatana-appindicator3-1,libxdo3,librsvg2
 include=$include,xvfb,xauth,x11-utils,x11-apps,dbus-x11,dbus-bin,dunst
 # systemd-resolved stays masked until the second part, where it manages DNS in front of Vigie.
 include=$include,systemd-resolved
+# What the package recommends and a parent's apt installs with it: pkexec (and polkit), which the
+# console's first run uses.
+include=$include,pkexec
 cache=$work/cache
 if [ ! -x "$cache/lib/systemd/systemd" ] || [ "$(cat "$cache/.include" 2>/dev/null)" != "$include" ]; then
     rm -rf "$cache"
@@ -51,6 +54,8 @@ for d in $deps; do
     chroot "$root" dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q "ok installed" || missing+=("$d")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+    # systemd-resolved's package made the tree's /etc/resolv.conf a link into /run: replace it.
+    rm -f "$root/etc/resolv.conf"
     echo "nameserver $(awk '/^nameserver/ { print $2; exit }' /etc/resolv.conf)" > "$root/etc/resolv.conf"
     chroot "$root" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends "${missing[@]}"
