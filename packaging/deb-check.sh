@@ -34,7 +34,7 @@ include=$include,xvfb,xauth,x11-utils,x11-apps,dbus-x11,dbus-bin,dunst
 include=$include,systemd-resolved
 # What the package recommends and a parent's apt installs with it: pkexec (and polkit), which the
 # console's first run uses.
-include=$include,pkexec
+include=$include,pkexec,libpam-systemd
 cache=$work/cache
 if [ ! -x "$cache/lib/systemd/systemd" ] || [ "$(cat "$cache/.include" 2>/dev/null)" != "$include" ]; then
     rm -rf "$cache"
@@ -136,21 +136,24 @@ check 'nobody cannot stop it' '! setpriv --reuid=65534 --regid=65534 --clear-gro
 step 'first run: a child cannot choose the parent password'
 check 'a child is sent to a parent' 'printf "childpass123\n" | runuser -u child -- vigie password set 2>&1 | grep -q "Ask a parent\|ask a parent"'
 # What the console does when the service refuses its setup: `pkexec vigie password set`, the new
-# parent password on standard input. There is no desktop dialog here, so pkexec's own text agent
-# asks for the administrator's password on the terminal that `script` gives it (typed once the
-# prompt is up: the agent flushes what was typed before).
+# parent password on standard input. A desktop's polkit agent runs as the user and shows the
+# dialog; here polkit's text agent (pkttyagent) does that job, for the shell that runs pkexec,
+# on the terminal that `script` gives it. The administrator's password is typed once the prompt
+# is up (the agent flushes what was typed before).
 as_admin() { # user, password typed at polkit's prompt, new parent password
     printf '%s\n' "$3" > /tmp/newpw && chmod 644 /tmp/newpw
-    (for _ in $(seq 40); do grep -q 'Password' /tmp/pk.out 2>/dev/null && break; sleep 0.25; done
-     printf '%s\n' "$2") |
-        timeout 30 runuser -u "$1" -- script -qefc 'pkexec /usr/bin/vigie password set < /tmp/newpw' /tmp/pk.out >/dev/null 2>&1
+    rm -f /tmp/pk.out
+    (for _ in $(seq 60); do grep -q 'Password' /tmp/pk.out 2>/dev/null && break; sleep 0.25; done
+     printf '%s\n' "$2"; sleep 5) |
+        timeout 40 runuser -u "$1" -- script -qefc \
+            'pkttyagent --process $$ & a=$!; sleep 1; pkexec /usr/bin/vigie password set < /tmp/newpw; s=$?; kill $a 2>/dev/null; exit $s' \
+            /tmp/pk.out >/dev/null 2>&1
 }
 login() { curl -s -o /dev/null -w '%{http_code}' --unix-socket /run/vigie/api.sock -H 'Content-Type: application/json' \
     -d "{\"password\":\"$1\"}" http://vigie/v1/auth/login; }
-rm -f /tmp/pk.out
 check 'through polkit, the child cannot (it does not know the administrator password)' '! as_admin child Ch1ld-pass-42 "child chosen 123"'
 check 'still no parent password' 'curl -s --unix-socket /run/vigie/api.sock http://vigie/v1/status | grep -q "\"password_set\":false"'
-rm -f /tmp/pk.out
+grep -h 'AUTHENTICATING\|Authenticating as\|Error\|Not authorized' /tmp/pk.out 2>/dev/null | head -n 3
 check 'through polkit, the parent (an administrator) chooses it' 'as_admin parent Adm1n-pass-42 "Parent chose 2026"'
 grep -h 'Password\|AUTHENTICAT\|Error' /tmp/pk.out 2>/dev/null | head -n 3
 check 'the parent password opens a session; another does not' '[ "$(login "Parent chose 2026")" = 200 ] && [ "$(login "child chosen 123")" = 401 ]'
