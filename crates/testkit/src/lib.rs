@@ -1,5 +1,9 @@
 //! Helpers that the service's and the desktop app's tests share, so each rule exists once.
 
+mod service;
+
+pub use service::{Vigie, collect, signal, terminate};
+
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,12 +1,12 @@
 //! Helpers: a local upstream DNS server, a local web server for list feeds, the `vigie`
 //! service, an X server, and DNS queries.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hickory_proto::op::{Message, Query, ResponseCode};
@@ -54,7 +54,7 @@ pub(crate) fn which(program: &str) -> Option<PathBuf> {
 /// Says why a test is skipped, countably (and fails it under CI).
 pub(crate) use vigie_testkit::skip;
 
-pub(crate) use vigie_testkit::free_port;
+pub(crate) use vigie_testkit::{Vigie, collect, free_port, terminate};
 
 use vigie_testkit::Upstream;
 
@@ -140,151 +140,6 @@ pub(crate) fn query_a(server: SocketAddr, name: &str) -> (ResponseCode, Vec<Ipv4
         })
         .collect();
     (m.metadata.response_code, ips)
-}
-
-/// The `vigie` service on loopback ports with temporary folders; restartable with the same
-/// folders and ports.
-pub(crate) struct Vigie {
-    bin: PathBuf,
-    child: Option<Child>,
-    pub(crate) dns: SocketAddr,
-    page: SocketAddr,
-    upstream: SocketAddr,
-    pub(crate) config: PathBuf,
-    data: PathBuf,
-    pub(crate) runtime: PathBuf,
-    _dirs: tempfile::TempDir,
-    stdout: Arc<Mutex<String>>,
-    /// More arguments of `vigie run`, kept for a restart.
-    extra: Vec<String>,
-}
-
-impl Vigie {
-    pub(crate) fn start(bin: PathBuf, upstream: SocketAddr, settings: Option<&str>) -> Vigie {
-        Vigie::start_with(bin, upstream, settings, &[])
-    }
-
-    /// With more arguments of `vigie run` (such as `--feed-url`).
-    pub(crate) fn start_with(
-        bin: PathBuf,
-        upstream: SocketAddr,
-        settings: Option<&str>,
-        extra: &[String],
-    ) -> Vigie {
-        let dirs = tempfile::tempdir().unwrap();
-        let config = dirs.path().join("config");
-        let data = dirs.path().join("data");
-        std::fs::create_dir_all(config.join("lists")).unwrap();
-        std::fs::create_dir_all(&data).unwrap();
-        if let Some(s) = settings {
-            std::fs::write(config.join("settings.toml"), s).unwrap();
-        }
-        let mut v = Vigie {
-            bin,
-            child: None,
-            dns: SocketAddr::from(([127, 0, 0, 1], free_port())),
-            page: SocketAddr::from(([127, 0, 0, 1], free_port())),
-            upstream,
-            config,
-            data,
-            runtime: dirs.path().join("run"),
-            _dirs: dirs,
-            stdout: Arc::new(Mutex::new(String::new())),
-            extra: extra.to_vec(),
-        };
-        v.restart();
-        v
-    }
-
-    /// Starts the service (again) and waits until it filters.
-    pub(crate) fn restart(&mut self) {
-        assert!(self.child.is_none(), "vigie is already running");
-        self.stdout.lock().unwrap().clear();
-        let mut child = Command::new(&self.bin)
-            .arg("run")
-            .arg("--config-dir")
-            .arg(&self.config)
-            .arg("--data-dir")
-            .arg(&self.data)
-            .arg("--runtime-dir")
-            .arg(&self.runtime)
-            .arg("--listen")
-            .arg(self.dns.to_string())
-            .arg("--upstream")
-            .arg(self.upstream.to_string())
-            .arg("--block-page")
-            .arg(self.page.to_string())
-            .args(&self.extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("vigie starts");
-        collect(child.stdout.take().unwrap(), self.stdout.clone());
-        self.child = Some(child);
-        let start = Instant::now();
-        while !self
-            .stdout
-            .lock()
-            .unwrap()
-            .contains("Vigie is filtering DNS")
-        {
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "vigie did not start: {}",
-                self.stdout.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Stops the service with SIGTERM and waits for it.
-    pub(crate) fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            terminate(&mut child);
-        }
-    }
-
-    /// A client of the service's local API.
-    pub(crate) fn client(&self) -> vigie_localapi::Client {
-        vigie_localapi::Client::new(self.runtime.join(vigie_localapi::SOCKET_NAME))
-    }
-}
-
-impl Drop for Vigie {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// SIGTERM, then wait up to 10 s (SIGKILL after that).
-pub(crate) fn terminate(child: &mut Child) {
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(10) {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// Appends each line of a stream to a shared string.
-pub(crate) fn collect(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            let mut s = into.lock().unwrap();
-            s.push_str(&line);
-            s.push('\n');
-        }
-    });
 }
 
 /// An Xvfb server on a free display, stopped on drop.
