@@ -176,12 +176,20 @@ impl Window {
         }
     }
 
+    /// Clicks `css`, found again if a screen drew itself anew between the find and the click
+    /// (the element is then stale), for up to 5 s.
     async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let start = Instant::now();
+        loop {
+            match self.find(css).await.click().await {
+                Ok(()) => return,
+                Err(e) if start.elapsed() < Duration::from_secs(5) => {
+                    eprintln!("click {css} again: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("click {css}: {e}"),
+            }
+        }
     }
 
     async fn type_into(&self, css: &str, text: &str) {
