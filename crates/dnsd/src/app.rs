@@ -127,6 +127,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), Fatal> {
         journal,
         stats: Stats::default(),
         reload: Mutex::new(reload_state),
+        reloading: tokio::sync::Mutex::new(()),
         overrides,
         started: Instant::now(),
         paused_until: Default::default(),

@@ -24,12 +24,15 @@ const DEBOUNCE: Duration = Duration::from_millis(120);
 const MAX_DELAY: Duration = Duration::from_millis(500);
 
 /// Loads the config directory and swaps the new policy in; on failure keeps the old one.
-/// Returns the generation in force afterwards.
+/// Returns the generation in force afterwards. One reload at a time: a parent's change through
+/// the API and the watcher's reload of an earlier change could otherwise overlap, and the one
+/// that read the files first, finishing last, would put the older settings back in force.
 pub(crate) async fn reload(
     shared: &Arc<Shared>,
     config_dir: &Path,
     journal_dir: &Path,
 ) -> Result<u32, String> {
+    let _one_at_a_time = shared.reloading.lock().await;
     let dir = config_dir.to_path_buf();
     let feeds = shared.feeds.dir().to_path_buf();
     let loaded = tokio::task::spawn_blocking(move || Policy::load_with(&dir, Some(&feeds)))

@@ -118,6 +118,9 @@ pub(crate) struct Shared {
     pub(crate) journal: Journal,
     pub(crate) stats: Stats,
     pub(crate) reload: Mutex<ReloadState>,
+    /// Held by a reload from reading the files to swapping the policy in, so that two reloads
+    /// (the API's and the file watcher's) cannot overlap and leave the older read in force.
+    pub(crate) reloading: tokio::sync::Mutex<()>,
     pub(crate) overrides: Overrides,
     pub(crate) started: Instant,
     /// Unix time at which a parent's pause ends, as the parent was told; 0 when protection is on.

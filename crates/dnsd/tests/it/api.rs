@@ -1580,3 +1580,42 @@ fn status_says_what_the_redirect_check_found() {
     let (_, out, _) = v.cli(&["status"], "", None);
     assert!(!out.contains("redirect"), "{out}");
 }
+
+/// A change through the API is in force when its answer comes, even while the file watcher is
+/// still reloading the change before it: two reloads that overlapped used to let the one that
+/// read the files first finish last, and put the older settings back for a moment.
+#[test]
+fn each_list_change_is_in_force_when_the_api_answers() {
+    let Parent {
+        _upstream,
+        v,
+        rt,
+        c,
+    } = signed_in();
+    let answer = |name: &str| {
+        v.udp(name, RecordType::A)
+            .answers
+            .first()
+            .map(|r| r.data.to_string())
+    };
+    for round in 0..40 {
+        // Alternate quickly, so that the watcher's reload of one change runs while the next
+        // one is made; a short, varying pause moves where the two meet.
+        rt.block_on(c.set_list_enabled("stranger-chat", false))
+            .unwrap();
+        assert_eq!(
+            answer("www.omegle.com").as_deref(),
+            Some("192.0.2.99"),
+            "round {round}: off"
+        );
+        std::thread::sleep(Duration::from_millis(20 + (round % 7) * 20));
+        rt.block_on(c.set_list_enabled("stranger-chat", true))
+            .unwrap();
+        assert_eq!(
+            answer("www.omegle.com").as_deref(),
+            Some("127.0.0.88"),
+            "round {round}: on again"
+        );
+        std::thread::sleep(Duration::from_millis(20 + (round % 5) * 30));
+    }
+}
