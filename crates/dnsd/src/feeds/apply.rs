@@ -160,19 +160,25 @@ async fn subscription(
             last_modified,
         } => (body, etag, last_modified),
     };
-    let read = read_body(&body, sub.format, Path::new(&sub.url))
-        .map_err(|e| FeedError::NotVigieList(e.message()))?;
-    if read.is_empty() {
-        return Err(FeedError::Empty);
-    }
     Ok(Some(Good {
-        domains: read.domains,
+        domains: domains_in(&body, sub.format, &sub.url)?,
         body,
         sig: None,
         etag,
         last_modified,
         sequence: None,
     }))
+}
+
+/// How many domains a downloaded body lists, read as `format`; a body that cannot be read, or
+/// lists nothing, is refused (the last good copy stays).
+fn domains_in(body: &[u8], format: FeedFormat, url: &str) -> Result<usize, FeedError> {
+    let read = read_body(body, format, Path::new(url))
+        .map_err(|e| FeedError::NotVigieList(e.message()))?;
+    if read.is_empty() {
+        return Err(FeedError::Empty);
+    }
+    Ok(read.domains)
 }
 
 /// Vigie's own feed: the body and its `.minisig`, verified against the key named at build
@@ -210,13 +216,8 @@ async fn vigie_feed(
         Err(e) => return Err(e),
     };
     let verified = vigie::verify(&body, &sig, key, feeds.vigie_sequence())?;
-    let read = read_body(&body, FeedFormat::Vigie, Path::new(url))
-        .map_err(|e| FeedError::NotVigieList(e.message()))?;
-    if read.is_empty() {
-        return Err(FeedError::Empty);
-    }
     Ok(Some(Good {
-        domains: read.domains,
+        domains: domains_in(&body, FeedFormat::Vigie, url)?,
         body,
         sig: Some(sig),
         etag,
